@@ -1,0 +1,76 @@
+/**
+ * @module The native addon's surface, typed once, and its loader.
+ * If the addon cannot load, sockdoc falls back to /proc and says so once;
+ * it never fails to run because of the addon.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Result of a socket-fd scan, as parallel arrays (cheap to pass from C++). */
+export interface FdScanResult {
+  pids: Int32Array;
+  fds: Int32Array;
+  inodes: Float64Array;
+  /** Pids whose fd directory could not be read (EACCES): other users' processes. */
+  deniedPids: Int32Array;
+}
+
+export interface NativeAddon {
+  /**
+   * Dump TCP sockets of one family (2 = AF_INET, 10 = AF_INET6) whose state
+   * bit is set in statesMask (kernel idiag_states), with no extensions.
+   * Returns the raw netlink messages (struct nlmsghdr + struct inet_diag_msg)
+   * concatenated; decoding lives in sources/sock-diag.ts. Throws an Error with
+   * code/errno/syscall like Node's own on failure.
+   */
+  inetDiagDump(family: number, statesMask: number): Buffer;
+  /**
+   * SOCK_DESTROY one socket. request is a struct inet_diag_req_v2 built by
+   * TypeScript (family, protocol, states, exact id with cookie). Returns 0 on
+   * success or the positive errno the kernel answered (ENOENT, EOPNOTSUPP, EPERM...).
+   */
+  inetDiagDestroy(request: Buffer): number;
+  /**
+   * Walk procRoot/<pid>/fd and report every fd that is a socket whose inode is
+   * in wanted (sorted ascending; null = every socket). Stops early once every
+   * wanted inode was seen. Vanishing processes and fds are skipped.
+   */
+  scanSocketFds(procRoot: string, wanted: Float64Array | null): FdScanResult;
+}
+
+let cached: { addon: NativeAddon | null; error: string | null } | undefined;
+
+function candidatePaths(): string[] {
+  // dist/src/sources/native.js -> repo root is three levels up.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = join(here, "..", "..", "..");
+  return [join(root, "build", "Release", "sockdoc.node"), join(root, "build", "Debug", "sockdoc.node")];
+}
+
+/** The addon, or null with the reason (loaded once per process). */
+export function loadNative(): { addon: NativeAddon | null; error: string | null } {
+  if (cached) return cached;
+  if (process.env.SOCKDOC_NO_NATIVE === "1") {
+    cached = { addon: null, error: "disabled by SOCKDOC_NO_NATIVE=1" };
+    return cached;
+  }
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const path of candidatePaths()) {
+    if (!existsSync(path)) {
+      tried.push(path);
+      continue;
+    }
+    try {
+      cached = { addon: require(path) as NativeAddon, error: null };
+      return cached;
+    } catch (err) {
+      cached = { addon: null, error: `cannot load ${path}: ${(err as Error).message}` };
+      return cached;
+    }
+  }
+  cached = { addon: null, error: `native addon not built (looked for ${tried.join(", ")})` };
+  return cached;
+}

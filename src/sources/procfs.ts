@@ -1,0 +1,46 @@
+/**
+ * @module ProcFs: the one root every /proc path goes through, so a whole host
+ * can be faked by a fixture tree (--proc-root DIR).
+ */
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+
+export class ProcFs {
+  constructor(readonly root: string = "/proc") {}
+
+  path(...parts: Array<string | number>): string {
+    return join(this.root, ...parts.map(String));
+  }
+
+  /** Whole file as text; throws the fs error (ENOENT, EACCES) unchanged. */
+  read(...parts: Array<string | number>): string {
+    return readFileSync(this.path(...parts), "latin1");
+  }
+
+  /** Whole file as text, or null when it is missing or unreadable. */
+  tryRead(...parts: Array<string | number>): string | null {
+    try {
+      return this.read(...parts);
+    } catch {
+      return null;
+    }
+  }
+
+  list(...parts: Array<string | number>): string[] {
+    return readdirSync(this.path(...parts));
+  }
+
+  readlink(...parts: Array<string | number>): string {
+    return readlinkSync(this.path(...parts));
+  }
+
+  /** Numeric entries of the root: the pids. */
+  pids(): number[] {
+    const pids: number[] = [];
+    for (const name of this.list()) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) pids.push(Number(name));
+    }
+    return pids;
+  }
+}
