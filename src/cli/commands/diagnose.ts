@@ -1,0 +1,53 @@
+/**
+ * @module `sockdoc` with no command: a diagnosis of this host. For now the
+ * state summary and the CLOSE_WAIT / TIME_WAIT headline.
+ */
+import { Command } from "commander";
+import { summarize } from "../../analysis/summary.js";
+import { envelope } from "../../render/envelope.js";
+import { emit, emitJson } from "../../render/output.js";
+import { renderTable } from "../../render/table.js";
+import { type CommonOptions, addOutputOptions, addSourceOptions, outputFormat, snapshotFor } from "../common.js";
+import { summaryLines } from "./summary.js";
+
+export function headline(states: Record<string, number>): string[] {
+  const closeWait = states.CLOSE_WAIT ?? 0;
+  const timeWait = states.TIME_WAIT ?? 0;
+  const lines: string[] = [];
+  lines.push(
+    closeWait === 0
+      ? "CLOSE_WAIT: none. No application is sitting on connections its peers closed."
+      : `CLOSE_WAIT: ${closeWait} socket${closeWait === 1 ? "" : "s"} whose peer closed but the application has not called close(). ` +
+          "They never time out; see `sockdoc closewait`.",
+  );
+  lines.push(
+    timeWait === 0
+      ? "TIME_WAIT: none."
+      : `TIME_WAIT: ${timeWait} socket${timeWait === 1 ? "" : "s"}; each holds its 4-tuple for 60 s after this host closed first.`,
+  );
+  return lines;
+}
+
+export function diagnoseCommand(): Command {
+  const cmd = new Command("diagnose").summary("diagnose this host (the default command)").description(
+    "Diagnose this host: socket counts per state and what the CLOSE_WAIT and TIME_WAIT\n" +
+      "sockets mean here. This is what `sockdoc` with no command runs.",
+  );
+  addSourceOptions(cmd);
+  addOutputOptions(cmd);
+  return cmd.action((opts: CommonOptions) => {
+    const format = outputFormat(opts);
+    const snapshot = snapshotFor([], opts, false);
+    const summary = summarize(snapshot.sockets, 5, false);
+    const lines = headline(summary.states);
+    if (format === "json") {
+      emitJson({ ...envelope("diagnose", snapshot), summary, headline: lines });
+      return;
+    }
+    const table = renderTable(summaryLines(summary), [
+      { header: "What", value: (l) => l.what },
+      { header: "Count", value: (l) => l.count, align: "right" },
+    ]);
+    emit(`${lines.join("\n")}\n\n${table}`);
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * @module `sockdoc ls [FILTER]`: one row per socket, like `ss -tan`.
+ */
+import { Command } from "commander";
+import { envelope } from "../../render/envelope.js";
+import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
+import { socketToJson } from "../../render/socket-json.js";
+import { FILTER_HELP } from "../help-text.js";
+import { type CommonOptions, addOutputOptions, addSourceOptions, outputFormat, snapshotFor } from "../common.js";
+import { socketColumns } from "../socket-columns.js";
+
+interface LsOptions extends CommonOptions {
+  processes?: boolean;
+  timers?: boolean;
+}
+
+export function lsCommand(): Command {
+  const cmd = new Command("ls")
+    .summary("list TCP sockets, one row each (like ss -tan)")
+    .description(
+      "List TCP sockets that match FILTER, one row each, like `ss -tan` but with owners and timers on request.\n" +
+        "Without a filter every socket is listed.",
+    )
+    .argument("[filter...]", "ss-style filter, e.g. state close-wait dport = :443")
+    .option("-p, --processes", "show the owning process (pid, name, fd)")
+    .option("-o, --timers", "show timer kind, time left and retransmits");
+  addSourceOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.addHelpText("after", FILTER_HELP);
+  return cmd.action((words: string[], opts: LsOptions) => {
+    const format = outputFormat(opts);
+    const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
+    if (format === "json") {
+      emitJson({
+        ...envelope("ls", snapshot),
+        total: snapshot.sockets.length,
+        sockets: snapshot.sockets.map(socketToJson),
+      });
+    } else if (format === "ndjson") {
+      emitNdjson(snapshot.sockets.map(socketToJson));
+    } else {
+      emit(tableOrCsv(format, snapshot.sockets, socketColumns(opts)));
+    }
+  });
+}

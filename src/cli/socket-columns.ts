@@ -1,0 +1,33 @@
+/**
+ * @module The columns of a socket row in tables and CSV, ss-like.
+ */
+import { formatEndpoint } from "../model/endpoint.js";
+import type { TcpSocket, Timer } from "../model/socket.js";
+import { stateSsName } from "../model/tcp-state.js";
+import type { Column } from "../render/table.js";
+
+export function formatTimer(t: Timer | null): string {
+  if (!t) return "-";
+  const secs = t.expiresMs / 1000;
+  const left = secs >= 10 ? `${Math.round(secs)}s` : `${secs.toFixed(1)}s`;
+  return `${t.kind},${left},${t.retrans}`;
+}
+
+export function formatOwners(s: TcpSocket): string {
+  if (s.owners === null) return "-";
+  if (s.owners.length === 0) return s.inode ? "?" : "(no fd)";
+  return s.owners.map((o) => `${o.comm}/${o.pid}${o.fd === null ? "" : `/fd${o.fd}`}`).join(",");
+}
+
+export function socketColumns(opts: { timers?: boolean; processes?: boolean }): Column<TcpSocket>[] {
+  const cols: Column<TcpSocket>[] = [
+    { header: "State", value: (s) => stateSsName(s.state) },
+    { header: "Recv-Q", value: (s) => s.recvQ, align: "right" },
+    { header: "Send-Q", value: (s) => s.sendQ, align: "right" },
+    { header: "Local", value: (s) => formatEndpoint(s.local), shrinkable: true },
+    { header: "Peer", value: (s) => formatEndpoint(s.remote), shrinkable: true },
+  ];
+  if (opts.timers) cols.push({ header: "Timer", value: (s) => formatTimer(s.timer) });
+  if (opts.processes) cols.push({ header: "Process", value: formatOwners, shrinkable: true });
+  return cols;
+}

@@ -1,0 +1,47 @@
+/**
+ * @module Plain text table: aligned columns, numbers right-aligned, the widest
+ * text column shortened first when the table would not fit the terminal.
+ */
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number;
+  align?: "left" | "right";
+  /** Allowed to be cut (with "…") to fit the width; the last such column is cut first. */
+  shrinkable?: boolean;
+}
+
+const MIN_SHRUNK = 8;
+
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
+}
+
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], maxWidth = 0): string {
+  const cells = rows.map((row) => columns.map((c) => String(c.value(row))));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? "").length)));
+  if (maxWidth > 0) {
+    let total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
+    for (let i = columns.length - 1; i >= 0 && total > maxWidth; i--) {
+      if (!columns[i]?.shrinkable) continue;
+      const w = widths[i] ?? 0;
+      const shrunk = Math.max(MIN_SHRUNK, columns[i]?.header.length ?? 0, w - (total - maxWidth));
+      total -= w - shrunk;
+      widths[i] = shrunk;
+    }
+  }
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => {
+        const w = widths[i] ?? 0;
+        const text = cut(v, w);
+        if (i === values.length - 1 && columns[i]?.align !== "right") return text;
+        return columns[i]?.align === "right" ? text.padStart(w) : text.padEnd(w);
+      })
+      .join("  ")
+      .trimEnd();
+  return [
+    line(columns.map((c) => c.header)),
+    ...cells.map((r) => line(r)),
+  ].join("\n");
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { renderCsv } from "../../src/render/csv.js";
+import { type Column, renderTable } from "../../src/render/table.js";
+
+interface Row {
+  name: string;
+  n: number;
+}
+const columns: Column<Row>[] = [
+  { header: "Name", value: (r) => r.name, shrinkable: true },
+  { header: "N", value: (r) => r.n, align: "right" },
+];
+
+describe("renderTable", () => {
+  it("aligns text left and numbers right", () => {
+    const out = renderTable(
+      [
+        { name: "close-wait", n: 5 },
+        { name: "estab", n: 120 },
+      ],
+      columns,
+    );
+    assert.equal(out, ["Name          N", "close-wait    5", "estab       120"].join("\n"));
+  });
+
+  it("cuts shrinkable columns to fit the width", () => {
+    const out = renderTable([{ name: "a".repeat(100), n: 1 }], columns, 30);
+    for (const line of out.split("\n")) assert.ok(line.length <= 30, line);
+    assert.match(out, /a…/);
+  });
+});
+
+describe("renderCsv", () => {
+  it("quotes fields with commas and quotes", () => {
+    assert.equal(renderCsv([{ name: 'x,"y"', n: 2 }], columns), 'Name,N\n"x,""y""",2');
+  });
+});
