@@ -3,7 +3,7 @@
  * first look at a host. Pure.
  */
 import type { TcpSocket } from "../model/socket.js";
-import { ALL_STATES, TcpState, stateName } from "../model/tcp-state.js";
+import { ALL_STATES, stateName, TcpState } from "../model/tcp-state.js";
 
 export interface Count<K> {
   key: K;
@@ -34,7 +34,10 @@ function bump<K>(map: Map<K, number>, key: K): void {
 
 export function countStates(sockets: readonly TcpSocket[]): Record<string, number> {
   const byNumber = new Array<number>(16).fill(0);
-  for (const s of sockets) byNumber[s.state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : s.state]++;
+  for (const s of sockets) {
+    const i = s.state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : s.state;
+    byNumber[i] = (byNumber[i] ?? 0) + 1;
+  }
   const states: Record<string, number> = {};
   for (const state of ALL_STATES) {
     const n = byNumber[state] ?? 0;

@@ -42,7 +42,8 @@ export function families(opts: CommonOptions): Family[] {
 }
 
 export function sourceChoice(value: string | undefined): SourceChoice {
-  if (value === undefined || value === "auto" || value === "netlink" || value === "proc") return value ?? "auto";
+  if (value === undefined || value === "auto" || value === "netlink" || value === "proc")
+    return value ?? "auto";
   throw new UsageError(`unknown source "${value}"; expected one of: auto, netlink, proc`);
 }
 

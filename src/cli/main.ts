@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, SockdocError } from "../model/errors.js";
+import { closewaitCommand } from "./commands/closewait.js";
 import { diagnoseCommand } from "./commands/diagnose.js";
+import { labCommand } from "./commands/lab.js";
 import { lsCommand } from "./commands/ls.js";
 import { summaryCommand } from "./commands/summary.js";
 
@@ -23,6 +25,8 @@ function buildProgram(): Command {
   program.addCommand(diagnoseCommand(), { isDefault: true });
   program.addCommand(summaryCommand());
   program.addCommand(lsCommand());
+  program.addCommand(closewaitCommand());
+  program.addCommand(labCommand());
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().configureOutput({
       // One line that starts like every other sockdoc error.
@@ -48,7 +52,9 @@ function report(err: unknown, debug: boolean): number {
     process.stderr.write(`sockdoc: not permitted: ${e.message}; try again as root (sudo sockdoc ...)\n`);
     return EXIT.permission;
   }
-  process.stderr.write(`sockdoc: internal error: ${e?.message ?? String(err)} (run with --debug for details)\n`);
+  process.stderr.write(
+    `sockdoc: internal error: ${e?.message ?? String(err)} (run with --debug for details)\n`,
+  );
   return EXIT.input;
 }
 

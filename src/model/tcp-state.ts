@@ -121,7 +121,9 @@ Object.assign(SPELLINGS, {
  */
 export function parseStateWord(word: string): number | undefined {
   const key = word.toLowerCase();
-  return GROUPS[key] ?? SPELLINGS[key];
+  // Own properties only: "constructor" or "__proto__" are not states.
+  if (Object.hasOwn(GROUPS, key)) return GROUPS[key];
+  return Object.hasOwn(SPELLINGS, key) ? SPELLINGS[key] : undefined;
 }
 
 /** All words parseStateWord accepts, for error messages and help. */

@@ -39,6 +39,10 @@ export function emitNdjson(items: readonly unknown[]): void {
   emit(out.join("\n"));
 }
 
-export function tableOrCsv<T>(format: "table" | "csv", rows: readonly T[], columns: readonly Column<T>[]): string {
+export function tableOrCsv<T>(
+  format: "table" | "csv",
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+): string {
   return format === "csv" ? renderCsv(rows, columns) : renderTable(rows, columns, terminalWidth());
 }

@@ -2,8 +2,9 @@
  * @module The JSON form of a socket (DESIGN.md "JSON contract"): canonical
  * state names, owners null where the source cannot know them.
  */
-import { stateName } from "../model/tcp-state.js";
+
 import type { TcpSocket } from "../model/socket.js";
+import { stateName } from "../model/tcp-state.js";
 
 export interface SocketJson {
   family: "inet" | "inet6";

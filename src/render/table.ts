@@ -40,8 +40,5 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
       })
       .join("  ")
       .trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    ...cells.map((r) => line(r)),
-  ].join("\n");
+  return [line(columns.map((c) => c.header)), ...cells.map((r) => line(r))].join("\n");
 }

@@ -55,11 +55,16 @@ function readProc(req: LiveRequest): Read {
   } catch (err) {
     if (err instanceof InputError) throw err;
     const e = err as NodeJS.ErrnoException;
-    throw new InputError(`cannot read ${req.proc.path("net", "tcp")}: ${e.code ?? e.message}`, { cause: err });
+    throw new InputError(`cannot read ${req.proc.path("net", "tcp")}: ${e.code ?? e.message}`, {
+      cause: err,
+    });
   }
 }
 
 function readSockets(req: LiveRequest): Read {
+  // A filter no state can pass (e.g. "exclude all"): nothing to read.
+  if (req.statesMask === 0)
+    return { sockets: [], source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   // netlink sees the live kernel, so a fixture --proc-root implies the /proc source.
   const fakeRoot = req.proc.root !== "/proc";
   if (req.source === "proc" || (req.source === "auto" && fakeRoot)) return readProc(req);

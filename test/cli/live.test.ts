@@ -6,7 +6,14 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import type { SocketJson } from "../../src/render/socket-json.js";
-import { countSsStates, createNetns, isRoot, type MadeSockets, makeSockets, sockdoc } from "../support/run.js";
+import {
+  countSsStates,
+  createNetns,
+  isRoot,
+  type MadeSockets,
+  makeSockets,
+  sockdoc,
+} from "../support/run.js";
 
 function lsJson(args: string[], netns?: string): SocketJson[] {
   const r = sockdoc(["ls", ...args, "--json"], netns ? { netns } : {});
@@ -29,7 +36,16 @@ for (const host of ["127.0.0.1", "::1"]) {
 
     for (const source of ["netlink", "proc"]) {
       it(`finds the CLOSE_WAIT sockets with owner pid and fd (${source})`, () => {
-        const sockets = lsJson(["state", "close-wait", "sport", "=", `:${made.leakyPort}`, "-p", "--source", source]);
+        const sockets = lsJson([
+          "state",
+          "close-wait",
+          "sport",
+          "=",
+          `:${made.leakyPort}`,
+          "-p",
+          "--source",
+          source,
+        ]);
         assert.deepEqual(
           sorted(sockets.map((s) => s.remote.port)),
           sorted(made.closeWait.map((p) => p.remotePort)),
@@ -44,8 +60,21 @@ for (const host of ["127.0.0.1", "::1"]) {
       });
 
       it(`finds the TIME_WAIT sockets without owners (${source})`, () => {
-        const sockets = lsJson(["state", "time-wait", "dport", "=", `:${made.politePort}`, "-p", "-o", "--source", source]);
-        assert.deepEqual(sorted(sockets.map((s) => s.local.port)), sorted(made.timeWait.map((p) => p.localPort)));
+        const sockets = lsJson([
+          "state",
+          "time-wait",
+          "dport",
+          "=",
+          `:${made.politePort}`,
+          "-p",
+          "-o",
+          "--source",
+          source,
+        ]);
+        assert.deepEqual(
+          sorted(sockets.map((s) => s.local.port)),
+          sorted(made.timeWait.map((p) => p.localPort)),
+        );
         for (const s of sockets) {
           assert.equal(s.owners, null, "TIME_WAIT has no owner");
           assert.equal(s.inode, 0);
@@ -55,12 +84,23 @@ for (const host of ["127.0.0.1", "::1"]) {
       });
 
       it(`finds the ESTABLISHED client sockets (${source})`, () => {
-        const sockets = lsJson(["state", "established", "dport", "=", `:${made.politePort}`, "--source", source]);
+        const sockets = lsJson([
+          "state",
+          "established",
+          "dport",
+          "=",
+          `:${made.politePort}`,
+          "--source",
+          source,
+        ]);
         assert.deepEqual(
           sorted(sockets.map((s) => s.local.port)),
           sorted(made.established.map((p) => p.localPort)),
         );
-        assert.ok(sockets.every((s) => s.owners === null), "owners are not looked up without -p");
+        assert.ok(
+          sockets.every((s) => s.owners === null),
+          "owners are not looked up without -p",
+        );
       });
     }
   });

@@ -47,6 +47,8 @@ describe("tcp-state", () => {
 
   it("rejects words that are not states", () => {
     assert.equal(parseStateWord("closewait"), undefined);
+    assert.equal(parseStateWord("constructor"), undefined);
+    assert.equal(parseStateWord("__proto__"), undefined);
     assert.equal(stateBit(TcpState.LISTEN), 1024);
   });
 });

@@ -61,7 +61,9 @@ export async function makeSockets(
     String(opts.timeWait ?? 2),
   ];
   const child = opts.netns
-    ? spawn("ip", ["netns", "exec", opts.netns, process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+    ? spawn("ip", ["netns", "exec", opts.netns, process.execPath, ...args], {
+        stdio: ["ignore", "pipe", "inherit"],
+      })
     : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {

@@ -24,7 +24,9 @@ function fdOf(socket: net.Socket): number | null {
 }
 
 function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 function connect(port: number): Promise<net.Socket> {

@@ -1,13 +1,25 @@
 /**
- * @module `sockdoc` with no command: a diagnosis of this host. For now the
- * state summary and the CLOSE_WAIT / TIME_WAIT headline.
+ * @module `sockdoc` with no command: a diagnosis of this host. The CLOSE_WAIT
+ * findings lead when there are any (same code path as `sockdoc closewait`),
+ * then the CLOSE_WAIT / TIME_WAIT headline and the state summary.
  */
 import { Command } from "commander";
 import { summarize } from "../../analysis/summary.js";
 import { envelope } from "../../render/envelope.js";
-import { emit, emitJson } from "../../render/output.js";
+import { emit, emitJson, terminalWidth } from "../../render/output.js";
 import { renderTable } from "../../render/table.js";
-import { type CommonOptions, addOutputOptions, addSourceOptions, outputFormat, snapshotFor } from "../common.js";
+import { reportFor } from "../closewait/analyze.js";
+import { collectSample } from "../closewait/collect.js";
+import { groupJson } from "../closewait/json.js";
+import { closeWaitText } from "../closewait/text.js";
+import {
+  addOutputOptions,
+  addSourceOptions,
+  type CommonOptions,
+  outputFormat,
+  printWarnings,
+  snapshotFor,
+} from "../common.js";
 import { summaryLines } from "./summary.js";
 
 export function headline(states: Record<string, number>): string[] {
@@ -29,10 +41,12 @@ export function headline(states: Record<string, number>): string[] {
 }
 
 export function diagnoseCommand(): Command {
-  const cmd = new Command("diagnose").summary("diagnose this host (the default command)").description(
-    "Diagnose this host: socket counts per state and what the CLOSE_WAIT and TIME_WAIT\n" +
-      "sockets mean here. This is what `sockdoc` with no command runs.",
-  );
+  const cmd = new Command("diagnose")
+    .summary("diagnose this host (the default command)")
+    .description(
+      "Diagnose this host: socket counts per state and what the CLOSE_WAIT and TIME_WAIT\n" +
+        "sockets mean here. This is what `sockdoc` with no command runs.",
+    );
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   return cmd.action((opts: CommonOptions) => {
@@ -40,14 +54,25 @@ export function diagnoseCommand(): Command {
     const snapshot = snapshotFor([], opts, false);
     const summary = summarize(snapshot.sockets, 5, false);
     const lines = headline(summary.states);
+    // CLOSE_WAIT never ends by itself, so when there is any it leads the report.
+    const cw = (summary.states.CLOSE_WAIT ?? 0) > 0 ? collectSample([], opts) : null;
+    if (cw) printWarnings(cw.snapshot.warnings.filter((w) => !snapshot.warnings.includes(w)));
+    const closeWait = cw ? reportFor(cw, null) : null;
     if (format === "json") {
-      emitJson({ ...envelope("diagnose", snapshot), summary, headline: lines });
+      const findings = {
+        total: closeWait?.total ?? 0,
+        severity: closeWait?.severity ?? "none",
+        groups: closeWait?.groups.map(groupJson) ?? [],
+        processes: closeWait?.processes ?? [],
+      };
+      emitJson({ ...envelope("diagnose", snapshot), closeWait: findings, summary, headline: lines });
       return;
     }
     const table = renderTable(summaryLines(summary), [
       { header: "What", value: (l) => l.what },
       { header: "Count", value: (l) => l.count, align: "right" },
     ]);
-    emit(`${lines.join("\n")}\n\n${table}`);
+    const lead = closeWait && closeWait.total > 0 ? `${closeWaitText(closeWait, terminalWidth())}\n\n` : "";
+    emit(`${lead}${lines.join("\n")}\n\n${table}`);
   });
 }

@@ -5,8 +5,14 @@ import { Command } from "commander";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
+import {
+  addOutputOptions,
+  addSourceOptions,
+  type CommonOptions,
+  outputFormat,
+  snapshotFor,
+} from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
-import { type CommonOptions, addOutputOptions, addSourceOptions, outputFormat, snapshotFor } from "../common.js";
 import { socketColumns } from "../socket-columns.js";
 
 interface LsOptions extends CommonOptions {

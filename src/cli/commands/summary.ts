@@ -8,7 +8,13 @@ import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
-import { type CommonOptions, addOutputOptions, addSourceOptions, outputFormat, snapshotFor } from "../common.js";
+import {
+  addOutputOptions,
+  addSourceOptions,
+  type CommonOptions,
+  outputFormat,
+  snapshotFor,
+} from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
 interface SummaryOptions extends CommonOptions {
@@ -24,7 +30,8 @@ function parseTop(value: string): number {
 
 interface Line {
   what: string;
-  count: number;
+  /** Empty on heading rows. */
+  count: number | "";
 }
 
 const COLUMNS: Column<Line>[] = [
@@ -38,7 +45,7 @@ export function summaryLines(summary: Summary): Line[] {
   for (const [state, count] of Object.entries(summary.states)) lines.push({ what: `  ${state}`, count });
   const section = (title: string, items: Array<{ label: string; count: number }>) => {
     if (items.length === 0) return;
-    lines.push({ what: title, count: items.reduce((a, b) => a + b.count, 0) });
+    lines.push({ what: title, count: "" });
     for (const item of items) lines.push({ what: `  ${item.label}`, count: item.count });
   };
   section(

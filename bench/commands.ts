@@ -1,0 +1,75 @@
+/**
+ * @module THE table of command lines the bench times. Change sockdoc's lines
+ * here when its commands change (e.g. T3 becomes the TIME_WAIT report).
+ * `{sockdoc}` stands for the repository's bin/sockdoc. Every line runs with
+ * `sh -c` inside the namespace, its output going to a drained pipe.
+ */
+
+export interface BenchCommand {
+  /** Short label for the table. */
+  tool: string;
+  shell: string;
+  /** A program that must be installed, else the row is skipped with a note. */
+  needs: string;
+  /** What to install when `needs` is missing (Debian package). */
+  installHint?: string;
+  /** Check the warm-up run's output against the counted load (see checks.ts). */
+  check?: "summary-json";
+}
+
+export interface TaskSpec {
+  id: string;
+  title: string;
+  /** sockdoc's first; the others are the tools people use today. */
+  sockdoc: BenchCommand;
+  tools: BenchCommand[];
+  /** The target: sockdoc's median at most `ratio` × the reference tool's. */
+  target: { tool: string; ratio: number };
+}
+
+const SS = { needs: "ss", installHint: "iproute2" };
+const NETSTAT = { needs: "netstat", installHint: "net-tools" };
+const LSOF = { needs: "lsof", installHint: "lsof" };
+const SOCKDOC = { tool: "sockdoc", needs: "{sockdoc}" };
+
+// Group TIME_WAIT by destination (peer) with the smallest and largest time
+// left; ss prints the timer as e.g. timer:(timewait,1min2sec,0) or 512ms.
+const TW_BY_DESTINATION = `awk 'NR > 1 { split($5, t, /[(,]/); v = t[3]; s = 0
+  if (v ~ /min/) { s += 60 * v; sub(/.*min/, "", v) }
+  if (v ~ /ms/) s += v / 1000; else s += v
+  n[$4]++; if (!($4 in lo) || s < lo[$4]) lo[$4] = s; if (s > hi[$4]) hi[$4] = s }
+  END { for (d in n) printf "%s %d %.0f %.0f\\n", d, n[d], lo[d], hi[d] }'`;
+
+export const TASKS: TaskSpec[] = [
+  {
+    id: "T1",
+    title: "counts per state",
+    sockdoc: { ...SOCKDOC, shell: "{sockdoc} summary --json", check: "summary-json" },
+    tools: [
+      { ...SS, tool: "ss", shell: "ss -tan | awk '{print $1}' | sort | uniq -c" },
+      { ...NETSTAT, tool: "netstat", shell: "netstat -tan | awk '{print $6}' | sort | uniq -c" },
+    ],
+    target: { tool: "ss", ratio: 0.4 },
+  },
+  {
+    id: "T2",
+    title: "CLOSE_WAIT with owning process",
+    sockdoc: { ...SOCKDOC, shell: "{sockdoc} ls state close-wait -p --json" },
+    tools: [
+      { ...SS, tool: "ss -tanp", shell: "ss -tanp state close-wait" },
+      { ...LSOF, tool: "lsof", shell: "lsof -nP -iTCP -sTCP:CLOSE_WAIT" },
+      { ...NETSTAT, tool: "netstat -tanp", shell: "netstat -tanp | grep CLOSE_WAIT" },
+    ],
+    target: { tool: "ss -tanp", ratio: 0.3 },
+  },
+  {
+    id: "T3",
+    title: "TIME_WAIT by destination, time left",
+    sockdoc: { ...SOCKDOC, shell: "{sockdoc} ls state time-wait -o --json" },
+    tools: [{ ...SS, tool: "ss", shell: `ss -tano state time-wait | ${TW_BY_DESTINATION}` }],
+    target: { tool: "ss", ratio: 0.8 },
+  },
+];
+
+/** Scaling times T1's commands at several load sizes. */
+export const SCALING_TASK_ID = "T1";

@@ -1,0 +1,152 @@
+/**
+ * @module The bench's result as a table that fits 80 columns.
+ */
+import { type BenchResult, RSS_TARGET_MB, ratio } from "./result.js";
+import type { ScalingResult } from "./scaling.js";
+import type { TaskResult } from "./tasks.js";
+import type { Row } from "./timing.js";
+
+const n0 = (n: number): string => n.toLocaleString("en-US");
+const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const mb = (kb: number | undefined): string => (kb === undefined ? "-" : `${(kb / 1024).toFixed(1)} MB`);
+const STATE_ORDER = ["ESTABLISHED", "TIME_WAIT", "CLOSE_WAIT", "FIN_WAIT2", "LISTEN"];
+
+function countsLine(counts: Record<string, number>): string[] {
+  const names = [...STATE_ORDER, ...Object.keys(counts).filter((s) => !STATE_ORDER.includes(s))];
+  const parts = names.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${s} ${n0(counts[s]!)}`);
+  const lines: string[] = [];
+  let line = " ";
+  for (const part of parts) {
+    if (line.length + part.length + 3 > 78) {
+      lines.push(line);
+      line = " ";
+    }
+    line += `  ${part}`;
+  }
+  if (line.trim() !== "") lines.push(line);
+  return lines;
+}
+
+function rowLine(task: TaskResult, row: Row, notes: string[]): string {
+  let median: string;
+  let range = "";
+  if (row.status === "ok" && row.medianMs !== undefined) {
+    median = ms(row.medianMs);
+    range = `${ms(Math.min(...row.runsMs))}-${ms(Math.max(...row.runsMs))}`;
+  } else {
+    notes.push(`${task.id} ${row.tool}: ${row.note ?? row.status}`);
+    median = `${row.status} [${notes.length}]`;
+  }
+  const r = row === task.rows[0] ? null : ratio(task, row.tool);
+  const cells = [
+    `  ${row.tool.padEnd(15)}`,
+    median.padStart(11),
+    range.padStart(14),
+    (r === null ? "-" : r.toFixed(2)).padStart(10),
+    mb(row.rssKb).padStart(11),
+    (row.lines === undefined ? "" : n0(row.lines)).padStart(11),
+  ];
+  return cells.join("").trimEnd();
+}
+
+function taskBlock(task: TaskResult, notes: string[]): string[] {
+  const lines = [`${task.id} ${task.title}`];
+  for (const row of task.rows) lines.push(rowLine(task, row, notes));
+  const r = ratio(task, task.target.tool);
+  const verdict =
+    r === null ? "not measured" : `${r <= task.target.ratio ? "MET" : "NOT MET"} (${r.toFixed(2)})`;
+  lines.push(`  target sockdoc <= ${task.target.ratio.toFixed(2)} x ${task.target.tool}: ${verdict}`);
+  const tw =
+    task.timeWaitMaxAgeS === null
+      ? ""
+      : `; TIME_WAIT at most ${task.timeWaitMaxAgeS.toFixed(0)} s old, re-made ${task.timeWaitRemakes}x`;
+  lines.push(
+    `  load ${task.problems.length === 0 ? "checked before and after" : "NOT as built, see notes"}${tw}`,
+  );
+  for (const p of task.problems) notes.push(`${task.id} load: ${p}`);
+  return lines;
+}
+
+function scalingBlock(scaling: ScalingResult, notes: string[]): string[] {
+  const tools = scaling.points[0]?.task.rows.map((r) => r.tool) ?? [];
+  const lines = [`Scaling ${scaling.taskId} (median ms, and ms per 1k sockets)`];
+  lines.push(`  ${"sockets".padStart(9)}${tools.map((t) => t.padStart(19)).join("")}`);
+  for (const point of scaling.points) {
+    const cells = point.task.rows.map((row) => {
+      if (row.medianMs === undefined) return "-".padStart(19);
+      return `${ms(row.medianMs)} (${(row.medianMs / (point.sockets / 1000)).toFixed(2)})`.padStart(19);
+    });
+    lines.push(`  ${n0(point.sockets).padStart(9)}${cells.join("")}`);
+    for (const p of point.task.problems) notes.push(`scaling ${n0(point.size)}: ${p}`);
+    for (const row of point.task.rows) {
+      if (row.status !== "ok") notes.push(`scaling ${n0(point.size)} ${row.tool}: ${row.note ?? row.status}`);
+    }
+  }
+  for (const [tool, lin] of Object.entries(scaling.linearity)) {
+    const steps = lin.marginalMsPer1k.map((m) => m.toFixed(2)).join(", ");
+    const verdict = lin.linear
+      ? `linear (${(lin.spread * 100).toFixed(0)}% apart)`
+      : Number.isFinite(lin.spread)
+        ? `NOT linear (${(lin.spread * 100).toFixed(0)}% apart)`
+        : "NOT linear (a larger load was not slower: noise?)";
+    lines.push(`  ${tool}: ms per 1k added ${steps}: ${verdict}`);
+  }
+  if (!("sockdoc" in scaling.linearity)) lines.push("  sockdoc: not measured at every size");
+  return lines;
+}
+
+function rssLine(result: BenchResult): string {
+  const peaks = result.tasks.map((t) => t.rows[0]?.rssKb).filter((k): k is number => k !== undefined);
+  if (peaks.length === 0) {
+    return result.host.gnuTime
+      ? "sockdoc peak RSS: not measured"
+      : "peak RSS: needs GNU time (apt-get install time)";
+  }
+  const peak = Math.max(...peaks) / 1024;
+  const verdict = result.defaultLoad
+    ? `${peak <= RSS_TARGET_MB ? "MET" : "NOT MET"}`
+    : "applies at the default load only";
+  return `sockdoc peak RSS ${peak.toFixed(1)} MB; target <= ${RSS_TARGET_MB} MB: ${verdict}`;
+}
+
+export function renderText(result: BenchResult): string {
+  const notes = [...result.notes];
+  const out: string[] = [];
+  const h = result.host;
+  out.push(
+    `sockdoc bench: kernel ${h.kernel}, ${h.cpus} CPUs, node ${h.node}, median of ${result.runs} runs`,
+  );
+  if (result.load !== null) {
+    const l = result.load;
+    out.push(`Load: ${n0(l.sockets)} TCP sockets, built in ${(l.buildMs / 1000).toFixed(1)} s`);
+    out.push(...countsLine(l.counts));
+  }
+  if (result.tasks.length > 0) {
+    out.push("");
+    const head = ["Task/tool".padEnd(17), "median ms".padStart(11), "range ms".padStart(14)];
+    out.push([...head, "sockdoc/x".padStart(10), "peak RSS".padStart(11), "out lines".padStart(11)].join(""));
+    for (const task of result.tasks) out.push(...taskBlock(task, notes));
+    out.push(rssLine(result));
+  }
+  if (result.scaling !== null) out.push("", ...scalingBlock(result.scaling, notes));
+  if (notes.length > 0) {
+    out.push("", "Notes:");
+    notes.forEach((note, i) => {
+      out.push(...wrap(`[${i + 1}] ${note}`, 78).map((l, j) => (j === 0 ? `  ${l}` : `      ${l}`)));
+    });
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line !== "" && line.length + word.length + 1 > width - 6) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}

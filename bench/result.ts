@@ -1,0 +1,33 @@
+/**
+ * @module The bench's whole result: what `--json` prints and what the text
+ * report renders.
+ */
+import type { StateCounts } from "./load/counts.js";
+import type { Mix } from "./load/plan.js";
+import type { ScalingResult } from "./scaling.js";
+import type { TaskResult } from "./tasks.js";
+
+export const RESULT_SCHEMA = "sockdoc-bench/1";
+
+export interface BenchResult {
+  schema: typeof RESULT_SCHEMA;
+  host: { kernel: string; cpus: number; node: string; gnuTime: boolean };
+  namespace: string;
+  runs: number;
+  /** True at the issue's default mix, where the RSS target applies. */
+  defaultLoad: boolean;
+  load: { mix: Mix; buildMs: number; counts: StateCounts; sockets: number } | null;
+  tasks: TaskResult[];
+  scaling: ScalingResult | null;
+  notes: string[];
+}
+
+/** sockdoc's median over a tool's, when both ran. */
+export function ratio(task: TaskResult, tool: string): number | null {
+  const sockdoc = task.rows[0]?.medianMs;
+  const other = task.rows.find((r) => r.tool === tool)?.medianMs;
+  if (sockdoc === undefined || other === undefined || other === 0) return null;
+  return sockdoc / other;
+}
+
+export const RSS_TARGET_MB = 150;

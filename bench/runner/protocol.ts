@@ -1,0 +1,44 @@
+/**
+ * @module Requests to the runner that lives inside the bench namespace, and
+ * its answers (one JSON object per line each way).
+ */
+import type { StateCounts } from "../load/counts.js";
+
+export type RunnerRequest =
+  | {
+      id: number;
+      op: "run";
+      /** A shell command line, run with sh -c. */
+      shell: string;
+      /** Also report peak RSS, via /usr/bin/time. */
+      rss?: boolean;
+      /** Return stdout (for commands whose output the bench checks). */
+      capture?: boolean;
+    }
+  | { id: number; op: "count" };
+
+export interface RunResult {
+  /** Wall time from spawn until the process exited and its output was drained. */
+  ms: number;
+  code: number | null;
+  signal: string | null;
+  bytes: number;
+  lines: number;
+  /** The start of stderr, for the failure note. */
+  stderr: string;
+  /** Peak RSS in KiB of the largest process in the command, when asked and known. */
+  rssKb?: number;
+  stdout?: string;
+}
+
+export interface CountResult {
+  states: StateCounts;
+  sockstat: Record<string, number>;
+}
+
+export type RunnerResponse =
+  | ({ id: number; op: "run" } & RunResult)
+  | ({ id: number; op: "count" } & CountResult)
+  | { id: number; op: "error"; message: string };
+
+export const GNU_TIME = "/usr/bin/time";

@@ -1,0 +1,21 @@
+# Build of the native addon (build/Release/sockdoc.node): netlink sock_diag
+# dump and destroy, and the /proc fd scan. Linux only; see native/.
+{
+  "targets": [
+    {
+      "target_name": "sockdoc",
+      "sources": [
+        "native/addon.cc",
+        "native/errors.cc",
+        "native/netlink-socket.cc",
+        "native/inet-diag-dump.cc",
+        "native/inet-diag-destroy.cc",
+        "native/fd-scan.cc"
+      ],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions"]
+    }
+  ]
+}

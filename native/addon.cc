@@ -1,0 +1,15 @@
+// Entry point of sockdoc.node: registers the exported functions.
+#include "addon.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("inetDiagDump", Napi::Function::New(env, sockdoc::InetDiagDump, "inetDiagDump"));
+  exports.Set("inetDiagDestroy", Napi::Function::New(env, sockdoc::InetDiagDestroy, "inetDiagDestroy"));
+  exports.Set("scanSocketFds", Napi::Function::New(env, sockdoc::ScanSocketFds, "scanSocketFds"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(sockdoc, Init)

@@ -1,0 +1,80 @@
+/**
+ * @module Starts the lab's defective server as a child process and waits for
+ * its {"listening": PORT} line. The child gets its own process group so a
+ * Ctrl-C reaches only the lab, which then stops it in order; its stdin is a
+ * pipe so it exits by itself if the lab dies.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../../../model/errors.js";
+import type { LabRecipe } from "./causes.js";
+import { pythonArgs } from "./python-server.js";
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  program: string;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+
+function command(recipe: LabRecipe, host: string, port: number, backlog: number): [string, string[]] {
+  if (recipe.server === "python") return ["python3", pythonArgs(host, port, backlog)];
+  const script = fileURLToPath(new URL("./node-server.js", import.meta.url));
+  return [process.execPath, [script, recipe.cause, host, String(port)]];
+}
+
+export function startServer(
+  recipe: LabRecipe,
+  host: string,
+  port: number,
+  backlog: number,
+): Promise<ServerProcess> {
+  const [file, args] = command(recipe, host, port, backlog);
+  const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(new InputError(`lab server (${file}) ${why}${stderr.trim() ? `: ${stderr.trim()}` : ""}`));
+    };
+    const timer = setTimeout(() => fail("did not start listening in time"), READY_TIMEOUT_MS);
+    child.on("error", (err) => fail(`could not start: ${err.message}`));
+    child.on("exit", (code) => fail(`exited with code ${code}`));
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      let port: unknown;
+      try {
+        port = (JSON.parse(line) as { listening?: unknown }).listening;
+      } catch {
+        port = undefined;
+      }
+      if (typeof port !== "number" || child.pid === undefined)
+        return fail(`printed "${line}" instead of its port`);
+      resolve({ child, pid: child.pid, port, program: recipe.server === "python" ? "python3" : "node" });
+    });
+  });
+}
+
+/** Closes the child's stdin (it exits on EOF), then SIGTERM, then SIGKILL after graceMs. */
+export function stopServer(server: ServerProcess, graceMs = 2000): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stdin?.end();
+    child.kill("SIGTERM");
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * @module The JSON form of the CLOSE_WAIT report (`sockdoc closewait --json`):
+ * the envelope, then the issue's names first in each group (owner,
+ * localPort, count, recvQ, cause, fds, hint) and what sockdoc adds after them.
+ */
+import type { CloseWaitReport, ProcessReport, ReportGroup } from "../../analysis/close-wait/report.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { envelope } from "../../render/envelope.js";
+
+export interface Sampling {
+  samples: number;
+  intervalSeconds: number;
+  windowSeconds: number;
+}
+
+export function groupJson(g: ReportGroup) {
+  return {
+    owner: g.owner
+      ? {
+          pid: g.owner.pid,
+          comm: g.owner.comm,
+          cmdline: g.owner.cmdline,
+          user: g.owner.user,
+          unit: g.owner.unit,
+        }
+      : null,
+    localPort: g.localPort,
+    count: g.count,
+    recvQ: g.recvQ,
+    cause: g.cause,
+    fds: g.fds,
+    hint: g.hint,
+    ownerNote: g.ownerNote,
+    uid: g.owner?.uid ?? null,
+    sharedWith: g.sharedWith,
+    direction: g.direction,
+    peerPort: g.peerPort,
+    peers: g.peers,
+    why: g.why,
+    runtime: g.runtime,
+    listener: g.listener,
+    severity: g.severity,
+    reasons: g.reasons,
+    growth: g.growth,
+    remedies: g.remedies,
+  };
+}
+
+export function processJson(p: ProcessReport) {
+  return { ...p };
+}
+
+export function closeWaitJson(
+  snapshot: Snapshot,
+  report: CloseWaitReport,
+  extra: { failOn: string | null; sampling: Sampling | null; warnings?: string[] },
+) {
+  return {
+    ...envelope("closewait", snapshot, extra.warnings ?? []),
+    total: report.total,
+    severity: report.severity,
+    failOn: extra.failOn,
+    sampling: extra.sampling,
+    groups: report.groups.map(groupJson),
+    processes: report.processes.map(processJson),
+  };
+}
