@@ -14,8 +14,9 @@
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": ["NAPI_VERSION=8"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],
-      "cflags_cc!": ["-fno-exceptions"]
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions", "-pthread"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "ldflags": ["-pthread"]
     }
   ]
 }

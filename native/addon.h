@@ -7,6 +7,7 @@
 namespace sockdoc {
 
 Napi::Value InetDiagDump(const Napi::CallbackInfo& info);
+Napi::Value InetDiagDumpMany(const Napi::CallbackInfo& info);
 Napi::Value InetDiagDestroy(const Napi::CallbackInfo& info);
 Napi::Value ScanSocketFds(const Napi::CallbackInfo& info);
 

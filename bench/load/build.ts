@@ -11,7 +11,7 @@ import { countProblems, expectedCounts, type StateCounts } from "./counts.js";
 import { nativeMaker } from "./native-maker.js";
 import { type LoadPlan, type Mix, planLoad } from "./plan.js";
 import type { TimeWaitSettings } from "./time-wait-worker.js";
-import { waitReady } from "./worker-ready.js";
+import { waitExit, waitReady } from "./worker-ready.js";
 
 export interface Load {
   ns: string;
@@ -86,11 +86,12 @@ export async function makeTimeWait(load: Load, runner: Runner): Promise<void> {
   await Promise.all(
     load.plan.timeWait.map((settings, i) => {
       const worker = startInNamespace(load.ns, `time-wait-${i}`, timeWaitCommand(settings));
-      return waitReady(worker, readyTimeout(settings.count), (n) => {
+      const ready = waitReady(worker, readyTimeout(settings.count), (n) => {
         made.set(i, n);
         const sum = [...made.values()].reduce((a, b) => a + b, 0);
         progressThrottled(`TIME_WAIT: ${thousands(sum)} of ${thousands(load.mix.tw)}`);
       });
+      return ready.then(() => waitExit(worker));
     }),
   );
   progress(`TIME_WAIT: ${thousands(load.mix.tw)} made in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -6,7 +6,7 @@
  * closes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,7 +21,8 @@ import {
 
 const STDERR_KEEP = 2000;
 const NEWLINE = 10;
-const scratch = mkdtempSync(join(tmpdir(), "sockdoc-bench-"));
+// GNU time writes %M here; removed after each read, so a kill leaves nothing.
+const rssFile = join(tmpdir(), `sockdoc-bench-rss-${process.pid}`);
 let current: ChildProcess | null = null;
 
 function answer(response: RunnerResponse): void {
@@ -29,7 +30,6 @@ function answer(response: RunnerResponse): void {
 }
 
 function run(shell: string, rss: boolean, capture: boolean): Promise<RunResult> {
-  const rssFile = join(scratch, "rss");
   rmSync(rssFile, { force: true });
   const useTime = rss && existsSync(GNU_TIME);
   const [file, args] = useTime
@@ -63,6 +63,7 @@ function run(shell: string, rss: boolean, capture: boolean): Promise<RunResult> 
         // GNU time puts "Command exited with non-zero status N" before %M.
         const last = readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "";
         if (/^\d+$/.test(last)) result.rssKb = Number(last);
+        rmSync(rssFile, { force: true });
       }
       if (capture) result.stdout = Buffer.concat(chunks).toString("utf8");
       resolve(result);
@@ -94,7 +95,7 @@ function shutdown(): void {
       // already gone
     }
   }
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(rssFile, { force: true });
   process.exit(0);
 }
 

@@ -32,43 +32,61 @@ function bump<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-export function countStates(sockets: readonly TcpSocket[]): Record<string, number> {
-  const byNumber = new Array<number>(16).fill(0);
-  for (const s of sockets) {
-    const i = s.state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : s.state;
-    byNumber[i] = (byNumber[i] ?? 0) + 1;
-  }
-  const states: Record<string, number> = {};
-  for (const state of ALL_STATES) {
-    const n = byNumber[state] ?? 0;
-    if (n > 0) states[stateName(state)] = n;
-  }
-  return states;
-}
+/**
+ * Accumulates a summary one socket at a time, so it can be fed from decoded
+ * sockets or straight from a netlink dump without building them.
+ */
+export class SummaryBuilder {
+  private total = 0;
+  private readonly byState = new Array<number>(16).fill(0);
+  private readonly ports = new Uint32Array(65536);
+  private readonly peers = new Map<string, number>();
+  private readonly owners = new Map<number, number>();
+  private readonly comms = new Map<number, string>();
 
-export function summarize(sockets: readonly TcpSocket[], topN = 5, ownersResolved = false): Summary {
-  const ports = new Map<number, number>();
-  const peers = new Map<string, number>();
-  const owners = new Map<number, number>();
-  const comms = new Map<number, string>();
-  for (const s of sockets) {
-    if (s.state === TcpState.LISTEN) continue;
-    bump(ports, s.local.port);
-    bump(peers, s.remote.address);
-    if (s.owners) {
-      for (const o of s.owners) {
-        bump(owners, o.pid);
-        comms.set(o.pid, o.comm);
+  add(state: TcpState, localPort: number, remoteAddress: string, owners: TcpSocket["owners"] = null): void {
+    this.total++;
+    const s = state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : state;
+    this.byState[s] = (this.byState[s] ?? 0) + 1;
+    if (state === TcpState.LISTEN) return;
+    this.ports[localPort]!++;
+    bump(this.peers, remoteAddress);
+    if (owners) {
+      for (const o of owners) {
+        bump(this.owners, o.pid);
+        this.comms.set(o.pid, o.comm);
       }
     }
   }
-  return {
-    total: sockets.length,
-    states: countStates(sockets),
-    topLocalPorts: topCounts(ports, topN).map(({ key, count }) => ({ port: key, count })),
-    topPeers: topCounts(peers, topN).map(({ key, count }) => ({ address: key, count })),
-    topOwners: ownersResolved
-      ? topCounts(owners, topN).map(({ key, count }) => ({ pid: key, comm: comms.get(key) ?? "?", count }))
-      : null,
-  };
+
+  result(topN: number, ownersResolved: boolean): Summary {
+    const states: Record<string, number> = {};
+    for (const state of ALL_STATES) {
+      const n = this.byState[state] ?? 0;
+      if (n > 0) states[stateName(state)] = n;
+    }
+    const ports = new Map<number, number>();
+    this.ports.forEach((n, port) => {
+      if (n > 0) ports.set(port, n);
+    });
+    return {
+      total: this.total,
+      states,
+      topLocalPorts: topCounts(ports, topN).map(({ key, count }) => ({ port: key, count })),
+      topPeers: topCounts(this.peers, topN).map(({ key, count }) => ({ address: key, count })),
+      topOwners: ownersResolved
+        ? topCounts(this.owners, topN).map(({ key, count }) => ({
+            pid: key,
+            comm: this.comms.get(key) ?? "?",
+            count,
+          }))
+        : null,
+    };
+  }
+}
+
+export function summarize(sockets: readonly TcpSocket[], topN = 5, ownersResolved = false): Summary {
+  const builder = new SummaryBuilder();
+  for (const s of sockets) builder.add(s.state, s.local.port, s.remote.address, s.owners);
+  return builder.result(topN, ownersResolved);
 }

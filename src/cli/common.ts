@@ -3,12 +3,12 @@
  * turning them into a ProcFs, a filter and a snapshot, and warnings on stderr.
  */
 import type { Command } from "commander";
-import { compileFilter } from "../filter/compile.js";
+import { type CompiledFilter, compileFilter } from "../filter/compile.js";
 import type { Family } from "../model/endpoint.js";
 import { UsageError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { type Format, parseFormat } from "../render/output.js";
-import { type SourceChoice, takeLiveSnapshot } from "../sources/live.js";
+import { type LiveRequest, type SourceChoice, takeLiveSnapshot } from "../sources/live.js";
 import { ProcFs } from "../sources/procfs.js";
 
 export interface CommonOptions {
@@ -51,17 +51,28 @@ export function outputFormat(opts: CommonOptions): Format {
   return parseFormat(opts.format, opts.json);
 }
 
-/** Reads the live host (or --proc-root) through the filter words. */
-export function snapshotFor(words: string[], opts: CommonOptions, owners: boolean): Snapshot {
+/** What to read for these filter words and options. */
+export function liveRequest(
+  words: string[],
+  opts: CommonOptions,
+  owners: boolean,
+): { request: LiveRequest; filter: CompiledFilter } {
   const filter = compileFilter(words);
-  const snapshot = takeLiveSnapshot({
+  const request: LiveRequest = {
     proc: new ProcFs(opts.procRoot ?? "/proc"),
     statesMask: filter.mask,
     families: families(opts),
     source: sourceChoice(opts.source),
     owners,
-    ...(filter.matchesAll ? {} : { filter: filter.matches }),
-  });
+    // A filter of states only is done entirely by the kernel's state mask.
+    ...(filter.statesOnly ? {} : { filter: filter.matches }),
+  };
+  return { request, filter };
+}
+
+/** Reads the live host (or --proc-root) through the filter words. */
+export function snapshotFor(words: string[], opts: CommonOptions, owners: boolean): Snapshot {
+  const snapshot = takeLiveSnapshot(liveRequest(words, opts, owners).request);
   printWarnings(snapshot.warnings);
   return snapshot;
 }

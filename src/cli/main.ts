@@ -4,15 +4,11 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, SockdocError } from "../model/errors.js";
-import { closewaitCommand } from "./commands/closewait.js";
-import { diagnoseCommand } from "./commands/diagnose.js";
-import { labCommand } from "./commands/lab.js";
-import { lsCommand } from "./commands/ls.js";
-import { summaryCommand } from "./commands/summary.js";
+import { COMMANDS, commandsToLoad, DEFAULT_COMMAND } from "./command-registry.js";
 
 const VERSION = "0.1.0";
 
-function buildProgram(): Command {
+async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("sockdoc")
     .description(
       "Find, explain and clear CLOSE_WAIT and TIME_WAIT TCP sockets on Linux.\n" +
@@ -22,11 +18,11 @@ function buildProgram(): Command {
     .option("--debug", "print stack traces for errors")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  program.addCommand(diagnoseCommand(), { isDefault: true });
-  program.addCommand(summaryCommand());
-  program.addCommand(lsCommand());
-  program.addCommand(closewaitCommand());
-  program.addCommand(labCommand());
+  // Only the command being run is loaded: start-up time is part of every answer.
+  for (const name of commandsToLoad(argv.slice(2))) {
+    const load = COMMANDS[name];
+    if (load) program.addCommand(await load(), { isDefault: name === DEFAULT_COMMAND });
+  }
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().configureOutput({
       // One line that starts like every other sockdoc error.
@@ -61,7 +57,7 @@ function report(err: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (err) {
     return report(err, debug);

@@ -21,6 +21,11 @@ export interface CompiledFilter {
   text: string;
   /** The filter is empty: every socket matches. */
   matchesAll: boolean;
+  /**
+   * The filter is made of state terms only, so the kernel mask decides it
+   * exactly and no socket needs to be checked in user space.
+   */
+  statesOnly: boolean;
   /** The syntax tree (null when empty), for a later kernel bytecode compiler. */
   tree: FilterNode | null;
 }
@@ -38,6 +43,14 @@ export function compileFilter(words: readonly string[]): CompiledFilter {
     hasStateTerm: hasStateTerm(tree),
     text: tree === null ? "" : renderFilter(tree),
     matchesAll: tree === null,
+    statesOnly: tree === null || onlyStates(tree),
     tree,
   };
+}
+
+function onlyStates(node: FilterNode): boolean {
+  if (node.kind === "state") return true;
+  if (node.kind === "not") return onlyStates(node.operand);
+  if (node.kind === "and" || node.kind === "or") return onlyStates(node.left) && onlyStates(node.right);
+  return false;
 }

@@ -15,7 +15,11 @@ export interface Envelope {
   warnings: string[];
 }
 
-export function envelope(command: string, snapshot: Snapshot, extraWarnings: string[] = []): Envelope {
+export function envelope(
+  command: string,
+  snapshot: Omit<Snapshot, "sockets">,
+  extraWarnings: string[] = [],
+): Envelope {
   return {
     schema: `sockdoc.${command}/v${SCHEMA_VERSION}`,
     host: { hostname: snapshot.host.hostname, kernel: snapshot.host.kernel },

@@ -28,8 +28,12 @@ export function emit(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
+/**
+ * Indented for a person on a terminal; compact when piped, where a script
+ * reads it and 100k sockets would otherwise cost a million lines of spaces.
+ */
 export function emitJson(doc: unknown): void {
-  emit(JSON.stringify(doc, null, 2));
+  emit(JSON.stringify(doc, null, process.stdout.isTTY ? 2 : undefined));
 }
 
 /** Rows as ndjson: one compact JSON object per line. */

@@ -13,7 +13,7 @@ import { loadNative } from "./native.js";
 import { findOwners } from "./owners.js";
 import { readProcNetTcp } from "./proc-net-tcp.js";
 import type { ProcFs } from "./procfs.js";
-import { readSockDiag } from "./sock-diag.js";
+import { type BriefVisitor, readSockDiag, visitSockDiag } from "./sock-diag.js";
 
 export type SourceChoice = "auto" | "netlink" | "proc";
 
@@ -31,6 +31,36 @@ interface Read {
   sockets: TcpSocket[];
   source: SourceInfo;
   warnings: string[];
+}
+
+/** The snapshot without its sockets: what a streaming read still reports. */
+export type SnapshotHeader = Omit<Snapshot, "sockets">;
+
+/**
+ * Streams state, local port and peer of every socket to visit straight from
+ * netlink, without building sockets: the fast path for counts. Returns null
+ * (having visited nothing) when netlink cannot be used here; the caller then
+ * takes a full snapshot, which falls back to /proc and says why.
+ */
+export function visitLive(
+  req: Omit<LiveRequest, "owners" | "filter">,
+  visit: BriefVisitor,
+): SnapshotHeader | null {
+  if (req.source === "proc" || req.proc.root !== "/proc" || req.statesMask === 0) return null;
+  const { addon } = loadNative();
+  if (!addon) return null;
+  try {
+    visitSockDiag(addon, req.statesMask, req.families, visit);
+  } catch {
+    return null;
+  }
+  return {
+    host: readHostFacts(req.proc),
+    source: { kind: "netlink", detail: "netlink sock_diag" },
+    takenAt: Date.now(),
+    ownersResolved: false,
+    warnings: [],
+  };
 }
 
 function readNetlink(req: LiveRequest): Read | string {

@@ -27,6 +27,12 @@ export interface NativeAddon {
    */
   inetDiagDump(family: number, statesMask: number): Buffer;
   /**
+   * Several dumps at once, each [family, statesMask], one thread each (the
+   * kernel does a dump's work in the receiving thread, so this spreads a big
+   * dump over the cores). Same bytes and errors as inetDiagDump, in order.
+   */
+  inetDiagDumpMany(requests: Array<[number, number]>): Buffer[];
+  /**
    * SOCK_DESTROY one socket. request is a struct inet_diag_req_v2 built by
    * TypeScript (family, protocol, states, exact id with cookie). Returns 0 on
    * success or the positive errno the kernel answered (ENOENT, EOPNOTSUPP, EPERM...).

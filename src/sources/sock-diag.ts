@@ -5,14 +5,17 @@
  */
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
+import { TcpState } from "../model/tcp-state.js";
 import type { NativeAddon } from "./native.js";
 import { countInetDiagStates } from "./sock-diag/count-states.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
 import { AF_INET, AF_INET6 } from "./sock-diag/layout.js";
+import { type BriefVisitor, visitInetDiagMessages } from "./sock-diag/visit.js";
 
 export { countInetDiagStates } from "./sock-diag/count-states.js";
 export { decodeInetDiagMessages } from "./sock-diag/decode.js";
 export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
+export type { BriefVisitor } from "./sock-diag/visit.js";
 
 /**
  * TCP sockets of the given families whose state bit is in statesMask
@@ -21,17 +24,37 @@ export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
  * (Node-style, with code/errno/syscall) propagate so the caller can fall
  * back to /proc and say why.
  */
-export function readSockDiag(
-  addon: Pick<NativeAddon, "inetDiagDump">,
-  statesMask: number,
-  families: readonly Family[],
-): TcpSocket[] {
+export function readSockDiag(addon: DumpAddon, statesMask: number, families: readonly Family[]): TcpSocket[] {
   const sockets: TcpSocket[] = [];
-  for (const family of families) {
-    const decoded = decodeInetDiagMessages(addon.inetDiagDump(family === 4 ? AF_INET : AF_INET6, statesMask));
-    for (const socket of decoded) sockets.push(socket);
+  for (const dump of dumpAll(addon, statesMask, families)) {
+    for (const socket of decodeInetDiagMessages(dump)) sockets.push(socket);
   }
   return sockets;
+}
+
+type DumpAddon = Pick<NativeAddon, "inetDiagDump"> & Partial<Pick<NativeAddon, "inetDiagDumpMany">>;
+
+const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
+
+/**
+ * The dumps that together cover statesMask for these families: TIME_WAIT
+ * apart from the other states, so that the two (often the biggest shares)
+ * are dumped in parallel threads. Pure.
+ */
+export function planDumps(statesMask: number, families: readonly Family[]): Array<[number, number]> {
+  const masks =
+    statesMask & TIME_WAIT_BIT && statesMask & ~TIME_WAIT_BIT
+      ? [TIME_WAIT_BIT, statesMask & ~TIME_WAIT_BIT]
+      : statesMask
+        ? [statesMask]
+        : [];
+  return families.flatMap((f) => masks.map((m): [number, number] => [f === 4 ? AF_INET : AF_INET6, m]));
+}
+
+function dumpAll(addon: DumpAddon, statesMask: number, families: readonly Family[]): Buffer[] {
+  const plan = planDumps(statesMask, families);
+  if (addon.inetDiagDumpMany && plan.length > 1) return addon.inetDiagDumpMany(plan);
+  return plan.map(([family, mask]) => addon.inetDiagDump(family, mask));
 }
 
 /**
@@ -39,14 +62,27 @@ export function readSockDiag(
  * countInetDiagStates) for the given families, without decoding sockets.
  */
 export function readSockDiagCounts(
-  addon: Pick<NativeAddon, "inetDiagDump">,
+  addon: DumpAddon,
   statesMask: number,
   families: readonly Family[],
 ): number[] {
   let total: number[] | null = null;
-  for (const family of families) {
-    const counts = countInetDiagStates(addon.inetDiagDump(family === 4 ? AF_INET : AF_INET6, statesMask));
+  for (const dump of dumpAll(addon, statesMask, families)) {
+    const counts = countInetDiagStates(dump);
     total = total === null ? counts : total.map((n, state) => n + (counts[state] ?? 0));
   }
   return total ?? countInetDiagStates(new Uint8Array(0));
+}
+
+/**
+ * Streams state, local port and peer address of each socket to visit,
+ * without decoding whole sockets (summary's fast path).
+ */
+export function visitSockDiag(
+  addon: DumpAddon,
+  statesMask: number,
+  families: readonly Family[],
+  visit: BriefVisitor,
+): void {
+  for (const dump of dumpAll(addon, statesMask, families)) visitInetDiagMessages(dump, visit);
 }

@@ -44,6 +44,7 @@ function stubAddon(
 ): NativeAddon {
   return {
     inetDiagDump: () => Buffer.alloc(0),
+    inetDiagDumpMany: () => [],
     inetDiagDestroy: () => 0,
     scanSocketFds(root, wanted) {
       calls.push({ root, wanted });

@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { summarize } from "../../analysis/summary.js";
+import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, terminalWidth } from "../../render/output.js";
 import { renderTable } from "../../render/table.js";
@@ -47,9 +48,13 @@ export function diagnoseCommand(): Command {
       "Diagnose this host: socket counts per state and what the CLOSE_WAIT and TIME_WAIT\n" +
         "sockets mean here. This is what `sockdoc` with no command runs.",
     );
+  // Words that are not a command end up here, as sockdoc's default command.
+  cmd.argument("[command]", "(none: diagnose is the default)");
   addSourceOptions(cmd);
   addOutputOptions(cmd);
-  return cmd.action((opts: CommonOptions) => {
+  return cmd.action((extra: string | undefined, opts: CommonOptions) => {
+    if (extra !== undefined)
+      throw new UsageError(`unknown command "${extra}"; run sockdoc --help for the list`);
     const format = outputFormat(opts);
     const snapshot = snapshotFor([], opts, false);
     const summary = summarize(snapshot.sockets, 5, false);

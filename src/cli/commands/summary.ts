@@ -3,15 +3,17 @@
  * ports, peers and (with -p) owning processes.
  */
 import { Command, Option } from "commander";
-import { type Summary, summarize } from "../../analysis/summary.js";
+import { type Summary, SummaryBuilder, summarize } from "../../analysis/summary.js";
 import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
+import { type SnapshotHeader, visitLive } from "../../sources/live.js";
 import {
   addOutputOptions,
   addSourceOptions,
   type CommonOptions,
+  liveRequest,
   outputFormat,
   snapshotFor,
 } from "../common.js";
@@ -65,6 +67,26 @@ export function summaryLines(summary: Summary): Line[] {
   return lines;
 }
 
+/**
+ * Counts straight from netlink when nothing needs whole sockets (no owners,
+ * a filter of states only); otherwise from a full snapshot.
+ */
+function readSummary(
+  words: string[],
+  opts: SummaryOptions,
+  top: number,
+): { header: SnapshotHeader; summary: Summary } {
+  const processes = Boolean(opts.processes);
+  const { request, filter } = liveRequest(words, opts, processes);
+  if (!processes && filter.statesOnly) {
+    const builder = new SummaryBuilder();
+    const header = visitLive(request, (state, port, peer) => builder.add(state, port, peer));
+    if (header) return { header, summary: builder.result(top, false) };
+  }
+  const snapshot = snapshotFor(words, opts, processes);
+  return { header: snapshot, summary: summarize(snapshot.sockets, top, snapshot.ownersResolved) };
+}
+
 export function summaryCommand(): Command {
   const cmd = new Command("summary")
     .summary("count sockets per state, top ports, peers and processes")
@@ -81,10 +103,9 @@ export function summaryCommand(): Command {
   return cmd.action((words: string[], opts: SummaryOptions) => {
     const format = outputFormat(opts);
     const top = parseTop(opts.top);
-    const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
-    const summary = summarize(snapshot.sockets, top, snapshot.ownersResolved);
-    if (format === "json") emitJson({ ...envelope("summary", snapshot), ...summary });
-    else if (format === "ndjson") emitNdjson([{ ...envelope("summary", snapshot), ...summary }]);
+    const { header, summary } = readSummary(words, opts, top);
+    if (format === "json") emitJson({ ...envelope("summary", header), ...summary });
+    else if (format === "ndjson") emitNdjson([{ ...envelope("summary", header), ...summary }]);
     else emit(tableOrCsv(format, summaryLines(summary), COLUMNS));
   });
 }

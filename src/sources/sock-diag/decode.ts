@@ -9,18 +9,8 @@ import { InputError } from "../../model/errors.js";
 import type { TcpSocket, Timer, TimerKind } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { AddressCache } from "./address-cache.js";
-import {
-  AF_INET,
-  AF_INET6,
-  ID,
-  MSG,
-  NLMSG_DONE,
-  NLMSG_ERROR,
-  NLMSG_HDRLEN,
-  nlmsgAlign,
-  SOCK_DIAG_BY_FAMILY,
-  truncatedReply,
-} from "./layout.js";
+import { aligned, forEachInetDiagMessage } from "./framing.js";
+import { AF_INET, AF_INET6, ID, MSG } from "./layout.js";
 
 /** idiag_timer values (net/ipv4/inet_diag.c); 0 and unknown values mean no timer. */
 const TIMER_KINDS: ReadonlyArray<TimerKind | null> = [null, "on", "keepalive", "timewait", "persist"];
@@ -34,33 +24,12 @@ const TWO_POW_32 = 4294967296;
  */
 export function decodeInetDiagMessages(buf: Uint8Array): TcpSocket[] {
   const bytes = aligned(buf);
-  const u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
   const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
   const addresses = new AddressCache(bytes, new Int32Array(u32.buffer, u32.byteOffset, u32.length));
   const sockets: TcpSocket[] = [];
-  const end = bytes.length;
-  let offset = 0;
-  while (offset < end) {
-    if (end - offset < NLMSG_HDRLEN)
-      throw truncatedReply(offset, `${end - offset} bytes left, header needs 16`);
-    const length = u32[offset >>> 2]!;
-    const type = u16[(offset + 4) >>> 1]!;
-    if (length < NLMSG_HDRLEN || length > end - offset) {
-      throw truncatedReply(offset, `message length ${length}, ${end - offset} bytes left`);
-    }
-    if (type === NLMSG_DONE) break;
-    if (type === NLMSG_ERROR) {
-      const errno = length >= NLMSG_HDRLEN + 4 ? -(u32[(offset + NLMSG_HDRLEN) >>> 2]! | 0) : 0;
-      throw new InputError(`sock_diag reply: kernel error ${errno} in message at byte ${offset}`);
-    }
-    if (type === SOCK_DIAG_BY_FAMILY) {
-      if (length < NLMSG_HDRLEN + MSG.size) {
-        throw truncatedReply(offset, `inet_diag_msg of ${length - NLMSG_HDRLEN} bytes, needs ${MSG.size}`);
-      }
-      sockets.push(decodeOne(bytes, u32, offset + NLMSG_HDRLEN, addresses));
-    }
-    offset += nlmsgAlign(length);
-  }
+  forEachInetDiagMessage(bytes, (p) => {
+    sockets.push(decodeOne(bytes, u32, p, addresses));
+  });
   return sockets;
 }
 
@@ -108,12 +77,4 @@ function decodeOne(bytes: Uint8Array, u32: Uint32Array, p: number, addresses: Ad
 function cookieString(low: number, high: number): string {
   if (high < 0x200000) return String(high * TWO_POW_32 + low); // below 2^53: a double is exact
   return ((BigInt(high) << 32n) | BigInt(low)).toString();
-}
-
-/** The bytes themselves when 4-byte aligned (the addon's buffers are), else an aligned copy. */
-function aligned(buf: Uint8Array): Uint8Array {
-  if (buf.byteOffset % 4 === 0) return buf;
-  const copy = new Uint8Array(buf.length);
-  copy.set(buf);
-  return copy;
 }

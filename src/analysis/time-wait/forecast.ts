@@ -1,0 +1,65 @@
+/**
+ * @module The forecast from one snapshot. Every TIME_WAIT socket lives
+ * exactly 60 s (TCP_TIMEWAIT_LEN), so its age is 60 s minus its time left,
+ * and the sockets younger than N seconds tell how many connections closed in
+ * the last N seconds: that is the current rate. Replaying the next minute at
+ * that rate (new sockets arrive, the existing ones expire at their known
+ * times) gives the moment the destination's ports run out, if ever. At a
+ * steady rate this is always within one hold time or never, because after
+ * that the count settles at rate × hold.
+ */
+
+export const TIME_WAIT_MS = 60_000;
+
+/** New TIME_WAIT sockets per second over the last windowMs (their age is at most windowMs). */
+export function closeRate(remainingMs: readonly number[], windowMs: number): number {
+  const youngest = TIME_WAIT_MS - windowMs;
+  let n = 0;
+  for (const r of remainingMs) if (r >= youngest) n++;
+  return n / (windowMs / 1000);
+}
+
+export interface ForecastInput {
+  /** Ports connect() may use toward this destination. */
+  budget: number;
+  /** Ports held by sockets in other states toward it (they stay). */
+  otherInUse: number;
+  /** Time left of each TIME_WAIT socket toward it, in ms. */
+  remainingMs: readonly number[];
+  ratePerSec: number;
+  /**
+   * How long a TIME_WAIT socket blocks its port: the whole 60 s, or with
+   * tcp_tw_reuse only until it is tcp_tw_reuse_delay old.
+   */
+  holdMs: number;
+}
+
+/** Seconds until the ports in use reach the budget at a steady rate: 0 when already, null when never. */
+export function secondsUntilExhausted(input: ForecastInput): number | null {
+  const { budget, otherInUse: base, ratePerSec: rate } = input;
+  const hold = Math.min(input.holdMs, TIME_WAIT_MS);
+  // How much longer each existing socket blocks its port, in seconds (only the ones that still do).
+  const blocking: number[] = [];
+  for (const r of input.remainingMs) {
+    const left = Math.min(r - (TIME_WAIT_MS - hold), hold);
+    if (left > 0) blocking.push(left / 1000);
+  }
+  blocking.sort((a, b) => a - b);
+  const n = blocking.length;
+  if (base + n >= budget) return 0;
+  if (!(rate > 0)) return null;
+  // Between two expiries the count only grows (rate × t), so it crosses the budget
+  // inside the first interval whose end reaches it.
+  for (let k = 0; k <= n; k++) {
+    const from = k === 0 ? 0 : (blocking[k - 1] as number);
+    const to = k < n ? (blocking[k] as number) : hold / 1000;
+    const need = budget - base - (n - k);
+    if (rate * to >= need) return Math.max(from, need / rate);
+  }
+  return null;
+}
+
+/** Largest steady rate (per second) this destination sustains without running out. */
+export function sustainableRate(budget: number, otherInUse: number, holdMs: number): number {
+  return Math.max(0, budget - otherInUse) / (Math.min(holdMs, TIME_WAIT_MS) / 1000);
+}
