@@ -65,7 +65,7 @@ export const TASKS: TaskSpec[] = [
   {
     id: "T3",
     title: "TIME_WAIT by destination, time left",
-    sockdoc: { ...SOCKDOC, shell: "{sockdoc} ls state time-wait -o --json" },
+    sockdoc: { ...SOCKDOC, shell: "{sockdoc} timewait --json" },
     tools: [{ ...SS, tool: "ss", shell: `ss -tano state time-wait | ${TW_BY_DESTINATION}` }],
     target: { tool: "ss", ratio: 0.8 },
   },

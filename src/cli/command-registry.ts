@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   summary: async () => (await import("./commands/summary.js")).summaryCommand(),
   ls: async () => (await import("./commands/ls.js")).lsCommand(),
   closewait: async () => (await import("./commands/closewait.js")).closewaitCommand(),
+  timewait: async () => (await import("./commands/timewait.js")).timewaitCommand(),
   kill: async () => (await import("./commands/kill.js")).killCommand(),
   lab: async () => (await import("./commands/lab.js")).labCommand(),
 };

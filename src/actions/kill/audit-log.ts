@@ -58,13 +58,15 @@ export class AuditLog {
    */
   toJournal(): "sent" | "absent" | "nothing" | string {
     if (this.lines.length === 0) return "nothing";
-    const r = spawnSync("logger", ["-t", "sockdoc"], {
-      input: `${this.lines.join("\n")}\n`,
-      encoding: "utf8",
-    });
+    const input = `${this.lines.join("\n")}\n`;
+    // util-linux logger exits 0 when nothing listens on /dev/log unless asked to report it.
+    let r = spawnSync("logger", ["--socket-errors=on", "-t", "sockdoc"], { input, encoding: "utf8" });
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return "absent";
+    if (r.status !== 0 && /unrecognized|invalid|unknown/i.test(r.stderr)) {
+      r = spawnSync("logger", ["-t", "sockdoc"], { input, encoding: "utf8" }); // busybox, older util-linux
+    }
     if (r.error) return `logger failed: ${r.error.message}`;
-    if (r.status !== 0) return `logger exited with ${r.status}: ${r.stderr.trim()}`;
+    if (r.status !== 0) return `logger failed: ${r.stderr.trim() || `exit ${r.status}`}`;
     return "sent";
   }
 }

@@ -32,7 +32,8 @@ export function killFilter(g: CloseWaitGroup): string {
   if (g.localPort !== null) words.push("sport", "=", `:${g.localPort}`);
   if (g.peerPort !== null) words.push("dport", "=", `:${g.peerPort}`);
   const only = g.peers.length === 1 ? g.peers[0] : undefined;
-  if (only) words.push("dst", only.address.includes(":") ? `[${only.address}]` : only.address);
+  // Bare IPv6: a bracketed address is a glob to the shell ("[::1]" can match a file named 1).
+  if (only) words.push("dst", only.address);
   return words.join(" ");
 }
 

@@ -38,16 +38,17 @@ export interface ForecastInput {
 export function secondsUntilExhausted(input: ForecastInput): number | null {
   const { budget, otherInUse: base, ratePerSec: rate } = input;
   const hold = Math.min(input.holdMs, TIME_WAIT_MS);
-  // How much longer each existing socket blocks its port, in seconds (only the ones that still do).
-  const blocking: number[] = [];
-  for (const r of input.remainingMs) {
-    const left = Math.min(r - (TIME_WAIT_MS - hold), hold);
-    if (left > 0) blocking.push(left / 1000);
-  }
-  blocking.sort((a, b) => a - b);
-  const n = blocking.length;
+  const shift = TIME_WAIT_MS - hold;
+  let n = 0;
+  for (const r of input.remainingMs) if (r > shift) n++;
   if (base + n >= budget) return 0;
-  if (!(rate > 0)) return null;
+  // The count never exceeds what is held now plus a whole hold time of new sockets.
+  if (!(rate > 0) || base + n + (rate * hold) / 1000 < budget) return null;
+  // How much longer each existing socket blocks its port, in seconds, soonest first.
+  const blocking = new Float64Array(n);
+  let i = 0;
+  for (const r of input.remainingMs) if (r > shift) blocking[i++] = Math.min(r - shift, hold) / 1000;
+  blocking.sort();
   // Between two expiries the count only grows (rate × t), so it crosses the budget
   // inside the first interval whose end reaches it.
   for (let k = 0; k <= n; k++) {

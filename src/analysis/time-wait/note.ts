@@ -6,7 +6,8 @@ import type { Severity } from "./severity.js";
 
 /** "0.4", "12", "470": one decimal below 10, whole numbers above. */
 export function formatRate(perSec: number): string {
-  return perSec < 10 ? String(Math.round(perSec * 10) / 10) : String(Math.round(perSec));
+  // Whole numbers round down: "sustains 470/s" must not promise the 471st.
+  return perSec < 10 ? String(Math.round(perSec * 10) / 10) : String(Math.floor(perSec));
 }
 
 export function formatSeconds(s: number): string {
@@ -26,6 +27,7 @@ export interface OutgoingNoteFacts {
   windowSec: number;
   sustainablePerSec: number;
   exhaustedInSec: number | null;
+  otherInUse: number;
   reuse: { applies: boolean; why: string };
   reuseDelayMs: number;
 }
@@ -52,9 +54,13 @@ export function outgoingNote(f: OutgoingNoteFacts): string {
         `unlikely (it would take ${formatRate(f.sustainablePerSec)} new connections/s).`,
     );
   } else if (rate === null) {
-    parts.push(`No timers were read, so no rate; ${limit} (${f.budget} ports / 60 s).`);
+    parts.push(`No timers were read, so no rate; ${limit}.`);
   } else {
-    parts.push(`${rate}; ${limit} (${f.budget} ports / 60 s): not on this course.`);
+    const ports =
+      f.otherInUse > 0
+        ? `${f.budget - f.otherInUse} ports not held by open connections`
+        : `${f.budget} ports`;
+    parts.push(`${rate}; ${limit} (${ports} / 60 s): not on this course.`);
   }
   if (f.severity !== "info" && f.exhaustedInSec === null) {
     parts.push(`${Math.round((100 * f.portsInUse) / Math.max(1, f.budget))}% of the ports are in use.`);

@@ -5,7 +5,13 @@
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { closeRate, secondsUntilExhausted, sustainableRate, TIME_WAIT_MS } from "./forecast.js";
-import { type Direction, type GroupEnd, groupTimeWait, type TimeWaitGroup } from "./grouping.js";
+import {
+  type Direction,
+  type GroupEnd,
+  type Grouping,
+  groupTimeWait,
+  type TimeWaitGroup,
+} from "./grouping.js";
 import { incomingNote, outgoingNote } from "./note.js";
 import { reuseFor } from "./reuse.js";
 import type { TimeWaitSettings } from "./settings.js";
@@ -67,13 +73,21 @@ export interface ReportInput {
 }
 
 export function buildTimeWaitReport(input: ReportInput): TimeWaitReport {
-  const { settings, windowSec } = input;
   const grouping = groupTimeWait({
     sockets: input.sockets,
-    portRange: settings.portRange,
-    reserved: settings.reserved,
+    portRange: input.settings.portRange,
+    reserved: input.settings.reserved,
     ...(input.matches ? { matches: input.matches } : {}),
   });
+  return reportFromGrouping(grouping, input.settings, input.windowSec);
+}
+
+/** The report from destinations already grouped (e.g. streamed into a TimeWaitGrouper). */
+export function reportFromGrouping(
+  grouping: Grouping,
+  settings: TimeWaitSettings,
+  windowSec: number,
+): TimeWaitReport {
   const [lo, hi] = settings.portRange;
   const budget = Math.max(0, hi - lo + 1 - settings.reservedPorts - grouping.listenPortsInRange);
   const destinations = grouping.groups.map((g) => destination(g, settings, budget, windowSec));
@@ -111,12 +125,12 @@ function destination(
 ): Destination {
   const ratePerSec = g.remainingMs.length > 0 ? closeRate(g.remainingMs, windowSec * 1000) : null;
   const common = {
-    direction: g.direction,
     local: g.local,
     remote: g.remote,
+    direction: g.direction,
     count: g.count,
     remainingMs: { min: g.minRemainingMs, max: g.maxRemainingMs },
-    ratePerSec,
+    ratePerSec: ratePerSec === null ? null : round(ratePerSec, 100),
   };
   if (g.direction === "incoming") {
     return {
@@ -154,18 +168,27 @@ function destination(
     ...common,
     portsInUse,
     portsLeft: Math.max(0, budget - portsInUse),
-    sustainablePerSec,
-    exhaustedInSec,
+    sustainablePerSec: round(sustainablePerSec, 10),
+    // Never rounded to 0, which means "already".
+    exhaustedInSec:
+      exhaustedInSec === null || exhaustedInSec === 0
+        ? exhaustedInSec
+        : Math.max(0.1, round(exhaustedInSec, 10)),
     reuse: reuse.applies,
     severity,
     note: outgoingNote({
       ...facts,
+      otherInUse: g.otherInUse,
       severity,
       windowSec,
       reuse,
       reuseDelayMs: settings.twReuseDelayMs,
     }),
   };
+}
+
+function round(n: number, per: number): number {
+  return Math.round(n * per) / per;
 }
 
 function bucketsOf(used: number, max: number | null): TimeWaitReport["buckets"] {

@@ -57,7 +57,7 @@ function headerLine(b: Block, width: number): string {
   return `${left}${" ".repeat(gap)}${right}`;
 }
 
-const MAX_COMMAND_LINES = 2;
+const MAX_COMMAND_LINES = 3;
 
 function processLines(p: ProcessReport, width: number): string[] {
   const out: string[] = [];

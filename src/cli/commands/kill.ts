@@ -12,6 +12,8 @@ import type { AuditContext } from "../../actions/kill/audit-record.js";
 import { canDestroySockets } from "../../actions/kill/capability.js";
 import { errnoName } from "../../actions/kill/errno.js";
 import { destroySockets, predictSockets } from "../../actions/kill/execute.js";
+import { KILL_HELP } from "../../actions/kill/help.js";
+import { compareSockets } from "../../actions/kill/order.js";
 import { exitCodeFor } from "../../actions/kill/outcome.js";
 import { probeSupport } from "../../actions/kill/probe.js";
 import { checkBatch, checkFilter, DEFAULT_MAX, parseMax } from "../../actions/kill/refusals.js";
@@ -48,38 +50,10 @@ interface KillOptions extends CommonOptions {
   journal: boolean;
 }
 
-const KILL_HELP = `
-Without --yes this is a dry run: it lists the sockets (with their owners) and
-what closing would do. On a terminal it then asks "Close N sockets? [y/N]";
---dry-run never asks. Closing a socket sends its peer a reset (RST); the owning
-process is not killed or signalled: its fd stays open and its next call on it
-fails with ECONNABORTED. Support is probed first and said up front: SOCK_DESTROY
-(CONFIG_INET_DIAG_DESTROY) by destroying a socket that cannot exist, TIME_WAIT
-(when matched) by destroying a TIME_WAIT socket sockdoc makes on loopback.
-Sockets are read over netlink only (the cookie makes each destroy exact: a
-socket replaced since the read is left alone and reported "gone").
-
-Refused without --force (exit 2): no filter; a filter that can match LISTEN
-sockets; more than --max sockets. Each closed socket gets an audit record (JSON
-line: time, user, 4-tuple, state, inode, cookie, owners, outcome) in the audit
-log and, when \`logger\` is installed, the journal (tag sockdoc).
-
-Outcomes: closed, gone (already closed or replaced), unsupported (this kernel
-cannot), denied (not permitted), failed (another errno), would-close (dry run).
-
-Exit status: 0 every socket closed or already gone, or a dry run where all
-would close (also when nothing matched); 1 some were not (or would not be)
-closed; 2 refused or bad usage; 3 native addon missing, netlink or the audit
-log unusable; 4 --yes without CAP_NET_ADMIN (the message has the sudo command).
-
-Examples:
-  sockdoc kill state close-wait sport = :8080          # dry run, lists owners
-  sudo sockdoc kill state close-wait sport = :8080 --yes
-  sudo sockdoc kill state time-wait dport = :5432 --max 50000 --yes
-`;
-
 function outcomeColumns(): Column<KillResult>[] {
-  const cols: Column<KillResult>[] = socketColumns({ processes: true }).map((c) => ({
+  // Send-Q is left out so the table, with its Outcome column, fits 80 columns.
+  const base = socketColumns({ processes: true }).filter((c) => c.header !== "Send-Q");
+  const cols: Column<KillResult>[] = base.map((c) => ({
     ...c,
     value: (r: KillResult) => c.value(r.socket),
   }));
@@ -125,27 +99,35 @@ interface Run {
   sudoRerun: string;
 }
 
-/** header: false after the plan was already shown for a confirmation; table: false when it was declined. */
-function printText(format: "table" | "csv", run: Run, parts: { header: boolean; table: boolean }): void {
+/** What will be done: the header (support first), the table, what closing does. */
+function planText(run: Run): string[] {
   const { snapshot, results } = run;
+  const out = [...flow(headerLines(results.length, run.filterText, snapshot.source.detail, run.support)), ""];
+  if (results.length === 0) return [...out, "Nothing to do."];
+  return [...out, tableOrCsv("table", results, outcomeColumns()), "", ...flow(effectLines(results))];
+}
+
+/** What was done: why some were not closed, and the last line (the command, or the audit trail). */
+function endText(run: Run): string[] {
+  const problems = problemLines(run.results, run.end.canAct ? null : run.sudoRerun);
+  return flow([...problems, ...endLines(run.results, run.end)]);
+}
+
+/**
+ * planShown: the plan was already printed before asking on a terminal; then
+ * only the outcomes follow (the table again when sockets were closed).
+ */
+function printText(format: "table" | "csv", run: Run, planShown: boolean): void {
   if (format === "csv") {
-    emit(tableOrCsv("csv", results, outcomeColumns()));
+    emit(tableOrCsv("csv", run.results, outcomeColumns()));
     return;
   }
   const out: string[] = [];
-  if (parts.header) {
-    out.push(...flow(headerLines(results.length, run.filterText, snapshot.source.detail, run.support)), "");
-  }
-  if (results.length === 0) {
-    out.push("Nothing to do.");
-    emit(out.join("\n"));
-    return;
-  }
-  if (parts.table) out.push(tableOrCsv("table", results, outcomeColumns()), "");
-  if (parts.header) out.push(...flow(effectLines(results)));
-  const problems = problemLines(results, run.end.canAct ? null : run.sudoRerun);
-  out.push(...flow([...problems, ...endLines(results, run.end)]));
-  emit(out.join("\n"));
+  if (!planShown) out.push(...planText(run));
+  else if (!run.end.dryRun) out.push(tableOrCsv("table", run.results, outcomeColumns()));
+  const end = run.results.length > 0 ? endText(run) : [];
+  if (out.length > 0 && end.length > 0) out.push("");
+  emit([...out, ...end].join("\n"));
 }
 
 function printJson(format: Format, run: Run): void {
@@ -225,7 +207,7 @@ export function killCommand(): Command {
       ...(filter.matchesAll ? {} : { filter: filter.matches }),
     });
     printWarnings(snapshot.warnings);
-    const targets = snapshot.sockets;
+    const targets = [...snapshot.sockets].sort(compareSockets);
     checkBatch(targets.length, max, force);
     const support = await probeSupport(addon, targets, canAct);
     const run: Run = {
@@ -242,7 +224,6 @@ export function killCommand(): Command {
       sudoRerun,
     };
     let act = Boolean(opts.yes);
-    let headerShown = false;
     const ask =
       !act &&
       !opts.dryRun &&
@@ -252,15 +233,13 @@ export function killCommand(): Command {
       process.stderr.isTTY &&
       run.results.some((r) => r.outcome === "would-close");
     if (ask) {
-      const out = [...flow(headerLines(targets.length, run.filterText, snapshot.source.detail, support)), ""];
-      out.push(tableOrCsv("table", run.results, outcomeColumns()), "", ...flow(effectLines(run.results)));
-      emit(out.join("\n"));
-      headerShown = true;
-      act = await confirm(
-        `Close ${targets.length === 1 ? "this socket" : `these ${targets.length} sockets`}? [y/N] `,
-      );
+      emit(planText(run).join("\n"));
+      const n = targets.length;
+      act = await confirm(`Close ${n === 1 ? "this socket" : `these ${n} sockets`}? [y/N] `);
     }
-    if (act) {
+    if (act) run.end = { ...run.end, dryRun: false };
+    // Nothing to call the kernel for: no audit log to open (or create).
+    if (act && run.results.some((r) => r.outcome === "would-close")) {
       const log = AuditLog.open(opts.auditLog);
       const context = {
         time: new Date(),
@@ -274,13 +253,10 @@ export function killCommand(): Command {
         log.close();
       }
       const journal = opts.journal ? log.toJournal() : "off";
-      if (journal !== "sent" && journal !== "absent" && journal !== "nothing" && journal !== "off") {
-        printWarnings([`audit records were not sent to the journal: ${journal}`]);
-      }
-      run.end = { ...run.end, dryRun: false, audit: { path: log.path, records: log.count, journal } };
+      run.end = { ...run.end, audit: { path: log.path, records: log.count, journal } };
     }
     if (format === "json" || format === "ndjson") printJson(format, run);
-    else printText(format, run, { header: !headerShown, table: act || !headerShown });
+    else printText(format, run, ask);
     process.exitCode = exitCodeFor(run.results);
   });
 }

@@ -127,10 +127,12 @@ function closeWaitLabCommand(): Command {
         : setInterval(() => {
             lab.addClient().catch(() => {});
           }, everyS * 1000);
+    // Listen for Ctrl-C before saying ready, so a script that signals at once is heard.
+    const stopped = untilStopped(durationS, lab.serverExited);
     if (opts.json) process.stdout.write(`${JSON.stringify({ event: "ready", ...lab.ready })}\n`);
     else process.stdout.write(`${readyText(lab.ready, durationS, everyS)}\n`);
     try {
-      const why = await untilStopped(durationS, lab.serverExited);
+      const why = await stopped;
       await lab.stop();
       if (opts.json) process.stdout.write(`${JSON.stringify({ event: "stopped", reason: why })}\n`);
       else process.stdout.write(`lab stopped (${why}); server and sockets removed.\n`);

@@ -122,7 +122,7 @@ function headerLines(r: TimeWaitReport, width: number): string[] {
     `TIME_WAIT ${r.total}: ${r.outgoing} outgoing, ${r.incoming} incoming, ${r.destinations.length} ` +
       `destinations; rates over the last ${r.windowSec} s`,
     `Ports ${s.portRange[0]}-${s.portRange[1]}: ${s.budget} usable (${s.reservedPorts} reserved, ` +
-      `${s.listenPorts} listening): ${formatRate(s.budget / 60)} new connections/s per destination`,
+      `${s.listenPorts} listening), max ${formatRate(s.budget / 60)} new/s each`,
     `tcp_tw_reuse ${reuse}; tcp_max_tw_buckets ${s.maxTwBuckets ?? "unknown"}, ${buckets}`,
   ];
   return lines.flatMap((l) => wrap(l, width, "", "  "));

@@ -110,11 +110,12 @@ describe("sockdoc lab close-wait, diagnosed live", () => {
       assert.equal(ready.host, "127.0.0.1");
       try {
         const doc = diagnose(ready.port);
-        assert.equal(doc.total, COUNT);
-        assert.equal(doc.groups.length, 1, JSON.stringify(doc.groups));
+        const seen = JSON.stringify(doc.groups);
+        assert.equal(doc.total, COUNT, seen);
+        assert.equal(doc.groups.length, 1, seen);
         const [g] = doc.groups;
-        assert.equal(g?.cause, cause);
-        assert.equal(g?.count, COUNT);
+        assert.equal(g?.cause, cause, seen);
+        assert.equal(g?.count, COUNT, seen);
         assert.equal(g?.localPort, ready.port);
         assert.deepEqual(g?.recvQ, { min: ready.recvQ, max: ready.recvQ });
         if (cause === "not-accepted") {
@@ -135,7 +136,7 @@ describe("sockdoc lab close-wait, diagnosed live", () => {
           `sockdoc kill state close-wait sport = :${ready.port} dst 127.0.0.1`,
         );
       } finally {
-        assert.equal(await stopLab(lab), 0);
+        assert.equal(await stopLab(lab), 0, `lab output: ${lab.lines.join("\n")}`);
       }
       assert.match(lab.lines.at(-1) ?? "", /"event":"stopped"/);
       assert.ok(await gone(ready.serverPid), "server child still running after Ctrl-C");

@@ -48,7 +48,7 @@ describe("killFilter", () => {
     );
     assert.equal(outbound, "state close-wait dport = :5432 dst 10.0.0.7");
     const v6 = killFilter(group({ localPort: 9000, peers: [{ address: "::1", count: 1 }] }));
-    assert.equal(v6, "state close-wait sport = :9000 dst [::1]");
+    assert.equal(v6, "state close-wait sport = :9000 dst ::1");
   });
 
   it("parses and matches exactly the group's sockets", () => {

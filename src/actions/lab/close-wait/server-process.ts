@@ -1,18 +1,21 @@
 /**
  * @module Starts the lab's defective server as a child process and waits for
  * its {"listening": PORT} line. The child gets its own process group so a
- * Ctrl-C reaches only the lab, which then stops it in order; its stdin is a
- * pipe so it exits by itself if the lab dies.
+ * Ctrl-C reaches only the lab, which then stops it in order; it holds a
+ * pipe from the lab (its lifeline) and exits by itself if the lab dies.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../../model/errors.js";
 import type { LabRecipe } from "./causes.js";
-import { pythonArgs } from "./python-server.js";
+import { PYTHON_SERVER, pythonArgs } from "./python-server.js";
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** Closing this pipe tells the server to exit (it also closes when the lab dies). */
+  lifeline: Writable | null;
   pid: number;
   port: number;
   program: string;
@@ -33,7 +36,11 @@ export function startServer(
   backlog: number,
 ): Promise<ServerProcess> {
   const [file, args] = command(recipe, host, port, backlog);
-  const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  const python = recipe.server === "python";
+  const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe", "pipe"], detached: true });
+  // python3 reads its script from stdin; its lifeline is fd 3. Node's is its stdin.
+  if (python) child.stdin?.end(PYTHON_SERVER);
+  const lifeline = (python ? child.stdio[3] : child.stdin) as Writable | null;
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -59,12 +66,12 @@ export function startServer(
       }
       if (typeof port !== "number" || child.pid === undefined)
         return fail(`printed "${line}" instead of its port`);
-      resolve({ child, pid: child.pid, port, program: recipe.server === "python" ? "python3" : "node" });
+      resolve({ child, lifeline, pid: child.pid, port, program: python ? "python3" : "node" });
     });
   });
 }
 
-/** Closes the child's stdin (it exits on EOF), then SIGTERM, then SIGKILL after graceMs. */
+/** Closes the lifeline (the server exits on EOF), then SIGTERM, then SIGKILL after graceMs. */
 export function stopServer(server: ServerProcess, graceMs = 2000): Promise<void> {
   const { child } = server;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -74,7 +81,7 @@ export function stopServer(server: ServerProcess, graceMs = 2000): Promise<void>
       clearTimeout(timer);
       resolve();
     });
-    child.stdin?.end();
+    server.lifeline?.end();
     child.kill("SIGTERM");
   });
 }
