@@ -103,8 +103,25 @@ describe("filter kernel mask", () => {
         hasStateTerm: false,
         text: "",
         matchesAll: true,
+        statesOnly: true,
         tree: null,
       },
     );
   });
+
+  const statesOnlyCases: Array<[string, boolean]> = [
+    ["", true],
+    ["state close-wait", true],
+    ["exclude listen", true],
+    ["state estab or state listen", true],
+    ["not state listen", true],
+    ["state close-wait dport = :443", false],
+    ["src 10.0.0.0/8", false],
+    ["state listen or sport = :22", false],
+  ];
+  for (const [filter, only] of statesOnlyCases) {
+    it(`${JSON.stringify(filter)} is ${only ? "" : "not "}decided by the state mask alone`, () => {
+      assert.equal(compileFilter(words(filter)).statesOnly, only);
+    });
+  }
 });

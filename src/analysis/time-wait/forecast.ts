@@ -15,7 +15,7 @@ export const TIME_WAIT_MS = 60_000;
 export function closeRate(remainingMs: readonly number[], windowMs: number): number {
   const youngest = TIME_WAIT_MS - windowMs;
   let n = 0;
-  for (const r of remainingMs) if (r >= youngest) n++;
+  for (let i = 0; i < remainingMs.length; i++) if (remainingMs[i]! >= youngest) n++;
   return n / (windowMs / 1000);
 }
 
@@ -39,23 +39,31 @@ export function secondsUntilExhausted(input: ForecastInput): number | null {
   const { budget, otherInUse: base, ratePerSec: rate } = input;
   const hold = Math.min(input.holdMs, TIME_WAIT_MS);
   const shift = TIME_WAIT_MS - hold;
+  const remaining = input.remainingMs;
   let n = 0;
-  for (const r of input.remainingMs) if (r > shift) n++;
+  for (let i = 0; i < remaining.length; i++) if (remaining[i]! > shift) n++;
   if (base + n >= budget) return 0;
   // The count never exceeds what is held now plus a whole hold time of new sockets.
   if (!(rate > 0) || base + n + (rate * hold) / 1000 < budget) return null;
-  // How much longer each existing socket blocks its port, in seconds, soonest first.
-  const blocking = new Float64Array(n);
-  let i = 0;
-  for (const r of input.remainingMs) if (r > shift) blocking[i++] = Math.min(r - shift, hold) / 1000;
-  blocking.sort();
+  // How many existing sockets stop blocking their port at each millisecond from now: a
+  // counting sort, since the times are whole milliseconds below one minute.
+  const holdMs = Math.ceil(hold);
+  const ends = new Int32Array(holdMs + 1);
+  for (let i = 0; i < remaining.length; i++) {
+    const r = remaining[i]!;
+    if (r > shift) ends[Math.min(Math.ceil(r - shift), holdMs)]!++;
+  }
   // Between two expiries the count only grows (rate × t), so it crosses the budget
   // inside the first interval whose end reaches it.
-  for (let k = 0; k <= n; k++) {
-    const from = k === 0 ? 0 : (blocking[k - 1] as number);
-    const to = k < n ? (blocking[k] as number) : hold / 1000;
-    const need = budget - base - (n - k);
-    if (rate * to >= need) return Math.max(from, need / rate);
+  let expired = 0;
+  let from = 0;
+  for (let t = 1; t <= holdMs; t++) {
+    const ending = ends[t]!;
+    if (ending === 0 && t < holdMs) continue;
+    const need = budget - base - (n - expired);
+    if ((rate * t) / 1000 >= need) return Math.max(from, (1000 * need) / rate) / 1000;
+    expired += ending;
+    from = t;
   }
   return null;
 }

@@ -13,6 +13,7 @@ import { reportFor } from "../closewait/analyze.js";
 import { collectSample } from "../closewait/collect.js";
 import { groupJson } from "../closewait/json.js";
 import { closeWaitText } from "../closewait/text.js";
+import { wrap } from "../closewait/wrap.js";
 import {
   addOutputOptions,
   addSourceOptions,
@@ -78,6 +79,8 @@ export function diagnoseCommand(): Command {
       { header: "Count", value: (l) => l.count, align: "right" },
     ]);
     const lead = closeWait && closeWait.total > 0 ? `${closeWaitText(closeWait, terminalWidth())}\n\n` : "";
-    emit(`${lead}${lines.join("\n")}\n\n${table}`);
+    const width = terminalWidth() || 80;
+    const wrapped = lines.flatMap((l) => wrap(l, width, "", "  "));
+    emit(`${lead}${wrapped.join("\n")}\n\n${table}`);
   });
 }
