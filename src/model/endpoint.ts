@@ -41,7 +41,7 @@ export function ipv6FromBytes(b: Uint8Array, offset = 0): string {
   }
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

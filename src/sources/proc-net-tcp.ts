@@ -297,7 +297,7 @@ export function parseProcNetTcp(
   let lastInode: number | null = 0;
   let duplicates = 0;
   let lineNo = 0;
-  for (let ls = 0; ls < text.length; ) {
+  for (let ls = 0; ls < text.length;) {
     let le = text.indexOf("\n", ls);
     if (le < 0) le = text.length;
     lineNo++;

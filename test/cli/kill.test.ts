@@ -177,50 +177,58 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
     assert.deepEqual(auditLines(), []);
   });
 
-  it("on a terminal it asks, and an answer other than y closes nothing", {
-    skip: !script && "script(1) is not installed",
-  }, () => {
-    const cmd = `${process.execPath} ${sockdocBin} kill state close-wait sport = :${v4.leakyPort} --audit-log ${auditLog}`;
-    const r = spawnSync("ip", ["netns", "exec", ns.name, script!, "-qec", cmd, "/dev/null"], {
-      input: "n\n",
-      encoding: "utf8",
-      env: { ...process.env, COLUMNS: "120" },
-    });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Close these 3 sockets\? \[y\/N\]/);
-    assert.match(r.stdout, /Dry run: nothing was closed/);
-    assert.equal(closeWaitOn(v4).length, COUNT);
-    assert.deepEqual(auditLines(), []);
-  });
+  it(
+    "on a terminal it asks, and an answer other than y closes nothing",
+    {
+      skip: !script && "script(1) is not installed",
+    },
+    () => {
+      const cmd = `${process.execPath} ${sockdocBin} kill state close-wait sport = :${v4.leakyPort} --audit-log ${auditLog}`;
+      const r = spawnSync("ip", ["netns", "exec", ns.name, script!, "-qec", cmd, "/dev/null"], {
+        input: "n\n",
+        encoding: "utf8",
+        env: { ...process.env, COLUMNS: "120" },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Close these 3 sockets\? \[y\/N\]/);
+      assert.match(r.stdout, /Dry run: nothing was closed/);
+      assert.equal(closeWaitOn(v4).length, COUNT);
+      assert.deepEqual(auditLines(), []);
+    },
+  );
 
-  it("without CAP_NET_ADMIN: --yes exits 4 with the command to run; a dry run still works", {
-    skip: !setpriv && "setpriv (util-linux) is not installed",
-  }, () => {
-    const args = ["kill", "state", "close-wait", "sport", "=", `:${v4.leakyPort}`, "--yes"];
-    const denied = spawnSync(process.execPath, [sockdocBin, ...args], {
-      uid: 65534,
-      gid: 65534,
-      encoding: "utf8",
-    });
-    assert.equal(denied.status, 4, denied.stderr);
-    assert.match(
-      denied.stderr,
-      new RegExp(
-        `^sockdoc: closing sockets needs CAP_NET_ADMIN \\(root\\); run: sudo \\S*sockdoc kill state close-wait sport = :${v4.leakyPort} --yes\\n$`,
-      ),
-    );
-    const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, sockdocBin];
-    const dry = spawnSync("ip", ["netns", "exec", ns.name, setpriv!, ...asNobody, ...args.slice(0, -1)], {
-      encoding: "utf8",
-    });
-    assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /would-close/);
-    assert.match(
-      dry.stdout,
-      /Closing needs CAP_NET_ADMIN \(root\); run:\n {2}sudo \S*sockdoc kill state close-wait sport = :\d+ --yes\n/,
-    );
-    assert.equal(closeWaitOn(v4).length, COUNT);
-  });
+  it(
+    "without CAP_NET_ADMIN: --yes exits 4 with the command to run; a dry run still works",
+    {
+      skip: !setpriv && "setpriv (util-linux) is not installed",
+    },
+    () => {
+      const args = ["kill", "state", "close-wait", "sport", "=", `:${v4.leakyPort}`, "--yes"];
+      const denied = spawnSync(process.execPath, [sockdocBin, ...args], {
+        uid: 65534,
+        gid: 65534,
+        encoding: "utf8",
+      });
+      assert.equal(denied.status, 4, denied.stderr);
+      assert.match(
+        denied.stderr,
+        new RegExp(
+          `^sockdoc: closing sockets needs CAP_NET_ADMIN \\(root\\); run: sudo \\S*sockdoc kill state close-wait sport = :${v4.leakyPort} --yes\\n$`,
+        ),
+      );
+      const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, sockdocBin];
+      const dry = spawnSync("ip", ["netns", "exec", ns.name, setpriv!, ...asNobody, ...args.slice(0, -1)], {
+        encoding: "utf8",
+      });
+      assert.equal(dry.status, 0, dry.stderr);
+      assert.match(dry.stdout, /would-close/);
+      assert.match(
+        dry.stdout,
+        /Closing needs CAP_NET_ADMIN \(root\); run:\n {2}sudo \S*sockdoc kill state close-wait sport = :\d+ --yes\n/,
+      );
+      assert.equal(closeWaitOn(v4).length, COUNT);
+    },
+  );
 
   it("--yes closes the CLOSE_WAIT sockets: gone, peers reset, owner gets ECONNABORTED, the rest untouched, audited", async (t) => {
     const before = ls([]);

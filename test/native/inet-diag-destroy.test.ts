@@ -85,23 +85,27 @@ describe("inetDiagDestroy (live, loopback, root)", { skip }, () => {
     assert.equal(addon!.inetDiagDestroy(buildDestroyRequest(socket)), 0);
   });
 
-  it("destroys a TIME_WAIT socket (kernel >= 6.0)", {
-    skip: major < 6 ? `kernel ${release()} < 6.0` : false,
-  }, async () => {
-    const server = await echoCloser("127.0.0.1");
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const [clientPort] = await makeTimeWait("127.0.0.1", port, 1);
-      const tw = readSockDiag(addon!, stateBit(TcpState.TIME_WAIT), [4]).find(
-        (s) => s.local.port === clientPort && s.remote.port === port,
-      );
-      assert.ok(tw, "test setup: no TIME_WAIT socket");
-      assert.equal(addon!.inetDiagDestroy(buildDestroyRequest(tw)), 0);
-      assert.equal(lookup(["127.0.0.1", clientPort!], ["127.0.0.1", port]), undefined);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
+  it(
+    "destroys a TIME_WAIT socket (kernel >= 6.0)",
+    {
+      skip: major < 6 ? `kernel ${release()} < 6.0` : false,
+    },
+    async () => {
+      const server = await echoCloser("127.0.0.1");
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const [clientPort] = await makeTimeWait("127.0.0.1", port, 1);
+        const tw = readSockDiag(addon!, stateBit(TcpState.TIME_WAIT), [4]).find(
+          (s) => s.local.port === clientPort && s.remote.port === port,
+        );
+        assert.ok(tw, "test setup: no TIME_WAIT socket");
+        assert.equal(addon!.inetDiagDestroy(buildDestroyRequest(tw)), 0);
+        assert.equal(lookup(["127.0.0.1", clientPort!], ["127.0.0.1", port]), undefined);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 
   it("returns EPERM, not an exception, to a process without CAP_NET_ADMIN", async () => {
     const { socket, local, remote } = await closeWait("127.0.0.1");

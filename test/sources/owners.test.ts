@@ -194,30 +194,34 @@ describe("findOwners on the live host", () => {
     });
   });
 
-  it("as another user, counts this process as denied and says to run as root", {
-    skip: process.getuid?.() === 0 ? false : "needs root to start a child as uid 65534",
-  }, async () => {
-    await withCloseWait((inode) => {
-      const owners = join(repoRoot, "dist", "src", "sources", "owners.js");
-      const procfs = join(repoRoot, "dist", "src", "sources", "procfs.js");
-      const script = `
+  it(
+    "as another user, counts this process as denied and says to run as root",
+    {
+      skip: process.getuid?.() === 0 ? false : "needs root to start a child as uid 65534",
+    },
+    async () => {
+      await withCloseWait((inode) => {
+        const owners = join(repoRoot, "dist", "src", "sources", "owners.js");
+        const procfs = join(repoRoot, "dist", "src", "sources", "procfs.js");
+        const script = `
           const { findOwners } = await import(${JSON.stringify(owners)});
           const { ProcFs } = await import(${JSON.stringify(procfs)});
           const r = findOwners(new ProcFs(), [${inode}], { native: null });
           console.log(JSON.stringify({ found: r.byInode.size, denied: r.deniedPids, warnings: r.warnings }));`;
-      const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-        uid: NOBODY,
-        gid: NOBODY,
-        encoding: "utf8",
-        timeout: 20_000,
+        const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+          uid: NOBODY,
+          gid: NOBODY,
+          encoding: "utf8",
+          timeout: 20_000,
+        });
+        assert.equal(child.status, 0, child.stderr);
+        const r = JSON.parse(child.stdout) as { found: number; denied: number; warnings: string[] };
+        assert.equal(r.found, 0);
+        assert.ok(r.denied > 0);
+        assert.deepEqual(r.warnings, [
+          "owners of 1 sockets belong to processes of other users; run as root (sudo sockdoc ...) to see them",
+        ]);
       });
-      assert.equal(child.status, 0, child.stderr);
-      const r = JSON.parse(child.stdout) as { found: number; denied: number; warnings: string[] };
-      assert.equal(r.found, 0);
-      assert.ok(r.denied > 0);
-      assert.deepEqual(r.warnings, [
-        "owners of 1 sockets belong to processes of other users; run as root (sudo sockdoc ...) to see them",
-      ]);
-    });
-  });
+    },
+  );
 });

@@ -25,23 +25,27 @@ describe("planDumps", () => {
 
 describe("parallel dumps", () => {
   const { addon, error } = loadNative();
-  it("return the same sockets as one dump per family", {
-    skip: addon ? false : (error ?? "no addon"),
-  }, () => {
-    const key = (s: { local: { port: number }; remote: { port: number }; state: number }) =>
-      `${s.state} ${s.local.port} ${s.remote.port}`;
-    const parallel = readSockDiag(addon!, ALL_STATES_MASK, [4, 6]).map(key).sort();
-    const serial = readSockDiag({ inetDiagDump: addon!.inetDiagDump }, ALL_STATES_MASK, [4, 6])
-      .map(key)
-      .sort();
-    // Sockets come and go on a live host; the two reads were taken a moment
-    // apart, so compare the sockets that exist in both.
-    const inBoth = parallel.filter((k) => serial.includes(k));
-    assert.ok(
-      inBoth.length >= Math.min(parallel.length, serial.length) * 0.9,
-      `${inBoth.length} of ${parallel.length}`,
-    );
-  });
+  it(
+    "return the same sockets as one dump per family",
+    {
+      skip: addon ? false : (error ?? "no addon"),
+    },
+    () => {
+      const key = (s: { local: { port: number }; remote: { port: number }; state: number }) =>
+        `${s.state} ${s.local.port} ${s.remote.port}`;
+      const parallel = readSockDiag(addon!, ALL_STATES_MASK, [4, 6]).map(key).sort();
+      const serial = readSockDiag({ inetDiagDump: addon!.inetDiagDump }, ALL_STATES_MASK, [4, 6])
+        .map(key)
+        .sort();
+      // Sockets come and go on a live host; the two reads were taken a moment
+      // apart, so compare the sockets that exist in both.
+      const inBoth = parallel.filter((k) => serial.includes(k));
+      assert.ok(
+        inBoth.length >= Math.min(parallel.length, serial.length) * 0.9,
+        `${inBoth.length} of ${parallel.length}`,
+      );
+    },
+  );
   it("reject bad arguments like Node does", { skip: addon ? false : (error ?? "no addon") }, () => {
     assert.throws(() => addon!.inetDiagDumpMany([[3, 1]]), RangeError);
     assert.throws(() => addon!.inetDiagDumpMany("x" as never), TypeError);

@@ -46,20 +46,24 @@ describe("sysctl", () => {
     assert.deepEqual(readSysctls(host1, names), r.values);
   });
 
-  it("reports an unreadable setting with its error instead of calling it missing", {
-    skip: process.getuid?.() === 0 ? "root reads files whatever their mode" : false,
-  }, () => {
-    const dir = mkdtempSync(join(tmpdir(), "sockdoc-sysctl-"));
-    try {
-      mkdirSync(join(dir, "sys", "net", "ipv4"), { recursive: true });
-      writeFileSync(join(dir, "sys", "net", "ipv4", "tcp_secret"), "1\n");
-      chmodSync(join(dir, "sys", "net", "ipv4", "tcp_secret"), 0o000);
-      const r = readSysctlSet(new ProcFs(dir), ["net.ipv4.tcp_secret"]);
-      assert.deepEqual(r.unreadable, [{ name: "net.ipv4.tcp_secret", code: "EACCES" }]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "reports an unreadable setting with its error instead of calling it missing",
+    {
+      skip: process.getuid?.() === 0 ? "root reads files whatever their mode" : false,
+    },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "sockdoc-sysctl-"));
+      try {
+        mkdirSync(join(dir, "sys", "net", "ipv4"), { recursive: true });
+        writeFileSync(join(dir, "sys", "net", "ipv4", "tcp_secret"), "1\n");
+        chmodSync(join(dir, "sys", "net", "ipv4", "tcp_secret"), 0o000);
+        const r = readSysctlSet(new ProcFs(dir), ["net.ipv4.tcp_secret"]);
+        assert.deepEqual(r.unreadable, [{ name: "net.ipv4.tcp_secret", code: "EACCES" }]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("reads this host's settings: every name sockdoc uses is either a value or missing", () => {
     const r = readSysctlSet(new ProcFs(), SOCKDOC_SYSCTLS);

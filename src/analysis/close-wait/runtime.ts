@@ -5,17 +5,7 @@
  */
 
 export type Runtime =
-  | "java"
-  | "node"
-  | "python"
-  | "go"
-  | "nginx"
-  | "ruby"
-  | "php"
-  | "dotnet"
-  | "apache"
-  | "haproxy"
-  | "envoy";
+  "java" | "node" | "python" | "go" | "nginx" | "ruby" | "php" | "dotnet" | "apache" | "haproxy" | "envoy";
 
 export interface RuntimeEvidence {
   comm: string;

@@ -57,9 +57,13 @@ describe("Go binary detection", () => {
   const goTool = ["/usr/bin/kubectl", "/usr/local/bin/docker", "/usr/local/bin/terraform"].find((p) =>
     existsSync(p),
   );
-  it("recognises a real Go program", {
-    skip: goTool ? false : "no Go binary installed here to check against",
-  }, () => {
-    assert.equal(isGoExecutable(goTool as string), true);
-  });
+  it(
+    "recognises a real Go program",
+    {
+      skip: goTool ? false : "no Go binary installed here to check against",
+    },
+    () => {
+      assert.equal(isGoExecutable(goTool as string), true);
+    },
+  );
 });
