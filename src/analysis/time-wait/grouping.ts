@@ -13,8 +13,7 @@
  * stream a dump into it without building a TcpSocket per socket.
  */
 import { unmapIpv4 } from "../../model/endpoint.js";
-import type { TcpSocket } from "../../model/socket.js";
-import { TcpState } from "../../model/tcp-state.js";
+import { foldOrphanServerPorts } from "./orphan-server-ports.js";
 import { isReserved, type PortRange } from "./ports.js";
 
 export type Direction = "outgoing" | "incoming";
@@ -36,6 +35,8 @@ export interface TimeWaitGroup {
   maxRemainingMs: number | null;
   /** Outgoing only: sockets in other states on the same triple, holding a port of the range. */
   otherInUse: number;
+  /** Local port of the group's first socket (spots server ports whose listener is gone). */
+  firstLocalPort: number;
 }
 
 export interface Grouping {
@@ -61,7 +62,7 @@ export class TimeWaitGrouper {
   private readonly incoming: Index<TimeWaitGroup> = new Map();
   /** Other sockets on ephemeral ports, counted per triple; joined to the groups at the end. */
   private readonly others: Index<number> = new Map();
-  private readonly groups: TimeWaitGroup[] = [];
+  private groups: TimeWaitGroup[] = [];
   private timeWaitRead = 0;
 
   constructor(private readonly settings: GrouperSettings) {}
@@ -94,8 +95,9 @@ export class TimeWaitGrouper {
     const local = unmapIpv4(localAddress);
     const remote = unmapIpv4(remoteAddress);
     const g = this.ephemeral(localPort)
-      ? this.group(this.outgoing, "outgoing", local, remote, remotePort)
-      : this.group(this.incoming, "incoming", local, localPort, remote);
+      ? this.group(this.outgoing, "outgoing", local, remote, remotePort, localPort)
+      : this.group(this.incoming, "incoming", local, localPort, remote, localPort);
+    if (g.count === 0) this.groups.push(g);
     g.count++;
     if (remainingMs !== null) {
       g.remainingMs.push(remainingMs);
@@ -117,6 +119,9 @@ export class TimeWaitGrouper {
       const byPort = this.others.get(g.local.address)?.get(g.remote.address);
       g.otherInUse = byPort?.get(g.remote.port ?? 0) ?? 0;
     }
+    this.groups = foldOrphanServerPorts(this.groups, (address, port, remote) =>
+      this.group(this.incoming, "incoming", address, port, remote, port),
+    );
     const { portRange, reserved, listening } = this.settings;
     let listenPortsInRange = 0;
     for (const port of listening) {
@@ -126,7 +131,7 @@ export class TimeWaitGrouper {
   }
 
   /**
-   * The group at a -> b -> c, made on first use. Outgoing: local address,
+   * The group at a -> b -> c, made (with count 0, not yet listed) on first use. Outgoing: local address,
    * remote address, remote port; incoming: local address, local port, remote
    * address. No closure per call: this runs once per socket.
    */
@@ -136,6 +141,7 @@ export class TimeWaitGrouper {
     a: string,
     b: string | number,
     c: string | number,
+    localPort: number,
   ): TimeWaitGroup {
     const byC = inner(index, a, b);
     let g = byC.get(c);
@@ -150,9 +156,9 @@ export class TimeWaitGrouper {
         minRemainingMs: null,
         maxRemainingMs: null,
         otherInUse: 0,
+        firstLocalPort: localPort,
       };
       byC.set(c, g);
-      this.groups.push(g);
     }
     return g;
   }
@@ -171,46 +177,4 @@ function inner<V>(index: Index<V>, a: string, b: string | number): Map<string | 
     byB.set(b, byC);
   }
   return byC;
-}
-
-/** Local ports of the LISTEN sockets among sockets. */
-export function listeningPorts(sockets: readonly TcpSocket[]): Set<number> {
-  const ports = new Set<number>();
-  for (let i = 0; i < sockets.length; i++) {
-    const s = sockets[i]!;
-    if (s.state === TcpState.LISTEN) ports.add(s.local.port);
-  }
-  return ports;
-}
-
-export interface GroupingInput {
-  sockets: readonly TcpSocket[];
-  portRange: PortRange;
-  reserved: ReadonlyArray<readonly [number, number]>;
-  /** Which TIME_WAIT sockets to report (the command's filter); all when absent. */
-  matches?: (s: TcpSocket) => boolean;
-}
-
-/** Groups a snapshot's sockets (the LISTEN ones among them say which ports are bound). */
-export function groupTimeWait(input: GroupingInput): Grouping {
-  const grouper = new TimeWaitGrouper({
-    portRange: input.portRange,
-    reserved: input.reserved,
-    listening: listeningPorts(input.sockets),
-  });
-  // Indexed loops: the first (and only) pass over 100k sockets runs before the JIT warms up.
-  const sockets = input.sockets;
-  for (let i = 0; i < sockets.length; i++) {
-    const s = sockets[i]!;
-    if (s.state === TcpState.TIME_WAIT) {
-      if (input.matches && !input.matches(s)) grouper.countOnly();
-      else {
-        const ms = s.timer ? s.timer.expiresMs : null;
-        grouper.addTimeWait(s.local.address, s.local.port, s.remote.address, s.remote.port, ms);
-      }
-    } else if (s.state !== TcpState.LISTEN) {
-      grouper.addOther(s.local.address, s.local.port, s.remote.address, s.remote.port);
-    }
-  }
-  return grouper.finish();
 }

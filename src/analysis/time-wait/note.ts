@@ -14,7 +14,8 @@ export function formatSeconds(s: number): string {
   return s < 10 ? `${Math.round(s * 10) / 10} s` : `${Math.round(s)} s`;
 }
 
-const REMEDY =
+/** What to do about a flagged outgoing destination without reuse (said once per report in the table). */
+export const REMEDY =
   "Keep connections open and reuse them (keep-alive, a pool); or set net.ipv4.tcp_tw_reuse=1 " +
   "(outgoing connections only, needs TCP timestamps); or widen net.ipv4.ip_local_port_range; " +
   "or spread the load over more destination addresses or ports.";
@@ -65,7 +66,7 @@ export function outgoingNote(f: OutgoingNoteFacts): string {
   if (f.severity !== "info" && f.exhaustedInSec === null) {
     parts.push(`${Math.round((100 * f.portsInUse) / Math.max(1, f.budget))}% of the ports are in use.`);
   }
-  if (!f.reuse.applies && f.severity !== "info") parts.push(`(${f.reuse.why}.) ${REMEDY}`);
+  if (!f.reuse.applies && f.severity !== "info") parts.push(`(${f.reuse.why}.)`);
   return parts.join(" ");
 }
 

@@ -5,14 +5,9 @@
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { closeRate, secondsUntilExhausted, sustainableRate, TIME_WAIT_MS } from "./forecast.js";
-import {
-  type Direction,
-  type GroupEnd,
-  type Grouping,
-  groupTimeWait,
-  type TimeWaitGroup,
-} from "./grouping.js";
-import { incomingNote, outgoingNote } from "./note.js";
+import { groupTimeWait } from "./group-sockets.js";
+import type { Direction, GroupEnd, Grouping, TimeWaitGroup } from "./grouping.js";
+import { incomingNote, outgoingNote, REMEDY } from "./note.js";
 import { reuseFor } from "./reuse.js";
 import type { TimeWaitSettings } from "./settings.js";
 import { bucketSeverity, maxSeverity, outgoingSeverity, type Severity } from "./severity.js";
@@ -36,6 +31,8 @@ export interface Destination {
   reuse: boolean;
   severity: Severity;
   note: string;
+  /** What to do, for flagged outgoing destinations that tcp_tw_reuse does not cover; else null. */
+  remedy: string | null;
 }
 
 export interface TimeWaitReport {
@@ -124,25 +121,8 @@ function destination(
   windowSec: number,
 ): Destination {
   const ratePerSec = g.remainingMs.length > 0 ? closeRate(g.remainingMs, windowSec * 1000) : null;
-  const common = {
-    local: g.local,
-    remote: g.remote,
-    direction: g.direction,
-    count: g.count,
-    remainingMs: { min: g.minRemainingMs, max: g.maxRemainingMs },
-    ratePerSec: ratePerSec === null ? null : round(ratePerSec, 100),
-  };
   if (g.direction === "incoming") {
-    return {
-      ...common,
-      portsInUse: null,
-      portsLeft: null,
-      sustainablePerSec: null,
-      exhaustedInSec: null,
-      reuse: false,
-      severity: "info",
-      note: incomingNote(g.local.port),
-    };
+    return made(g, ratePerSec, null, null, null, null, false, "info", incomingNote(g.local.port));
   }
   const reuse = reuseFor(settings, g.local.address, g.remote.address);
   const holdMs = reuse.applies ? settings.twReuseDelayMs : TIME_WAIT_MS;
@@ -155,35 +135,69 @@ function destination(
     ratePerSec: ratePerSec ?? 0,
     holdMs,
   });
-  const facts = {
+  const facts = { budget, portsInUse, ratePerSec, sustainablePerSec, exhaustedInSec, reuse: reuse.applies };
+  const severity = outgoingSeverity(facts);
+  // Spelled out: spreading facts and then overriding its reuse key made V8 build slow
+  // dictionary-mode objects, a measurable cost with thousands of destinations.
+  const note = outgoingNote({
+    severity,
     budget,
     portsInUse,
     ratePerSec,
+    windowSec,
     sustainablePerSec,
     exhaustedInSec,
-    reuse: reuse.applies,
-  };
-  const severity = outgoingSeverity(facts);
-  return {
-    ...common,
+    otherInUse: g.otherInUse,
+    reuse,
+    reuseDelayMs: settings.twReuseDelayMs,
+  });
+  // Never rounded to 0, which means "already".
+  const eta =
+    exhaustedInSec === null || exhaustedInSec === 0
+      ? exhaustedInSec
+      : Math.max(0.1, round(exhaustedInSec, 10));
+  return made(
+    g,
+    ratePerSec,
     portsInUse,
-    portsLeft: Math.max(0, budget - portsInUse),
-    sustainablePerSec: round(sustainablePerSec, 10),
-    // Never rounded to 0, which means "already".
-    exhaustedInSec:
-      exhaustedInSec === null || exhaustedInSec === 0
-        ? exhaustedInSec
-        : Math.max(0.1, round(exhaustedInSec, 10)),
-    reuse: reuse.applies,
+    budget,
+    round(sustainablePerSec, 10),
+    eta,
+    reuse.applies,
     severity,
-    note: outgoingNote({
-      ...facts,
-      otherInUse: g.otherInUse,
-      severity,
-      windowSec,
-      reuse,
-      reuseDelayMs: settings.twReuseDelayMs,
-    }),
+    note,
+    severity !== "info" && !reuse.applies ? REMEDY : null,
+  );
+}
+
+/** One literal with every field, in the JSON order (no spread: this runs once per destination). */
+function made(
+  g: TimeWaitGroup,
+  ratePerSec: number | null,
+  portsInUse: number | null,
+  budget: number | null,
+  sustainablePerSec: number | null,
+  exhaustedInSec: number | null,
+  reuse: boolean,
+  severity: Severity,
+  note: string,
+  remedy: string | null = null,
+): Destination {
+  return {
+    local: g.local,
+    remote: g.remote,
+    direction: g.direction,
+    count: g.count,
+    remainingMs: { min: g.minRemainingMs, max: g.maxRemainingMs },
+    portsInUse,
+    portsLeft: portsInUse === null || budget === null ? null : Math.max(0, budget - portsInUse),
+    ratePerSec: ratePerSec === null ? null : round(ratePerSec, 100),
+    sustainablePerSec,
+    exhaustedInSec,
+    reuse,
+    severity,
+    note,
+    remedy,
   };
 }
 

@@ -119,8 +119,8 @@ function headerLines(r: TimeWaitReport, width: number): string[] {
       ? `${r.buckets.used} TIME_WAIT read`
       : `${r.buckets.used} used (${Math.round((100 * r.buckets.used) / Math.max(1, s.maxTwBuckets))}%)`;
   const lines = [
-    `TIME_WAIT ${r.total}: ${r.outgoing} outgoing, ${r.incoming} incoming, ${r.destinations.length} ` +
-      `destinations; rates over the last ${r.windowSec} s`,
+    `TIME_WAIT ${r.total} to ${r.destinations.length} destinations: ${r.outgoing} out, ` +
+      `${r.incoming} in; rates over ${r.windowSec} s`,
     `Ports ${s.portRange[0]}-${s.portRange[1]}: ${s.budget} usable (${s.reservedPorts} reserved, ` +
       `${s.listenPorts} listening), max ${formatRate(s.budget / 60)} new/s each`,
     `tcp_tw_reuse ${reuse}; tcp_max_tw_buckets ${s.maxTwBuckets ?? "unknown"}, ${buckets}`,
@@ -145,6 +145,8 @@ function textReport(r: TimeWaitReport, top: number | null): string {
     out.push(...wrap(`${d.severity}: ${destinationText(d)}: ${d.note}`, width, "", "  "));
   }
   if (notes.length > MAX_NOTES) out.push(`(${notes.length - MAX_NOTES} more flagged; --json has every note)`);
+  const remedy = flagged.find((d) => d.remedy !== null)?.remedy;
+  if (remedy) out.push(...wrap(`What to do: ${remedy}`, width, "", "  "));
   if (r.buckets.note) out.push(...wrap(`${r.buckets.severity}: ${r.buckets.note}`, width, "", "  "));
   return out.join("\n");
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { groupTimeWait, type TimeWaitGroup } from "../../../src/analysis/time-wait/grouping.js";
+import { groupTimeWait } from "../../../src/analysis/time-wait/group-sockets.js";
+import type { TimeWaitGroup } from "../../../src/analysis/time-wait/grouping.js";
 import { TcpState } from "../../../src/model/tcp-state.js";
 import { sock, tw, tws } from "./make.js";
 
@@ -126,6 +127,24 @@ describe("groupTimeWait", () => {
     assert.equal(timeWaitRead, 5);
     assert.equal(groups.length, 1);
     assert.equal(groups[0]!.count, 2);
+  });
+
+  it("folds a server port whose listener is gone back into an incoming group", () => {
+    const { groups } = group([
+      // 10 clients' ports on our port 40500 (no listener now): each looks like its own destination.
+      ...Array.from({ length: 10 }, (_, i) => tw(`10.0.0.1:40500`, `10.0.0.9:${50000 + i}`, 20_000 + i)),
+      // 3 are too few to tell from a client port shared by 3 destinations.
+      ...Array.from({ length: 3 }, (_, i) => tw(`10.0.0.1:40600`, `10.0.0.9:${51000 + i}`)),
+      // A client toward 9 destinations, one socket each, on different ports: stays outgoing.
+      ...Array.from({ length: 9 }, (_, i) => tw(`10.0.0.1:${40700 + i}`, `10.0.1.${i}:443`)),
+    ]);
+    const server = find(groups, "incoming", "10.0.0.1:40500", "10.0.0.9:null");
+    assert.equal(server.count, 10);
+    assert.equal(server.minRemainingMs, 20_000);
+    assert.equal(server.maxRemainingMs, 20_009);
+    assert.equal(server.remainingMs.length, 10);
+    assert.equal(groups.filter((g) => g.direction === "outgoing").length, 3 + 9);
+    assert.equal(groups.length, 1 + 3 + 9);
   });
 
   it("keeps remaining time unknown when a source has no timers", () => {

@@ -47,7 +47,8 @@ describe("buildTimeWaitReport", () => {
     assert.equal(d.exhaustedInSec, 13.3);
     assert.equal(d.severity, "critical");
     assert.match(d.note, /the 53 free ports run out in 13 s; connect\(\) then fails with EADDRNOTAVAIL/);
-    assert.match(d.note, /tcp_tw_reuse=1/);
+    assert.match(d.note, /\(tcp_tw_reuse is 0\.\)/);
+    assert.match(d.remedy ?? "", /tcp_tw_reuse=1/);
     assert.equal(r.severity, "critical");
   });
 
