@@ -20,12 +20,27 @@ export interface Summary {
   topOwners: Array<{ pid: number; comm: string; count: number }> | null;
 }
 
-/** The n largest entries of a count map, largest first, ties by key. */
-export function topCounts<K>(counts: Map<K, number>, n: number): Array<Count<K>> {
-  const all: Array<Count<K>> = [];
-  for (const [key, count] of counts) all.push({ key, count });
-  all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return all.slice(0, n);
+const byCountThenKey = <K>(a: Count<K>, b: Count<K>): number =>
+  b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * The n largest entries of a count map, largest first, ties by key. Keeps
+ * only the best n while scanning: 60k distinct ports need no full sort.
+ */
+export function topCounts<K>(counts: Iterable<[K, number]>, n: number): Array<Count<K>> {
+  const best: Array<Count<K>> = [];
+  if (n <= 0) return best;
+  for (const [key, count] of counts) {
+    const entry = { key, count };
+    if (best.length === n && byCountThenKey(entry, best[n - 1]!) >= 0) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && byCountThenKey(entry, best[i - 1]!) < 0) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = entry;
+  }
+  return best;
 }
 
 function bump<K>(map: Map<K, number>, key: K): void {
@@ -65,9 +80,9 @@ export class SummaryBuilder {
       const n = this.byState[state] ?? 0;
       if (n > 0) states[stateName(state)] = n;
     }
-    const ports = new Map<number, number>();
+    const ports: Array<[number, number]> = [];
     this.ports.forEach((n, port) => {
-      if (n > 0) ports.set(port, n);
+      if (n > 0) ports.push([port, n]);
     });
     return {
       total: this.total,

@@ -36,11 +36,43 @@ export function emitJson(doc: unknown): void {
   emit(JSON.stringify(doc, null, process.stdout.isTTY ? 2 : undefined));
 }
 
-/** Rows as ndjson: one compact JSON object per line. */
-export function emitNdjson(items: readonly unknown[]): void {
-  const out: string[] = [];
-  for (const item of items) out.push(JSON.stringify(item));
-  emit(out.join("\n"));
+/** Items per write when streaming: big enough to be cheap, small enough that no huge string exists. */
+const CHUNK = 2000;
+
+/**
+ * A JSON document whose last field is a long array, written in chunks when
+ * piped so that 100k sockets never exist as one string (peak memory is part
+ * of the benchmark). The bytes are what emitJson would write.
+ */
+export function emitJsonWithArray<T>(
+  head: Record<string, unknown>,
+  key: string,
+  items: readonly T[],
+  toJson: (item: T) => unknown,
+): void {
+  if (process.stdout.isTTY) {
+    emitJson({ ...head, [key]: items.map(toJson) });
+    return;
+  }
+  const open = JSON.stringify({ ...head, [key]: [] });
+  process.stdout.write(open.slice(0, -2)); // ends with the array's "["
+  writeChunks(items, toJson, ",");
+  process.stdout.write("]}\n");
+}
+
+/** Rows as ndjson: one compact JSON object per line, written in chunks. */
+export function emitNdjson<T>(items: readonly T[], toJson: (item: T) => unknown = (item) => item): void {
+  writeChunks(items, toJson, "\n");
+  if (items.length > 0) process.stdout.write("\n");
+}
+
+function writeChunks<T>(items: readonly T[], toJson: (item: T) => unknown, separator: string): void {
+  for (let start = 0; start < items.length; start += CHUNK) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(items.length, start + CHUNK); i++)
+      parts.push(JSON.stringify(toJson(items[i]!)));
+    process.stdout.write(start === 0 ? parts.join(separator) : separator + parts.join(separator));
+  }
 }
 
 export function tableOrCsv<T>(

@@ -62,3 +62,23 @@ describe("summarize", () => {
     );
   });
 });
+
+describe("topCounts", () => {
+  it("agrees with a full sort on random counts", () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    for (let round = 0; round < 50; round++) {
+      const counts = new Map<number, number>();
+      for (let i = 0; i < 200; i++) counts.set(rand() % 500, (rand() % 9) + 1);
+      const n = round % 12;
+      const sorted = [...counts]
+        .map(([key, count]) => ({ key, count }))
+        .sort((a, b) => b.count - a.count || a.key - b.key)
+        .slice(0, n);
+      assert.deepEqual(topCounts(counts, n), sorted);
+    }
+  });
+});

@@ -3,7 +3,7 @@
  */
 import { Command } from "commander";
 import { envelope } from "../../render/envelope.js";
-import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
+import { emit, emitJsonWithArray, emitNdjson, tableOrCsv } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
 import {
   addOutputOptions,
@@ -37,13 +37,10 @@ export function lsCommand(): Command {
     const format = outputFormat(opts);
     const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
     if (format === "json") {
-      emitJson({
-        ...envelope("ls", snapshot),
-        total: snapshot.sockets.length,
-        sockets: snapshot.sockets.map(socketToJson),
-      });
+      const head = { ...envelope("ls", snapshot), total: snapshot.sockets.length };
+      emitJsonWithArray(head, "sockets", snapshot.sockets, socketToJson);
     } else if (format === "ndjson") {
-      emitNdjson(snapshot.sockets.map(socketToJson));
+      emitNdjson(snapshot.sockets, socketToJson);
     } else {
       emit(tableOrCsv(format, snapshot.sockets, socketColumns(opts)));
     }
