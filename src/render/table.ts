@@ -7,7 +7,7 @@ export interface Column<T> {
   header: string;
   value: (row: T) => string | number;
   align?: "left" | "right";
-  /** Allowed to be cut (with "…") to fit the width; the last such column is cut first. */
+  /** Allowed to be cut (with "…") to fit the width; the widest such column is cut first. */
   shrinkable?: boolean;
 }
 
@@ -17,19 +17,28 @@ function cut(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
 }
 
+/**
+ * Narrows the widest shrinkable column, one character at a time, until the
+ * row fits: long addresses give way before a short process name does.
+ */
+function fitWidths<T>(widths: number[], columns: readonly Column<T>[], maxWidth: number): void {
+  const floor = columns.map((c) => (c.shrinkable ? Math.max(MIN_SHRUNK, c.header.length) : Infinity));
+  let total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
+  while (total > maxWidth) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    }
+    if (widest < 0) return;
+    widths[widest]!--;
+    total--;
+  }
+}
+
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], maxWidth = 0): string {
   const cells = rows.map((row) => columns.map((c) => String(c.value(row))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? "").length)));
-  if (maxWidth > 0) {
-    let total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
-    for (let i = columns.length - 1; i >= 0 && total > maxWidth; i--) {
-      if (!columns[i]?.shrinkable) continue;
-      const w = widths[i] ?? 0;
-      const shrunk = Math.max(MIN_SHRUNK, columns[i]?.header.length ?? 0, w - (total - maxWidth));
-      total -= w - shrunk;
-      widths[i] = shrunk;
-    }
-  }
+  if (maxWidth > 0) fitWidths(widths, columns, maxWidth);
   const line = (values: string[]) =>
     values
       .map((v, i) => {

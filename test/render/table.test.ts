@@ -31,6 +31,20 @@ describe("renderTable", () => {
   });
 });
 
+describe("renderTable narrowing", () => {
+  it("narrows the widest shrinkable column first, keeping short ones whole", () => {
+    const cols: Column<{ a: string; p: string }>[] = [
+      { header: "Addr", value: (r) => r.a, shrinkable: true },
+      { header: "Proc", value: (r) => r.p, shrinkable: true },
+    ];
+    const out = renderTable([{ a: "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff", p: "java/4242/fd5" }], cols, 40);
+    const row = out.split("\n")[1]!;
+    assert.ok(row.length <= 40, row);
+    assert.ok(row.endsWith("java/4242/fd5"), row);
+    assert.match(row, /^2001:db8:.*… /);
+  });
+});
+
 describe("renderCsv", () => {
   it("quotes fields with commas and quotes", () => {
     assert.equal(renderCsv([{ name: 'x,"y"', n: 2 }], columns), 'Name,N\n"x,""y""",2');
