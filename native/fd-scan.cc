@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,14 +86,14 @@ class Scanner {
  public:
   // filter false: every socket is wanted (wanted may be null then).
   Scanner(bool filter, const double* wanted, size_t count)
-      : filter_(filter), wanted_(wanted), count_(count), seen_(count, 0) {
+      : filter_(filter), wanted_(wanted), count_(count), seen_(new std::atomic<uint8_t>[count]()) {
     // Duplicates in wanted count once toward "every wanted inode seen".
     for (size_t i = 0; i < count; i++) {
       if (i == 0 || wanted[i] != wanted[i - 1]) distinct_++;
     }
   }
 
-  bool Done() const { return filter_ && seen_distinct_ == distinct_; }
+  bool Done() const { return filter_ && seen_distinct_.load(std::memory_order_relaxed) == distinct_; }
 
   // Scans one pid's fd directory; vanished processes are skipped.
   void ScanProcess(int root, const char* pid_name, int32_t pid, std::vector<char>& dirents, ScanResult& out) {
@@ -140,43 +143,84 @@ class Scanner {
     const double* at = std::lower_bound(wanted_, end, inode);
     if (at == end || *at != inode) return false;
     size_t index = static_cast<size_t>(at - wanted_);
-    if (!seen_[index]) {
-      seen_[index] = 1;
-      seen_distinct_++;
-    }
+    // Several threads scan at once: the first to see an inode counts it.
+    if (!seen_[index].exchange(1, std::memory_order_relaxed)) seen_distinct_.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
 
   bool filter_;
   const double* wanted_;
   size_t count_;
-  std::vector<uint8_t> seen_;
+  std::unique_ptr<std::atomic<uint8_t>[]> seen_;
   size_t distinct_ = 0;
-  size_t seen_distinct_ = 0;
+  std::atomic<size_t> seen_distinct_{0};
 };
 
-ScanResult Scan(const std::string& proc_root, bool filter, const double* wanted, size_t count) {
-  ScanResult out;
-  Scanner scanner(filter, wanted, count);
-  if (scanner.Done()) return out;  // an empty wanted list needs no walk
-  Fd root(open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (root.get() < 0) throw SyscallFailure{errno, "open"};
-  std::vector<char> root_dirents(kDirentSpace);
-  std::vector<char> fd_dirents(kDirentSpace);
+// The numeric entries of the root: the pids, in directory order.
+std::vector<std::string> ListPids(int root) {
+  std::vector<std::string> pids;
+  std::vector<char> dirents(kDirentSpace);
   for (;;) {
-    long got = syscall(SYS_getdents64, root.get(), root_dirents.data(), root_dirents.size());
+    long got = syscall(SYS_getdents64, root, dirents.data(), dirents.size());
     if (got < 0) throw SyscallFailure{errno, "getdents64"};
-    if (got == 0) return out;
+    if (got == 0) return pids;
     for (long offset = 0; offset < got;) {
-      const LinuxDirent64* entry = reinterpret_cast<const LinuxDirent64*>(root_dirents.data() + offset);
+      const LinuxDirent64* entry = reinterpret_cast<const LinuxDirent64*>(dirents.data() + offset);
       offset += entry->d_reclen;
       int64_t pid = ParseNumber(entry->d_name);
-      if (pid < 0 || pid > INT32_MAX) continue;
-      scanner.ScanProcess(root.get(), entry->d_name, static_cast<int32_t>(pid), fd_dirents, out);
-      // Every owner within this process was recorded; later ones are not needed.
-      if (scanner.Done()) return out;
+      if (pid >= 0 && pid <= INT32_MAX) pids.emplace_back(entry->d_name);
     }
   }
+}
+
+// The walk is readlink after readlink in the kernel, one process after
+// another; processes are independent, so each thread takes the next pid
+// until all are done or every wanted inode has been seen.
+constexpr unsigned kMaxThreads = 4;
+
+ScanResult Scan(const std::string& proc_root, bool filter, const double* wanted, size_t count) {
+  ScanResult merged;
+  Scanner scanner(filter, wanted, count);
+  if (scanner.Done()) return merged;  // an empty wanted list needs no walk
+  Fd root(open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root.get() < 0) throw SyscallFailure{errno, "open"};
+  const std::vector<std::string> pids = ListPids(root.get());
+  // One result per pid, merged in directory order so the output does not
+  // depend on which thread got there first.
+  std::vector<ScanResult> per_pid(pids.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int> failure{0};
+  const char* failed_syscall = nullptr;
+  auto work = [&]() {
+    std::vector<char> dirents(kDirentSpace);
+    for (;;) {
+      if (scanner.Done() || failure.load()) return;
+      size_t i = next.fetch_add(1);
+      if (i >= pids.size()) return;
+      try {
+        scanner.ScanProcess(root.get(), pids[i].c_str(), static_cast<int32_t>(ParseNumber(pids[i].c_str())),
+                            dirents, per_pid[i]);
+      } catch (const SyscallFailure& f) {
+        int expected = 0;
+        if (failure.compare_exchange_strong(expected, f.err)) failed_syscall = f.syscall;
+        return;
+      }
+    }
+  };
+  unsigned cores = std::thread::hardware_concurrency();
+  unsigned extra = std::min(kMaxThreads, cores == 0 ? 1u : cores) - 1;
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < extra && t + 1 < pids.size(); t++) threads.emplace_back(work);
+  work();
+  for (std::thread& thread : threads) thread.join();
+  if (failure.load()) throw SyscallFailure{failure.load(), failed_syscall};
+  for (ScanResult& r : per_pid) {
+    merged.pids.insert(merged.pids.end(), r.pids.begin(), r.pids.end());
+    merged.fds.insert(merged.fds.end(), r.fds.begin(), r.fds.end());
+    merged.inodes.insert(merged.inodes.end(), r.inodes.begin(), r.inodes.end());
+    merged.denied.insert(merged.denied.end(), r.denied.begin(), r.denied.end());
+  }
+  return merged;
 }
 
 template <typename Typed, typename T>
