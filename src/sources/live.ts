@@ -9,11 +9,17 @@ import type { Snapshot, SourceInfo } from "../model/snapshot.js";
 import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { readHostFacts } from "./host-facts.js";
-import { loadNative } from "./native.js";
+import { loadNative, type NativeAddon } from "./native.js";
 import { findOwners } from "./owners.js";
 import { readProcNetTcp } from "./proc-net-tcp.js";
 import type { ProcFs } from "./procfs.js";
-import { type BriefVisitor, readSockDiag, visitSockDiag } from "./sock-diag.js";
+import {
+  type BriefVisitor,
+  type DiagPass,
+  readSockDiag,
+  visitSockDiag,
+  visitSockDiagPasses,
+} from "./sock-diag.js";
 
 export type SourceChoice = "auto" | "netlink" | "proc";
 
@@ -46,13 +52,43 @@ export function visitLive(
   req: Omit<LiveRequest, "owners" | "filter">,
   visit: BriefVisitor,
 ): SnapshotHeader | null {
-  if (req.source === "proc" || req.proc.root !== "/proc" || req.statesMask === 0) return null;
+  if (req.statesMask === 0) return null;
+  return streamNetlink(req, (addon) => visitSockDiag(addon, req.statesMask, req.families, visit));
+}
+
+/**
+ * Like visitLive, in passes (sock-diag.ts visitSockDiagPasses): every socket
+ * of each pass's states reaches its visitor through a reusable cursor that
+ * reads fields on demand. Null (nothing visited) when netlink cannot be used.
+ */
+export function visitLivePasses(
+  req: Omit<LiveRequest, "owners" | "filter" | "statesMask">,
+  passes: readonly DiagPass[],
+): SnapshotHeader | null {
+  if (passes.every((p) => p.statesMask === 0)) return null;
+  return streamNetlink(req, (addon) => visitSockDiagPasses(addon, req.families, passes));
+}
+
+/**
+ * Runs a streaming read on netlink. Null, without reading, when the /proc
+ * source is asked for (or implied by a fake --proc-root) or the addon is
+ * missing; null too when the dump fails or its reply does not parse, after
+ * which visitors may have seen part of the sockets: callers start over from
+ * a full snapshot, which retries and says why.
+ */
+function streamNetlink(
+  req: Pick<LiveRequest, "proc" | "source">,
+  read: (addon: NativeAddon) => void,
+): SnapshotHeader | null {
+  if (req.source === "proc" || req.proc.root !== "/proc") return null;
   const { addon } = loadNative();
   if (!addon) return null;
   try {
-    visitSockDiag(addon, req.statesMask, req.families, visit);
-  } catch {
-    return null;
+    read(addon);
+  } catch (err) {
+    // Anything but a failed syscall or a bad reply is a bug in a visitor: let it surface.
+    if (err instanceof InputError || typeof (err as NodeJS.ErrnoException).syscall === "string") return null;
+    throw err;
   }
   return {
     host: readHostFacts(req.proc),

@@ -10,12 +10,18 @@ import type { NativeAddon } from "./native.js";
 import { countInetDiagStates } from "./sock-diag/count-states.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
 import { AF_INET, AF_INET6 } from "./sock-diag/layout.js";
-import { type BriefVisitor, visitInetDiagMessages } from "./sock-diag/visit.js";
+import {
+  type BriefVisitor,
+  type CursorVisitor,
+  visitInetDiagCursor,
+  visitInetDiagMessages,
+} from "./sock-diag/visit.js";
 
 export { countInetDiagStates } from "./sock-diag/count-states.js";
 export { decodeInetDiagMessages } from "./sock-diag/decode.js";
 export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
-export type { BriefVisitor } from "./sock-diag/visit.js";
+export type { SocketCursor } from "./sock-diag/cursor.js";
+export type { BriefVisitor, CursorVisitor } from "./sock-diag/visit.js";
 
 /**
  * TCP sockets of the given families whose state bit is in statesMask
@@ -52,7 +58,10 @@ export function planDumps(statesMask: number, families: readonly Family[]): Arra
 }
 
 function dumpAll(addon: DumpAddon, statesMask: number, families: readonly Family[]): Buffer[] {
-  const plan = planDumps(statesMask, families);
+  return runDumps(addon, planDumps(statesMask, families));
+}
+
+function runDumps(addon: DumpAddon, plan: Array<[number, number]>): Buffer[] {
   if (addon.inetDiagDumpMany && plan.length > 1) return addon.inetDiagDumpMany(plan);
   return plan.map(([family, mask]) => addon.inetDiagDump(family, mask));
 }
@@ -85,4 +94,33 @@ export function visitSockDiag(
   visit: BriefVisitor,
 ): void {
   for (const dump of dumpAll(addon, statesMask, families)) visitInetDiagMessages(dump, visit);
+}
+
+/** One streaming pass: the states it reads and what it does with each socket. */
+export interface DiagPass {
+  statesMask: number;
+  visit: CursorVisitor;
+}
+
+/**
+ * Dumps the states of every pass at once (in parallel threads), then visits
+ * the passes in order, each socket through a reusable cursor, so a pass may
+ * rely on what the ones before it saw (timewait learns the listening ports
+ * before it groups). Within a pass the sockets come in readSockDiag's order.
+ */
+export function visitSockDiagPasses(
+  addon: DumpAddon,
+  families: readonly Family[],
+  passes: readonly DiagPass[],
+): void {
+  const plans = passes.map((pass) => planDumps(pass.statesMask, families));
+  const dumps: Array<Buffer | null> = runDumps(addon, plans.flat());
+  let next = 0;
+  plans.forEach((plan, i) => {
+    for (let n = 0; n < plan.length; n++, next++) {
+      visitInetDiagCursor(dumps[next]!, passes[i]!.visit);
+      // Done with it: its memory may go as soon as the collector wants.
+      dumps[next] = null;
+    }
+  });
 }

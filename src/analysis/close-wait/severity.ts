@@ -11,8 +11,9 @@
 import type { Growth } from "./growth.js";
 import type { CloseWaitGroup } from "./types.js";
 
-export type Severity = "info" | "warning" | "critical";
-export const SEVERITIES: readonly Severity[] = ["info", "warning", "critical"];
+import { maxSeverity as worst, type Severity } from "../../model/severity.js";
+
+export { SEVERITIES, type Severity, severityRank } from "../../model/severity.js";
 
 export const THRESHOLDS = {
   warningCount: 100,
@@ -22,14 +23,9 @@ export const THRESHOLDS = {
   criticalEtaSeconds: 3600,
 } as const;
 
-export function severityRank(s: Severity | "none"): number {
-  return s === "none" ? -1 : SEVERITIES.indexOf(s);
-}
-
+/** The worst of the list; "none" when it is empty (no CLOSE_WAIT at all). */
 export function maxSeverity(list: ReadonlyArray<Severity>): Severity | "none" {
-  let best: Severity | "none" = "none";
-  for (const s of list) if (severityRank(s) > severityRank(best)) best = s;
-  return best;
+  return worst(list) ?? "none";
 }
 
 export interface Graded {

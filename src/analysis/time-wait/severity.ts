@@ -10,8 +10,9 @@
  *   info:     anything else, every incoming group included (memory only).
  */
 
-export type Severity = "info" | "warning" | "critical";
-export const SEVERITIES: readonly Severity[] = ["info", "warning", "critical"];
+import type { Severity } from "../../model/severity.js";
+
+export { maxSeverity, SEVERITIES, type Severity, severityRank } from "../../model/severity.js";
 
 export const THRESHOLDS = {
   criticalLeftShare: 0.05,
@@ -19,16 +20,6 @@ export const THRESHOLDS = {
   warningRateShare: 0.5,
   warningBucketShare: 0.8,
 } as const;
-
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
-
-export function maxSeverity(list: Iterable<Severity>): Severity | null {
-  let best: Severity | null = null;
-  for (const s of list) if (best === null || severityRank(s) > severityRank(best)) best = s;
-  return best;
-}
 
 export interface OutgoingFacts {
   budget: number;

@@ -8,19 +8,31 @@ import { formatRate, formatSeconds } from "../../analysis/time-wait/note.js";
 import {
   buildTimeWaitReport,
   type Destination,
+  reportFromGrouping,
   type TimeWaitReport,
 } from "../../analysis/time-wait/report.js";
-import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
+import {
+  settingsFromSysctls,
+  TIME_WAIT_SYSCTLS,
+  type TimeWaitSettings,
+} from "../../analysis/time-wait/settings.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/time-wait/severity.js";
-import { compileFilter } from "../../filter/compile.js";
+import { TimeWaitStream } from "../../analysis/time-wait/stream.js";
+import { type CompiledFilter, compileFilter } from "../../filter/compile.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { stateBit, TcpState } from "../../model/tcp-state.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv, terminalWidth } from "../../render/output.js";
 import { type Column, renderTable } from "../../render/table.js";
-import { takeLiveSnapshot } from "../../sources/live.js";
+import {
+  type LiveRequest,
+  type SnapshotHeader,
+  takeLiveSnapshot,
+  visitLivePasses,
+} from "../../sources/live.js";
 import { ProcFs } from "../../sources/procfs.js";
+import type { SocketCursor } from "../../sources/sock-diag.js";
 import { readSysctlSet } from "../../sources/sysctl.js";
 import { wrap } from "../closewait/wrap.js";
 import {
@@ -151,6 +163,40 @@ function textReport(r: TimeWaitReport, top: number | null): string {
   return out.join("\n");
 }
 
+const LISTEN_BIT = stateBit(TcpState.LISTEN);
+
+/**
+ * The report, streamed from netlink into the grouping when it can be (no
+ * TcpSocket per socket: the listening ports in a first pass, then every
+ * other socket through a reusable cursor, the filter evaluated on the cursor's
+ * socket view); otherwise from a full snapshot (/proc, --proc-root, or netlink
+ * unusable here). Both give the same report for the same sockets.
+ */
+function readReport(
+  req: Pick<LiveRequest, "proc" | "families" | "source">,
+  filter: CompiledFilter,
+  settings: TimeWaitSettings,
+  windowSec: number,
+): { header: SnapshotHeader; report: TimeWaitReport } {
+  // A filter of states only that keeps time-wait (checked by the caller) keeps every TIME_WAIT socket.
+  const matches = filter.statesOnly ? undefined : filter.matches;
+  const stream = new TimeWaitStream<SocketCursor>(settings, matches && ((c) => matches(c.socket)));
+  const add = (c: SocketCursor) => stream.add(c);
+  const header = visitLivePasses(req, [
+    { statesMask: LISTEN_BIT, visit: add },
+    { statesMask: READ_MASK & ~LISTEN_BIT, visit: add },
+  ]);
+  if (header) return { header, report: reportFromGrouping(stream.finish(), settings, windowSec) };
+  const snapshot = takeLiveSnapshot({ ...req, statesMask: READ_MASK, owners: false });
+  const report = buildTimeWaitReport({
+    sockets: snapshot.sockets,
+    settings,
+    windowSec,
+    ...(filter.matchesAll ? {} : { matches: filter.matches }),
+  });
+  return { header: snapshot, report };
+}
+
 const DESCRIPTION = `Report TIME_WAIT sockets per destination: how many, how long they still last,
 and for connections this host opened, how many ephemeral ports are left toward
 that destination and when connect() would start failing at the current rate.`;
@@ -249,27 +295,20 @@ export function timewaitCommand(): Command {
       throw new UsageError(`the filter "${filter.text}" leaves out time-wait, so there is nothing to report`);
     }
     const proc = new ProcFs(opts.procRoot ?? "/proc");
-    const snapshot = takeLiveSnapshot({
-      proc,
-      statesMask: READ_MASK,
-      families: families(opts),
-      source: sourceChoice(opts.source),
-      owners: false,
-    });
     const sysctls = readSysctlSet(proc, TIME_WAIT_SYSCTLS);
     const { settings, warnings } = settingsFromSysctls(sysctls.values);
     for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
-    printWarnings([...snapshot.warnings, ...warnings]);
-    const report = buildTimeWaitReport({
-      sockets: snapshot.sockets,
+    const { header, report } = readReport(
+      { proc, families: families(opts), source: sourceChoice(opts.source) },
+      filter,
       settings,
       windowSec,
-      ...(filter.matchesAll ? {} : { matches: filter.matches }),
-    });
+    );
+    printWarnings([...header.warnings, ...warnings]);
     const top = opts.all ? null : topGiven;
     const limited = top === null ? report.destinations : report.destinations.slice(0, top);
     if (format === "json") {
-      emitJson({ ...envelope("timewait", snapshot, warnings), ...report, destinations: limited });
+      emitJson({ ...envelope("timewait", header, warnings), ...report, destinations: limited });
     } else if (format === "ndjson") emitNdjson(limited);
     else if (format === "csv") emit(tableOrCsv("csv", limited, CSV));
     else emit(textReport(report, opts.all ? null : (topGiven ?? DEFAULT_TOP)));

@@ -6,16 +6,11 @@
  */
 import type { Family } from "../../model/endpoint.js";
 import { InputError } from "../../model/errors.js";
-import type { TcpSocket, Timer, TimerKind } from "../../model/socket.js";
+import type { TcpSocket, Timer } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { AddressCache } from "./address-cache.js";
 import { aligned, forEachInetDiagMessage } from "./framing.js";
-import { AF_INET, AF_INET6, ID, MSG } from "./layout.js";
-
-/** idiag_timer values (net/ipv4/inet_diag.c); 0 and unknown values mean no timer. */
-const TIMER_KINDS: ReadonlyArray<TimerKind | null> = [null, "on", "keepalive", "timewait", "persist"];
-
-const TWO_POW_32 = 4294967296;
+import { AF_INET, AF_INET6, cookieString, ID, MSG, TIMER_KINDS } from "./layout.js";
 
 /**
  * Decodes every SOCK_DIAG_BY_FAMILY message up to NLMSG_DONE or the end.
@@ -71,10 +66,4 @@ function decodeOne(bytes: Uint8Array, u32: Uint32Array, p: number, addresses: Ad
     ifindex: u32[(id + ID.ifindex) >>> 2]!,
     owners: null,
   };
-}
-
-/** 64-bit cookie (low word first, host order) as decimal text, exact. */
-function cookieString(low: number, high: number): string {
-  if (high < 0x200000) return String(high * TWO_POW_32 + low); // below 2^53: a double is exact
-  return ((BigInt(high) << 32n) | BigInt(low)).toString();
 }

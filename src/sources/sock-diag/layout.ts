@@ -4,6 +4,7 @@
  * host order are read through typed-array views (host order too); ports and
  * addresses are in network order and read byte by byte.
  */
+import type { TimerKind } from "../../model/socket.js";
 import { InputError } from "../../model/errors.js";
 
 export const AF_INET = 2;
@@ -64,4 +65,15 @@ export function truncatedReply(offset: number, detail: string): InputError {
 /** Round a netlink length up to the 4-byte alignment (NLMSG_ALIGN). */
 export function nlmsgAlign(length: number): number {
   return (length + 3) & ~3;
+}
+
+/** idiag_timer values (net/ipv4/inet_diag.c); 0 and unknown values mean no timer. */
+export const TIMER_KINDS: ReadonlyArray<TimerKind | null> = [null, "on", "keepalive", "timewait", "persist"];
+
+const TWO_POW_32 = 4294967296;
+
+/** 64-bit socket cookie (low word first, host order) as exact decimal text. */
+export function cookieString(low: number, high: number): string {
+  if (high < 0x200000) return String(high * TWO_POW_32 + low); // below 2^53: a double is exact
+  return ((BigInt(high) << 32n) | BigInt(low)).toString();
 }
