@@ -85,10 +85,8 @@ function scalingBlock(scaling: ScalingResult, notes: string[]): string[] {
   for (const [tool, lin] of Object.entries(scaling.linearity)) {
     const steps = lin.marginalMsPer1k.map((m) => m.toFixed(2)).join(", ");
     const verdict = lin.linear
-      ? `linear (${(lin.spread * 100).toFixed(0)}% apart)`
-      : Number.isFinite(lin.spread)
-        ? `NOT linear (${(lin.spread * 100).toFixed(0)}% apart)`
-        : "NOT linear (a larger load was not slower: noise?)";
+      ? `linear or better (marginal cost rose at most ${(lin.rise * 100).toFixed(0)}%)`
+      : `NOT linear (marginal cost rose ${(lin.rise * 100).toFixed(0)}%)`;
     lines.push(`  ${tool}: ms per 1k added ${steps}: ${verdict}`);
   }
   if (!("sockdoc" in scaling.linearity)) lines.push("  sockdoc: not measured at every size");

@@ -52,6 +52,9 @@ describe("bench statistics", () => {
     const sizes = [50_000, 100_000, 200_000];
     assert.equal(linearity(sizes, [150 + 50, 150 + 100, 150 + 200]).linear, true);
     assert.equal(linearity(sizes, [25, 100, 400]).linear, false);
+    // Start-up and kernel work dominating: each added socket costs less. That is linear or better.
+    assert.equal(linearity(sizes, [327, 443, 463]).linear, true);
+    assert.equal(linearity(sizes, [100, 200, 800]).linear, false);
   });
 });
 
