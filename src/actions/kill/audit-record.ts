@@ -3,8 +3,8 @@
  * when, on which host, with the identity the kernel matched (4-tuple,
  * inode, cookie) and who held it. One JSON object per line in the log.
  */
-import type { Owner } from "../../model/socket.js";
-import { stateName } from "../../model/tcp-state.js";
+import type { Owner, TcpSocket } from "../../model/socket.js";
+import { type SocketJson, socketToJson } from "../../render/socket-json.js";
 import type { KillResult } from "./types.js";
 
 export interface AuditContext {
@@ -22,12 +22,7 @@ export interface AuditRecord {
   user: AuditContext["user"];
   action: "SOCK_DESTROY";
   filter: string;
-  socket: {
-    family: "inet" | "inet6";
-    state: string;
-    local: { address: string; port: number };
-    remote: { address: string; port: number };
-  };
+  socket: Pick<SocketJson, "family" | "state" | "local" | "remote">;
   inode: number | null;
   cookie: string | null;
   owners: Owner[] | null;
@@ -42,15 +37,16 @@ export function auditRecord(result: KillResult, ctx: AuditContext): AuditRecord 
     user: ctx.user,
     action: "SOCK_DESTROY",
     filter: ctx.filter,
-    socket: {
-      family: s.family === 4 ? "inet" : "inet6",
-      state: stateName(s.state),
-      local: { address: s.local.address, port: s.local.port },
-      remote: { address: s.remote.address, port: s.remote.port },
-    },
+    socket: socketIdentity(s),
     inode: s.inode,
     cookie: s.cookie,
     owners: s.owners,
     outcome: result.outcome,
   };
+}
+
+/** The socket as ls's JSON names it, cut to what identifies it. */
+function socketIdentity(s: TcpSocket): Pick<SocketJson, "family" | "state" | "local" | "remote"> {
+  const { family, state, local, remote } = socketToJson(s);
+  return { family, state, local, remote };
 }
