@@ -5,6 +5,16 @@
  */
 import { Command } from "commander";
 import { summarize } from "../../analysis/summary.js";
+import {
+  buildTimeWaitReport,
+  type Destination,
+  type TimeWaitReport,
+} from "../../analysis/time-wait/report.js";
+import { formatEndpoint } from "../../model/endpoint.js";
+import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { ProcFs } from "../../sources/procfs.js";
+import { readSysctlSet } from "../../sources/sysctl.js";
 import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, terminalWidth } from "../../render/output.js";
@@ -23,6 +33,33 @@ import {
   snapshotFor,
 } from "../common.js";
 import { summaryLines } from "./summary.js";
+
+/**
+ * The worst TIME_WAIT destination when it deserves a warning: ports running
+ * out toward one destination is what makes TIME_WAIT hurt.
+ */
+function timeWaitFinding(
+  snapshot: Snapshot,
+  procRoot: string,
+): { report: TimeWaitReport; line: string | null } {
+  const sysctls = readSysctlSet(new ProcFs(procRoot), TIME_WAIT_SYSCTLS);
+  const { settings } = settingsFromSysctls(sysctls.values);
+  const report = buildTimeWaitReport({ sockets: snapshot.sockets, settings, windowSec: 10 });
+  const worst = report.destinations.find((d) => d.severity === report.severity);
+  const flagged = report.severity !== "info" && worst !== undefined;
+  return {
+    report,
+    line: flagged
+      ? `TIME_WAIT ${report.severity.toUpperCase()} toward ${destinationName(worst)}: ${worst.note} See \`sockdoc timewait\`.`
+      : null,
+  };
+}
+
+function destinationName(d: Destination): string {
+  return d.remote.port === null
+    ? d.remote.address
+    : formatEndpoint({ address: d.remote.address, port: d.remote.port });
+}
 
 export function headline(states: Record<string, number>): string[] {
   const closeWait = states.CLOSE_WAIT ?? 0;
@@ -60,6 +97,9 @@ export function diagnoseCommand(): Command {
     const snapshot = snapshotFor([], opts, false);
     const summary = summarize(snapshot.sockets, 5, false);
     const lines = headline(summary.states);
+    const timeWait =
+      (summary.states.TIME_WAIT ?? 0) > 0 ? timeWaitFinding(snapshot, opts.procRoot ?? "/proc") : null;
+    if (timeWait?.line) lines.push(timeWait.line);
     // CLOSE_WAIT never ends by itself, so when there is any it leads the report.
     const cw = (summary.states.CLOSE_WAIT ?? 0) > 0 ? collectSample([], opts) : null;
     if (cw) printWarnings(cw.snapshot.warnings.filter((w) => !snapshot.warnings.includes(w)));
@@ -71,7 +111,19 @@ export function diagnoseCommand(): Command {
         groups: closeWait?.groups.map(groupJson) ?? [],
         processes: closeWait?.processes ?? [],
       };
-      emitJson({ ...envelope("diagnose", snapshot), closeWait: findings, summary, headline: lines });
+      const tw = timeWait?.report;
+      const timeWaitJson = {
+        total: tw?.total ?? 0,
+        severity: tw?.severity ?? "none",
+        worst: tw?.destinations.find((d) => d.severity === tw.severity) ?? null,
+      };
+      emitJson({
+        ...envelope("diagnose", snapshot),
+        closeWait: findings,
+        timeWait: timeWaitJson,
+        summary,
+        headline: lines,
+      });
       return;
     }
     const table = renderTable(summaryLines(summary), [
