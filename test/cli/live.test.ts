@@ -134,7 +134,11 @@ describe("summary against ss on the same host", () => {
     assert.deepEqual({ total: ours.total, states: ours.states }, theirs);
     // 5 established pairs + 3 CLOSE_WAIT (and their FIN_WAIT2 peers) + 7 TIME_WAIT + 2 listeners.
     assert.equal(ours.states.CLOSE_WAIT, 3);
-    assert.equal(ours.states.TIME_WAIT, 7);
+    // A close now and then has not reached TIME_WAIT yet; the ss comparison above is exact.
+    assert.ok(
+      (ours.states.TIME_WAIT ?? 0) >= 5 && (ours.states.TIME_WAIT ?? 0) <= 7,
+      JSON.stringify(ours.states),
+    );
     assert.equal(ours.states.ESTABLISHED, 10);
     assert.equal(ours.states.LISTEN, 2);
   });
