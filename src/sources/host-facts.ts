@@ -2,12 +2,9 @@
  * @module The host facts a snapshot carries: hostname and kernel release.
  */
 import type { HostFacts } from "../model/snapshot.js";
+import { readHostname, readKernelRelease } from "./kernel.js";
 import type { ProcFs } from "./procfs.js";
 
 export function readHostFacts(proc: ProcFs, sysctls: Record<string, string> = {}): HostFacts {
-  return {
-    hostname: proc.tryRead("sys", "kernel", "hostname")?.trim() || "unknown",
-    kernel: proc.tryRead("sys", "kernel", "osrelease")?.trim() || null,
-    sysctls,
-  };
+  return { hostname: readHostname(proc) ?? "unknown", kernel: readKernelRelease(proc), sysctls };
 }

@@ -39,6 +39,8 @@ interface Read {
   warnings: string[];
 }
 
+const NETLINK_SOURCE: SourceInfo = { kind: "netlink", detail: "netlink sock_diag" };
+
 /** The snapshot without its sockets: what a streaming read still reports. */
 export type SnapshotHeader = Omit<Snapshot, "sockets">;
 
@@ -92,7 +94,7 @@ function streamNetlink(
   }
   return {
     host: readHostFacts(req.proc),
-    source: { kind: "netlink", detail: "netlink sock_diag" },
+    source: NETLINK_SOURCE,
     takenAt: Date.now(),
     ownersResolved: false,
     warnings: [],
@@ -105,7 +107,7 @@ function readNetlink(req: LiveRequest): Read | string {
   try {
     return {
       sockets: readSockDiag(addon, req.statesMask, req.families),
-      source: { kind: "netlink", detail: "netlink sock_diag" },
+      source: NETLINK_SOURCE,
       warnings: [],
     };
   } catch (err) {
