@@ -9,6 +9,7 @@
         "native/errors.cc",
         "native/netlink-socket.cc",
         "native/inet-diag-dump.cc",
+        "native/inet-diag-stream.cc",
         "native/inet-diag-destroy.cc",
         "native/fd-scan.cc"
       ],

@@ -5,7 +5,7 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inetDiagDump", Napi::Function::New(env, sockdoc::InetDiagDump, "inetDiagDump"));
-  exports.Set("inetDiagDumpMany", Napi::Function::New(env, sockdoc::InetDiagDumpMany, "inetDiagDumpMany"));
+  exports.Set("InetDiagStream", sockdoc::InetDiagStreamWrap::Define(env));
   exports.Set("inetDiagDestroy", Napi::Function::New(env, sockdoc::InetDiagDestroy, "inetDiagDestroy"));
   exports.Set("scanSocketFds", Napi::Function::New(env, sockdoc::ScanSocketFds, "scanSocketFds"));
   return exports;

@@ -7,9 +7,23 @@
 namespace sockdoc {
 
 Napi::Value InetDiagDump(const Napi::CallbackInfo& info);
-Napi::Value InetDiagDumpMany(const Napi::CallbackInfo& info);
 Napi::Value InetDiagDestroy(const Napi::CallbackInfo& info);
 Napi::Value ScanSocketFds(const Napi::CallbackInfo& info);
+
+class DiagStream;
+
+// The JavaScript class InetDiagStream (see inet-diag-stream.cc).
+class InetDiagStreamWrap : public Napi::ObjectWrap<InetDiagStreamWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit InetDiagStreamWrap(const Napi::CallbackInfo& info);
+  ~InetDiagStreamWrap() override;
+
+ private:
+  Napi::Value Next(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  DiagStream* stream_ = nullptr;
+};
 
 }  // namespace sockdoc
 

@@ -1,6 +1,8 @@
-// inetDiagDump(family, statesMask): one SOCK_DIAG_BY_FAMILY dump of TCP
-// sockets, returned as the raw reply messages in one Buffer. Decoding is done
-// in TypeScript (src/sources/sock-diag.ts); this side only moves bytes.
+// inetDiagDump(family, statesMask[, bytecode]): one SOCK_DIAG_BY_FAMILY dump
+// of TCP sockets, returned as the raw reply messages in one Buffer. Decoding
+// is done in TypeScript (src/sources/sock-diag/); this side only moves bytes.
+#include "inet-diag-dump.h"
+
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -11,8 +13,7 @@
 #include <sys/socket.h>
 
 #include <new>
-#include <thread>
-#include <vector>
+#include <string>
 
 #include "addon.h"
 #include "errors.h"
@@ -25,47 +26,8 @@ namespace {
 // space before each receive means a datagram can never be cut.
 constexpr size_t kReceiveSpace = 64 * 1024;
 constexpr size_t kInitialCapacity = 1024 * 1024;
-
-// The growing reply buffer; frees its memory on every path.
-class ReplyBuffer {
- public:
-  ~ReplyBuffer() { free(data_); }
-  void Reserve(size_t free_space) {
-    if (capacity_ - length_ >= free_space) return;
-    size_t capacity = capacity_ ? capacity_ : kInitialCapacity;
-    while (capacity - length_ < free_space) capacity *= 2;
-    // Large blocks are mmap-backed, so realloc moves pages instead of bytes.
-    char* grown = static_cast<char*>(realloc(data_, capacity));
-    if (!grown) throw std::bad_alloc();
-    data_ = grown;
-    capacity_ = capacity;
-  }
-  char* Tail() { return data_ + length_; }
-  char* Data() { return data_; }
-  // Hands the memory over (trimmed to its length); the buffer is empty afterwards.
-  char* Release() {
-    char* data = data_;
-    if (data && length_ > 0 && length_ < capacity_) {
-      char* trimmed = static_cast<char*>(realloc(data, length_));
-      if (trimmed) data = trimmed;
-    }
-    data_ = nullptr;
-    length_ = capacity_ = 0;
-    return data;
-  }
-  size_t Length() const { return length_; }
-  void SetLength(size_t length) { length_ = length; }
-
- private:
-  char* data_ = nullptr;
-  size_t length_ = 0;
-  size_t capacity_ = 0;
-};
-
-struct DumpRequest {
-  struct nlmsghdr header;
-  struct inet_diag_req_v2 body;
-};
+// Bytecode longer than this is refused by the kernel anyway (it must fit a request).
+constexpr size_t kMaxBytecode = 4096;
 
 // Keeps this dump's data messages of one datagram at [start, start+length),
 // compacting over anything dropped. Returns the new buffer length and sets
@@ -96,8 +58,10 @@ size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequen
         if (message_length >= NLMSG_LENGTH(sizeof error)) memcpy(&error, NLMSG_DATA(header), sizeof error);
         throw SyscallFailure{error.error < 0 ? -error.error : EPROTO, "sock_diag"};
       }
-      if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+      // A compat dump (both families at once) answers with its request's type.
+      if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY || header->nlmsg_type == TCPDIAG_GETSOCK) {
         if (write != read) memmove(base + write, base + read, step);
+        reinterpret_cast<struct nlmsghdr*>(base + write)->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         write += step;
       }
     }
@@ -106,21 +70,76 @@ size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequen
   return write;
 }
 
-// Runs the dump into replies (which keeps ownership of the memory).
-void Dump(uint8_t family, uint32_t states, ReplyBuffer& replies) {
+// struct nlmsghdr + struct inet_diag_req_v2 [+ struct nlattr + bytecode].
+// For AF_UNSPEC, the older TCPDIAG_GETSOCK request (struct inet_diag_req):
+// the kernel answers it with both families from a single walk of the socket
+// tables, where two SOCK_DIAG_BY_FAMILY dumps walk them twice.
+std::vector<char> DumpRequest(const DumpSpec& spec, uint32_t sequence) {
+  const size_t attribute = spec.bytecode.empty() ? 0 : NLA_HDRLEN + NLA_ALIGN(spec.bytecode.size());
+  const bool both = spec.family == AF_UNSPEC;
+  const size_t body_size = both ? sizeof(struct inet_diag_req) : sizeof(struct inet_diag_req_v2);
+  const size_t length = NLMSG_LENGTH(body_size) + attribute;
+  std::vector<char> message(length, 0);
+  auto* header = reinterpret_cast<struct nlmsghdr*>(message.data());
+  header->nlmsg_len = static_cast<uint32_t>(length);
+  header->nlmsg_type = both ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
+  header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  header->nlmsg_seq = sequence;
+  if (both) {
+    auto* body = reinterpret_cast<struct inet_diag_req*>(NLMSG_DATA(header));
+    body->idiag_states = spec.states;
+  } else {
+    auto* body = reinterpret_cast<struct inet_diag_req_v2*>(NLMSG_DATA(header));
+    body->sdiag_family = spec.family;
+    body->sdiag_protocol = IPPROTO_TCP;
+    body->idiag_ext = 0;
+    body->idiag_states = spec.states;
+  }
+  if (attribute) {
+    auto* nla = reinterpret_cast<struct nlattr*>(message.data() + NLMSG_LENGTH(body_size));
+    nla->nla_len = static_cast<uint16_t>(NLA_HDRLEN + spec.bytecode.size());
+    nla->nla_type = INET_DIAG_REQ_BYTECODE;
+    memcpy(reinterpret_cast<char*>(nla) + NLA_HDRLEN, spec.bytecode.data(), spec.bytecode.size());
+  }
+  return message;
+}
+
+}  // namespace
+
+ReplyBuffer::~ReplyBuffer() { free(data_); }
+
+void ReplyBuffer::Reserve(size_t free_space) {
+  if (capacity_ - length_ >= free_space) return;
+  size_t capacity = capacity_ ? capacity_ : kInitialCapacity;
+  while (capacity - length_ < free_space) capacity *= 2;
+  // Large blocks are mmap-backed, so realloc moves pages instead of bytes.
+  char* grown = static_cast<char*>(realloc(data_, capacity));
+  if (!grown) throw std::bad_alloc();
+  data_ = grown;
+  capacity_ = capacity;
+}
+
+char* ReplyBuffer::Release() {
+  char* data = data_;
+  if (data && length_ > 0 && length_ < capacity_) {
+    char* trimmed = static_cast<char*>(realloc(data, length_));
+    if (trimmed) data = trimmed;
+  }
+  data_ = nullptr;
+  length_ = capacity_ = 0;
+  return data;
+}
+
+namespace {
+
+// received is set once a socket has come (a refusal comes before any).
+void RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
+                const std::function<bool(ReplyBuffer&)>& after_receive, bool* received) {
   NetlinkSocket socket;
   socket.SetReceiveBuffer(4 * 1024 * 1024);
-
-  DumpRequest request = {};
-  request.header.nlmsg_len = sizeof request;
-  request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  request.header.nlmsg_seq = socket.NextSequence();
-  request.body.sdiag_family = family;
-  request.body.sdiag_protocol = IPPROTO_TCP;
-  request.body.idiag_ext = 0;
-  request.body.idiag_states = states;
-  socket.Send(&request, sizeof request);
+  const uint32_t sequence = socket.NextSequence();
+  const std::vector<char> request = DumpRequest(spec, sequence);
+  socket.Send(request.data(), request.size());
 
   bool done = false;
   while (!done) {
@@ -128,101 +147,80 @@ void Dump(uint8_t family, uint32_t states, ReplyBuffer& replies) {
     size_t start = replies.Length();
     size_t got = socket.Receive(replies.Tail(), kReceiveSpace);
     if (got == 0) throw SyscallFailure{EPROTO, "recvmsg"};
-    replies.SetLength(KeepDataMessages(replies.Data(), start, got, request.header.nlmsg_seq, &done));
+    replies.SetLength(KeepDataMessages(replies.Data(), start, got, sequence, &done));
+    if (replies.Length() > start) *received = true;
+    if (after_receive && !after_receive(replies)) return;
   }
-}
-
-// One dump's request and result, for the parallel form.
-struct DumpJob {
-  uint8_t family = 0;
-  uint32_t states = 0;
-  ReplyBuffer replies;
-  int err = 0;
-  const char* syscall = nullptr;
-};
-
-void RunJob(DumpJob* job) {
-  try {
-    Dump(job->family, job->states, job->replies);
-  } catch (const SyscallFailure& failure) {
-    job->err = failure.err;
-    job->syscall = failure.syscall;
-  } catch (const std::bad_alloc&) {
-    job->err = ENOMEM;
-    job->syscall = "malloc";
-  }
-}
-
-uint8_t FamilyArgument(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, what);
-  const int family = value.As<Napi::Number>().Int32Value();
-  if (family != AF_INET && family != AF_INET6) {
-    throw Napi::RangeError::New(env, "inetDiagDump: family must be 2 (AF_INET) or 10 (AF_INET6)");
-  }
-  return static_cast<uint8_t>(family);
 }
 
 }  // namespace
 
-// The replies as a Buffer that owns their memory: no copy, so a 30 MB dump
-// does not briefly need 60 MB (peak RSS is part of the benchmark). Its free()
-// runs in a finalizer, later than a copy would be collected; sockdoc's
-// commands dump once per run, so that does not pile up.
-static Napi::Buffer<char> ToBuffer(Napi::Env env, ReplyBuffer& replies) {
+void RunDump(const DumpSpec& spec, ReplyBuffer& replies, const std::function<bool(ReplyBuffer&)>& after_receive) {
+  bool received = false;
+  if (spec.family != AF_UNSPEC) return RunOneDump(spec, replies, after_receive, &received);
+  try {
+    return RunOneDump(spec, replies, after_receive, &received);
+  } catch (const SyscallFailure& failure) {
+    // A kernel without the compat request refuses it before sending any
+    // socket: then it is one dump per family, same sockets.
+    if (received || std::string(failure.syscall) != "sock_diag") throw;
+  }
+  for (uint8_t family : {static_cast<uint8_t>(AF_INET), static_cast<uint8_t>(AF_INET6)}) {
+    DumpSpec single = spec;
+    single.family = family;
+    RunOneDump(single, replies, after_receive, &received);
+  }
+}
+
+// Its free() runs in a finalizer, later than a copy would be collected;
+// sockdoc's commands dump once per run, so that does not pile up.
+Napi::Buffer<char> ToBuffer(Napi::Env env, ReplyBuffer& replies) {
   const size_t length = replies.Length();
   if (length == 0) return Napi::Buffer<char>::New(env, 0);
   char* data = replies.Release();
   return Napi::Buffer<char>::New(env, data, length, [](Napi::Env, char* owned) { free(owned); });
 }
 
-// inetDiagDumpMany(pairs): several dumps at once, one thread and one netlink
-// socket each. The kernel does a dump's work in the receiving thread, so
-// splitting one big dump by state (e.g. TIME_WAIT apart from the rest) uses
-// every core instead of one.
-Napi::Value InetDiagDumpMany(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const char* usage = "inetDiagDumpMany([[family, statesMask], ...]): an array of number pairs expected";
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, usage);
-  Napi::Array pairs = info[0].As<Napi::Array>();
-  const uint32_t count = pairs.Length();
-  if (count > 16) throw Napi::RangeError::New(env, "inetDiagDumpMany: at most 16 dumps");
-  std::vector<DumpJob> jobs(count);
-  for (uint32_t i = 0; i < count; i++) {
-    Napi::Value pair = pairs.Get(i);
-    if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw Napi::TypeError::New(env, usage);
-    jobs[i].family = FamilyArgument(env, pair.As<Napi::Array>().Get(0u), usage);
-    Napi::Value states = pair.As<Napi::Array>().Get(1u);
-    if (!states.IsNumber()) throw Napi::TypeError::New(env, usage);
-    jobs[i].states = states.As<Napi::Number>().Uint32Value();
+DumpSpec DumpSpecArgument(Napi::Env env, const Napi::Value& value, const char* usage) {
+  if (!value.IsArray()) throw Napi::TypeError::New(env, usage);
+  Napi::Array parts = value.As<Napi::Array>();
+  const uint32_t count = parts.Length();
+  if (count < 2 || count > 3) throw Napi::TypeError::New(env, usage);
+  Napi::Value family = parts.Get(0u);
+  Napi::Value states = parts.Get(1u);
+  if (!family.IsNumber() || !states.IsNumber()) throw Napi::TypeError::New(env, usage);
+  DumpSpec spec;
+  const int family_number = family.As<Napi::Number>().Int32Value();
+  if (family_number != AF_UNSPEC && family_number != AF_INET && family_number != AF_INET6) {
+    throw Napi::RangeError::New(env, "inet_diag dump: family must be 0 (both), 2 (AF_INET) or 10 (AF_INET6)");
   }
-  std::vector<std::thread> threads;
-  threads.reserve(count);
-  for (uint32_t i = 1; i < count; i++) threads.emplace_back(RunJob, &jobs[i]);
-  if (count > 0) RunJob(&jobs[0]);
-  for (std::thread& thread : threads) thread.join();
-  Napi::Array result = Napi::Array::New(env, count);
-  for (uint32_t i = 0; i < count; i++) {
-    if (jobs[i].err) throw SystemError(env, jobs[i].err, jobs[i].syscall);
-    result.Set(i, ToBuffer(env, jobs[i].replies));
+  spec.family = static_cast<uint8_t>(family_number);
+  spec.states = states.As<Napi::Number>().Uint32Value();
+  if (count == 3 && !parts.Get(2u).IsUndefined()) {
+    Napi::Value code = parts.Get(2u);
+    if (!code.IsBuffer()) throw Napi::TypeError::New(env, usage);
+    Napi::Buffer<uint8_t> bytes = code.As<Napi::Buffer<uint8_t>>();
+    if (bytes.Length() == 0 || bytes.Length() > kMaxBytecode || bytes.Length() % 4 != 0) {
+      throw Napi::RangeError::New(env, "inet_diag dump: bytecode must be 4 to 4096 bytes, a multiple of 4");
+    }
+    spec.bytecode.assign(bytes.Data(), bytes.Data() + bytes.Length());
   }
-  return result;
+  return spec;
 }
 
 Napi::Value InetDiagDump(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
-    throw Napi::TypeError::New(env, "inetDiagDump(family, statesMask): numbers expected");
-  }
-  const int family = info[0].As<Napi::Number>().Int32Value();
-  if (family != AF_INET && family != AF_INET6) {
-    throw Napi::RangeError::New(env, "inetDiagDump: family must be 2 (AF_INET) or 10 (AF_INET6)");
-  }
-  const uint32_t states = info[1].As<Napi::Number>().Uint32Value();
+  const char* usage = "inetDiagDump(family, statesMask[, bytecode]): numbers (and a Buffer) expected";
+  Napi::Array parts = Napi::Array::New(env, info.Length());
+  for (size_t i = 0; i < info.Length(); i++) parts.Set(static_cast<uint32_t>(i), info[i]);
+  const DumpSpec spec = DumpSpecArgument(env, parts, usage);
   ReplyBuffer replies;
   try {
-    Dump(static_cast<uint8_t>(family), states, replies);
+    RunDump(spec, replies, nullptr);
   } catch (const SyscallFailure& failure) {
     throw SystemError(env, failure.err, failure.syscall);
+  } catch (const std::bad_alloc&) {
+    throw SystemError(env, ENOMEM, "malloc");
   }
   return ToBuffer(env, replies);
 }

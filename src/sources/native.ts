@@ -19,19 +19,23 @@ export interface FdScanResult {
 
 export interface NativeAddon {
   /**
-   * Dump TCP sockets of one family (2 = AF_INET, 10 = AF_INET6) whose state
+   * Dump TCP sockets of one family (2 = AF_INET, 10 = AF_INET6; 0 = both in
+   * one walk of the kernel's tables, through the older TCPDIAG_GETSOCK
+   * request, or one dump per family where the kernel refuses it) whose state
    * bit is set in statesMask (kernel idiag_states), with no extensions.
    * Returns the raw netlink messages (struct nlmsghdr + struct inet_diag_msg)
    * concatenated; decoding lives in sources/sock-diag.ts. Throws an Error with
    * code/errno/syscall like Node's own on failure.
    */
-  inetDiagDump(family: number, statesMask: number): Buffer;
+  inetDiagDump(family: number, statesMask: number, bytecode?: Buffer): Buffer;
   /**
-   * Several dumps at once, each [family, statesMask], one thread each (the
-   * kernel does a dump's work in the receiving thread, so this spreads a big
-   * dump over the cores). Same bytes and errors as inetDiagDump, in order.
+   * Several dumps at once: dumps[i] is [family, statesMask] or [family,
+   * statesMask, bytecode] (an INET_DIAG_REQ_BYTECODE filter), lanes[i] the
+   * thread that runs it (a lane runs its dumps in order). The kernel does a
+   * dump's work in the receiving thread, so lanes spread it over the cores,
+   * and next() hands over chunks while the rest is still being made.
    */
-  inetDiagDumpMany(requests: Array<[number, number]>): Buffer[];
+  InetDiagStream: new (dumps: Array<[number, number, Buffer?]>, lanes: number[]) => InetDiagStreamHandle;
   /**
    * SOCK_DESTROY one socket. request is a struct inet_diag_req_v2 built by
    * TypeScript (family, protocol, states, exact id with cookie). Returns 0 on
@@ -44,6 +48,18 @@ export interface NativeAddon {
    * wanted inode was seen. Vanishing processes and fds are skipped.
    */
   scanSocketFds(procRoot: string, wanted: Float64Array | null): FdScanResult;
+}
+
+/** A running InetDiagStream. */
+export interface InetDiagStreamHandle {
+  /**
+   * Dump index's next chunk (whole messages, same bytes as inetDiagDump
+   * returns, cut between datagrams), or null once it is done. Blocks until
+   * the kernel has filled one. Throws the dump's error (Node-style) at its end.
+   */
+  next(index: number): Buffer | null;
+  /** Stops the dumps still running and frees their chunks; next() may not follow. */
+  close(): void;
 }
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;

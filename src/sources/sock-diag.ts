@@ -1,15 +1,15 @@
 /**
  * @module sock_diag source: TCP sockets from the kernel over netlink, with
- * the state filter applied in the kernel. The I/O is one addon call per
- * address family; decoding and request building are pure (sock-diag/).
+ * the state filter (and, where asked, a port filter) applied in the kernel.
+ * The I/O is the addon's dump stream; decoding and request planning are pure
+ * (sock-diag/).
  */
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import type { NativeAddon } from "./native.js";
-import { countInetDiagStates } from "./sock-diag/count-states.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
-import { AF_INET, AF_INET6 } from "./sock-diag/layout.js";
+import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
 import {
   type BriefVisitor,
   type CursorVisitor,
@@ -17,11 +17,83 @@ import {
   visitInetDiagMessages,
 } from "./sock-diag/visit.js";
 
-export { countInetDiagStates } from "./sock-diag/count-states.js";
+export { localPortRangeProgram } from "./sock-diag/bytecode.js";
 export { decodeInetDiagMessages } from "./sock-diag/decode.js";
 export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
 export type { SocketCursor } from "./sock-diag/cursor.js";
 export type { BriefVisitor, CursorVisitor } from "./sock-diag/visit.js";
+
+/** What the dumps need of the addon; InetDiagStream is optional so tests can fake the simple form. */
+export type DumpAddon = Pick<NativeAddon, "inetDiagDump"> & Partial<Pick<NativeAddon, "InetDiagStream">>;
+
+/** One dump of a plan: what the kernel is asked for, and the lane (thread) that runs it. */
+export interface PlannedDump {
+  family: number;
+  statesMask: number;
+  /** An inet_diag filter program (sock-diag/bytecode.ts), run by the kernel on every socket. */
+  bytecode?: Uint8Array;
+  lane: number;
+}
+
+const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
+
+/**
+ * The dumps that together cover statesMask for these families. Both
+ * families come from one dump (AF_UNSPEC: one walk of the kernel's socket
+ * tables instead of two). TIME_WAIT is dumped apart from the other states
+ * on a lane (thread) of its own, so the two big shares of a busy host are
+ * made on two cores at once. Pure.
+ */
+export function planDumps(
+  statesMask: number,
+  families: readonly Family[],
+  bytecode?: Uint8Array,
+): PlannedDump[] {
+  const masks =
+    statesMask & TIME_WAIT_BIT && statesMask & ~TIME_WAIT_BIT
+      ? [TIME_WAIT_BIT, statesMask & ~TIME_WAIT_BIT]
+      : statesMask
+        ? [statesMask]
+        : [];
+  const both = families.includes(4) && families.includes(6);
+  const dumpFamilies = both ? [AF_UNSPEC] : families.map((f) => (f === 4 ? AF_INET : AF_INET6));
+  return dumpFamilies.flatMap((family) =>
+    masks.map((mask) => ({
+      family,
+      statesMask: mask,
+      ...(bytecode ? { bytecode } : {}),
+      lane: mask === TIME_WAIT_BIT ? 1 : 0,
+    })),
+  );
+}
+
+/**
+ * Every chunk of every dump of the plan, dump by dump in plan order, as
+ * [dump index, bytes]. With the addon's stream the dumps all run at once and
+ * a chunk is yielded as soon as the kernel has filled it, so the caller
+ * decodes while the kernel still works; a caller that stops early stops the
+ * dumps too. Each chunk holds whole messages.
+ */
+function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<[number, Buffer]> {
+  if (plan.length === 0) return;
+  const request = (d: PlannedDump): [number, number, Buffer?] =>
+    d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask];
+  if (!addon.InetDiagStream) {
+    for (let i = 0; i < plan.length; i++) yield [i, addon.inetDiagDump(...request(plan[i]!))];
+    return;
+  }
+  const stream = new addon.InetDiagStream(
+    plan.map(request),
+    plan.map((d) => d.lane),
+  );
+  try {
+    for (let i = 0; i < plan.length; i++) {
+      for (let chunk = stream.next(i); chunk !== null; chunk = stream.next(i)) yield [i, chunk];
+    }
+  } finally {
+    stream.close();
+  }
+}
 
 /**
  * TCP sockets of the given families whose state bit is in statesMask
@@ -32,55 +104,10 @@ export type { BriefVisitor, CursorVisitor } from "./sock-diag/visit.js";
  */
 export function readSockDiag(addon: DumpAddon, statesMask: number, families: readonly Family[]): TcpSocket[] {
   const sockets: TcpSocket[] = [];
-  for (const dump of dumpAll(addon, statesMask, families)) {
-    for (const socket of decodeInetDiagMessages(dump)) sockets.push(socket);
+  for (const [, chunk] of dumpChunks(addon, planDumps(statesMask, families))) {
+    for (const socket of decodeInetDiagMessages(chunk)) sockets.push(socket);
   }
   return sockets;
-}
-
-type DumpAddon = Pick<NativeAddon, "inetDiagDump"> & Partial<Pick<NativeAddon, "inetDiagDumpMany">>;
-
-const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
-
-/**
- * The dumps that together cover statesMask for these families: TIME_WAIT
- * apart from the other states, so that the two (often the biggest shares)
- * are dumped in parallel threads. Pure.
- */
-export function planDumps(statesMask: number, families: readonly Family[]): Array<[number, number]> {
-  const masks =
-    statesMask & TIME_WAIT_BIT && statesMask & ~TIME_WAIT_BIT
-      ? [TIME_WAIT_BIT, statesMask & ~TIME_WAIT_BIT]
-      : statesMask
-        ? [statesMask]
-        : [];
-  return families.flatMap((f) => masks.map((m): [number, number] => [f === 4 ? AF_INET : AF_INET6, m]));
-}
-
-function dumpAll(addon: DumpAddon, statesMask: number, families: readonly Family[]): Buffer[] {
-  return runDumps(addon, planDumps(statesMask, families));
-}
-
-function runDumps(addon: DumpAddon, plan: Array<[number, number]>): Buffer[] {
-  if (addon.inetDiagDumpMany && plan.length > 1) return addon.inetDiagDumpMany(plan);
-  return plan.map(([family, mask]) => addon.inetDiagDump(family, mask));
-}
-
-/**
- * Socket counts per state (index = kernel state number, see
- * countInetDiagStates) for the given families, without decoding sockets.
- */
-export function readSockDiagCounts(
-  addon: DumpAddon,
-  statesMask: number,
-  families: readonly Family[],
-): number[] {
-  let total: number[] | null = null;
-  for (const dump of dumpAll(addon, statesMask, families)) {
-    const counts = countInetDiagStates(dump);
-    total = total === null ? counts : total.map((n, state) => n + (counts[state] ?? 0));
-  }
-  return total ?? countInetDiagStates(new Uint8Array(0));
 }
 
 /**
@@ -93,34 +120,38 @@ export function visitSockDiag(
   families: readonly Family[],
   visit: BriefVisitor,
 ): void {
-  for (const dump of dumpAll(addon, statesMask, families)) visitInetDiagMessages(dump, visit);
+  for (const [, chunk] of dumpChunks(addon, planDumps(statesMask, families))) {
+    visitInetDiagMessages(chunk, visit);
+  }
 }
 
 /** One streaming pass: the states it reads and what it does with each socket. */
 export interface DiagPass {
   statesMask: number;
+  /** A kernel-side filter for this pass's sockets (sock-diag/bytecode.ts). */
+  bytecode?: Uint8Array;
   visit: CursorVisitor;
 }
 
 /**
- * Dumps the states of every pass at once (in parallel threads), then visits
- * the passes in order, each socket through a reusable cursor, so a pass may
- * rely on what the ones before it saw (timewait learns the listening ports
- * before it groups). Within a pass the sockets come in readSockDiag's order.
+ * Dumps the states of every pass at once, then visits the passes in order,
+ * each socket through a reusable cursor, so a pass may rely on what the ones
+ * before it saw (timewait learns the listening ports before it groups).
+ * Within a pass the sockets come in readSockDiag's order.
  */
 export function visitSockDiagPasses(
   addon: DumpAddon,
   families: readonly Family[],
   passes: readonly DiagPass[],
 ): void {
-  const plans = passes.map((pass) => planDumps(pass.statesMask, families));
-  const dumps: Array<Buffer | null> = runDumps(addon, plans.flat());
-  let next = 0;
-  plans.forEach((plan, i) => {
-    for (let n = 0; n < plan.length; n++, next++) {
-      visitInetDiagCursor(dumps[next]!, passes[i]!.visit);
-      // Done with it: its memory may go as soon as the collector wants.
-      dumps[next] = null;
+  const plan: PlannedDump[] = [];
+  const passOf: number[] = [];
+  passes.forEach((pass, i) => {
+    for (const dump of planDumps(pass.statesMask, families, pass.bytecode)) {
+      plan.push(dump);
+      passOf.push(i);
     }
   });
+  for (const [dump, chunk] of dumpChunks(addon, plan))
+    visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
 }

@@ -183,7 +183,7 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
       skip: !script && "script(1) is not installed",
     },
     () => {
-      const cmd = `${process.execPath} ${sockdocBin} kill state close-wait sport = :${v4.leakyPort} --audit-log ${auditLog}`;
+      const cmd = `${sockdocBin} kill state close-wait sport = :${v4.leakyPort} --audit-log ${auditLog}`;
       const r = spawnSync("ip", ["netns", "exec", ns.name, script!, "-qec", cmd, "/dev/null"], {
         input: "n\n",
         encoding: "utf8",
@@ -204,7 +204,7 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
     },
     () => {
       const args = ["kill", "state", "close-wait", "sport", "=", `:${v4.leakyPort}`, "--yes"];
-      const denied = spawnSync(process.execPath, [sockdocBin, ...args], {
+      const denied = spawnSync(sockdocBin, [...args], {
         uid: 65534,
         gid: 65534,
         encoding: "utf8",
@@ -216,7 +216,7 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
           `^sockdoc: closing sockets needs CAP_NET_ADMIN \\(root\\); run: sudo \\S*sockdoc kill state close-wait sport = :${v4.leakyPort} --yes\\n$`,
         ),
       );
-      const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, sockdocBin];
+      const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", sockdocBin];
       const dry = spawnSync("ip", ["netns", "exec", ns.name, setpriv!, ...asNobody, ...args.slice(0, -1)], {
         encoding: "utf8",
       });

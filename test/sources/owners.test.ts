@@ -44,7 +44,10 @@ function stubAddon(
 ): NativeAddon {
   return {
     inetDiagDump: () => Buffer.alloc(0),
-    inetDiagDumpMany: () => [],
+    InetDiagStream: class {
+      next = () => null;
+      close = () => undefined;
+    },
     inetDiagDestroy: () => 0,
     scanSocketFds(root, wanted) {
       calls.push({ root, wanted });

@@ -12,33 +12,53 @@ const ESTAB = stateBit(TcpState.ESTABLISHED);
 
 /** A fake addon whose every dump holds one socket naming its family and mask (as the local port). */
 function fakeAddon() {
-  const calls: Array<Array<[number, number]>> = [];
+  const calls: Array<{ dumps: Array<[number, number, Buffer?]>; lanes: number[] }> = [];
+  let closed = 0;
+  const message = (family: 2 | 10, mask: number) =>
+    diagMessage({
+      family,
+      state: mask === TW ? TcpState.TIME_WAIT : TcpState.ESTABLISHED,
+      sport: mask & 0xffff,
+      dport: family,
+      src: family === 2 ? [127, 0, 0, 1] : [...new Array(15).fill(0), 1],
+      dst: family === 2 ? [127, 0, 0, 2] : [...new Array(15).fill(0), 2],
+    });
+  // Family 0 (both) answers with an IPv4 and an IPv6 socket, as the kernel would.
   const dump = (family: number, mask: number) =>
     Buffer.concat([
-      diagMessage({
-        family: family as 2 | 10,
-        state: mask === TW ? TcpState.TIME_WAIT : TcpState.ESTABLISHED,
-        sport: mask & 0xffff,
-        dport: family,
-        src: family === 2 ? [127, 0, 0, 1] : [...new Array(15).fill(0), 1],
-        dst: family === 2 ? [127, 0, 0, 2] : [...new Array(15).fill(0), 2],
-      }),
+      ...(family === 0 ? [message(2, mask), message(10, mask)] : [message(family as 2 | 10, mask)]),
       doneMessage(),
     ]);
+  class InetDiagStream {
+    private readonly left: Buffer[][];
+    constructor(dumps: Array<[number, number, Buffer?]>, lanes: number[]) {
+      calls.push({ dumps, lanes });
+      this.left = dumps.map(([family, mask]) => [dump(family, mask)]);
+    }
+    next(i: number): Buffer | null {
+      return this.left[i]!.shift() ?? null;
+    }
+    close(): void {
+      closed++;
+    }
+  }
   return {
     calls,
+    closed: () => closed,
     addon: {
       inetDiagDump: (family: number, mask: number) => {
-        calls.push([[family, mask]]);
+        calls.push({ dumps: [[family, mask]], lanes: [] });
         return dump(family, mask);
       },
-      inetDiagDumpMany: (plan: Array<[number, number]>) => {
-        calls.push(plan);
-        return plan.map(([family, mask]) => dump(family, mask));
-      },
+      InetDiagStream,
     },
   };
 }
+
+const asRequests = (plan: ReturnType<typeof planDumps>) =>
+  plan.map((d): [number, number, Buffer?] =>
+    d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask],
+  );
 
 describe("visitSockDiagPasses", () => {
   it("dumps every pass at once, then visits pass by pass in readSockDiag's order", () => {
@@ -52,13 +72,14 @@ describe("visitSockDiagPasses", () => {
         { statesMask: TW | ESTAB, visit: (c) => seen.push(`second ${c.remotePort} ${c.localPort}`) },
       ],
     );
-    assert.deepEqual(calls, [[...planDumps(LISTEN, [4, 6]), ...planDumps(TW | ESTAB, [4, 6])]]);
+    const plan = [...planDumps(LISTEN, [4, 6]), ...planDumps(TW | ESTAB, [4, 6])];
+    assert.deepEqual(calls, [{ dumps: asRequests(plan), lanes: plan.map((d) => d.lane) }]);
     assert.deepEqual(seen, [
       `first 2 ${LISTEN}`,
       `first 10 ${LISTEN}`,
       `second 2 ${TW}`,
-      `second 2 ${ESTAB}`,
       `second 10 ${TW}`,
+      `second 2 ${ESTAB}`,
       `second 10 ${ESTAB}`,
     ]);
   });
@@ -74,8 +95,36 @@ describe("visitSockDiagPasses", () => {
         { statesMask: ESTAB, visit: (c) => seen.push(c.localPort) },
       ],
     );
-    assert.deepEqual(calls, [[[2, ESTAB]]]);
+    assert.deepEqual(calls, [{ dumps: [[2, ESTAB]], lanes: [] }]);
     assert.deepEqual(seen, [ESTAB]);
+  });
+
+  it("hands a pass's bytecode to each of its dumps and closes the stream when a visitor throws", () => {
+    const { calls, closed, addon } = fakeAddon();
+    const program = new Uint8Array([2, 8, 20, 0, 0, 0, 1, 0]);
+    assert.throws(
+      () =>
+        visitSockDiagPasses(
+          addon,
+          [4, 6],
+          [
+            { statesMask: TW, visit: () => undefined },
+            {
+              statesMask: ESTAB,
+              bytecode: program,
+              visit: () => {
+                throw new Error("visitor failed");
+              },
+            },
+          ],
+        ),
+      /visitor failed/,
+    );
+    assert.deepEqual(
+      calls[0]!.dumps.map((d) => d[2] && [...d[2]]),
+      [undefined, [...program]],
+    );
+    assert.equal(closed(), 1);
   });
 
   const { addon, error } = loadNative();

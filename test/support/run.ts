@@ -21,8 +21,8 @@ export interface RunResult {
 /** Runs bin/sockdoc with args; with netns, inside that namespace. */
 export function sockdoc(args: string[], opts: { netns?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
   const [cmd, argv] = opts.netns
-    ? ["ip", ["netns", "exec", opts.netns, process.execPath, sockdocBin, ...args]]
-    : [process.execPath, [sockdocBin, ...args]];
+    ? ["ip", ["netns", "exec", opts.netns, sockdocBin, ...args]]
+    : [sockdocBin, args];
   const r = spawnSync(cmd, argv as string[], {
     encoding: "utf8",
     env: { ...process.env, ...opts.env },

@@ -192,7 +192,8 @@ export function killCommand(): Command {
     const max = parseMax(opts.max);
     const addon = requireAddon();
     const canAct = canDestroySockets();
-    const program = invokedAs(process.argv[1]);
+    // bin/sockdoc (a shell launcher) says how it was run; argv[1] is then main.js.
+    const program = invokedAs(process.env.SOCKDOC_INVOKED_AS ?? process.argv[1]);
     const args = process.argv.slice(2);
     const sudoRerun = rerunCommand(program, args, true);
     if (opts.yes && !canAct) {

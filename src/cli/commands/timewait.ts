@@ -32,7 +32,7 @@ import {
   visitLivePasses,
 } from "../../sources/live.js";
 import { ProcFs } from "../../sources/procfs.js";
-import type { SocketCursor } from "../../sources/sock-diag.js";
+import { localPortRangeProgram, type SocketCursor } from "../../sources/sock-diag.js";
 import { readSysctlSet } from "../../sources/sysctl.js";
 import { wrap } from "../closewait/wrap.js";
 import {
@@ -164,6 +164,7 @@ function textReport(r: TimeWaitReport, top: number | null): string {
 }
 
 const LISTEN_BIT = stateBit(TcpState.LISTEN);
+const TIME_WAIT_BIT = stateBit(TcpState.TIME_WAIT);
 
 /**
  * The report, streamed from netlink into the grouping when it can be (no
@@ -182,9 +183,17 @@ function readReport(
   const matches = filter.statesOnly ? undefined : filter.matches;
   const stream = new TimeWaitStream<SocketCursor>(settings, matches && ((c) => matches(c.socket)));
   const add = (c: SocketCursor) => stream.add(c);
+  // Sockets in other states only count when their local port is in the
+  // range (grouping.ts ephemeral()), so the kernel drops the rest unreported.
+  const [low, high] = settings.portRange;
   const header = visitLivePasses(req, [
     { statesMask: LISTEN_BIT, visit: add },
-    { statesMask: READ_MASK & ~LISTEN_BIT, visit: add },
+    { statesMask: TIME_WAIT_BIT, visit: add },
+    {
+      statesMask: READ_MASK & ~LISTEN_BIT & ~TIME_WAIT_BIT,
+      bytecode: localPortRangeProgram(low, high),
+      visit: add,
+    },
   ]);
   if (header) return { header, report: reportFromGrouping(stream.finish(), settings, windowSec) };
   const snapshot = takeLiveSnapshot({ ...req, statesMask: READ_MASK, owners: false });

@@ -7,6 +7,8 @@
 import type { TimerKind } from "../../model/socket.js";
 import { InputError } from "../../model/errors.js";
 
+/** In a dump request: both families at once (see native/inet-diag-dump.cc). */
+export const AF_UNSPEC = 0;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const IPPROTO_TCP = 6;

@@ -35,7 +35,7 @@ after(() => {
 });
 
 async function startLab(args: string[]): Promise<Lab> {
-  const child = spawn(process.execPath, [sockdocBin, "lab", "close-wait", "--json", ...args], {
+  const child = spawn(sockdocBin, ["lab", "close-wait", "--json", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.push(child);

@@ -25,13 +25,9 @@ async function readyPort(child: ChildProcess): Promise<number> {
 
 describe("sockdoc closewait without root", () => {
   it("reports other users' sockets with an unknown owner and a note, exit 0", { skip }, async () => {
-    const lab = spawn(
-      process.execPath,
-      [sockdocBin, "lab", "close-wait", "--cause", "fin-unread", "--count", "2", "--json"],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
+    const lab = spawn(sockdocBin, ["lab", "close-wait", "--cause", "fin-unread", "--count", "2", "--json"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const port = await readyPort(lab);
       const r = spawnSync(
@@ -40,7 +36,6 @@ describe("sockdoc closewait without root", () => {
           "--reuid=65534",
           "--regid=65534",
           "--clear-groups",
-          process.execPath,
           sockdocBin,
           "closewait",
           "--json",
