@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { installRoot } from "./install-root.js";
 
 /** Result of a socket-fd scan, as parallel arrays (cheap to pass from C++). */
 export interface FdScanResult {
@@ -65,9 +65,7 @@ export interface InetDiagStreamHandle {
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
 function candidatePaths(): string[] {
-  // dist/src/sources/native.js -> repo root is three levels up.
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = join(here, "..", "..", "..");
+  const root = installRoot();
   return [join(root, "build", "Release", "sockdoc.node"), join(root, "build", "Debug", "sockdoc.node")];
 }
 

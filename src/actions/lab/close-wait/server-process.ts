@@ -7,8 +7,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { InputError } from "../../../model/errors.js";
+import { installRoot } from "../../../sources/install-root.js";
 import type { LabRecipe } from "./causes.js";
 import { PYTHON_SERVER, pythonArgs } from "./python-server.js";
 
@@ -25,7 +26,7 @@ const READY_TIMEOUT_MS = 10_000;
 
 function command(recipe: LabRecipe, host: string, port: number, backlog: number): [string, string[]] {
   if (recipe.server === "python") return ["python3", pythonArgs(host, port, backlog)];
-  const script = fileURLToPath(new URL("./node-server.js", import.meta.url));
+  const script = join(installRoot(), "dist", "src", "actions", "lab", "close-wait", "node-server.js");
   return [process.execPath, [script, recipe.cause, host, String(port)]];
 }
 
