@@ -3,13 +3,16 @@
  * turning them into a ProcFs, a filter and a snapshot, and warnings on stderr.
  */
 import type { Command } from "commander";
+import { readCapture } from "../capture/read-capture.js";
 import { type CompiledFilter, compileFilter } from "../filter/compile.js";
 import type { Family } from "../model/endpoint.js";
 import { UsageError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { stateBit } from "../model/tcp-state.js";
 import { type Format, parseFormat } from "../render/output.js";
 import { type LiveRequest, type SourceChoice, takeLiveSnapshot } from "../sources/live.js";
 import { ProcFs } from "../sources/procfs.js";
+import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
 
 export interface CommonOptions {
   format?: string;
@@ -18,6 +21,8 @@ export interface CommonOptions {
   source?: string;
   ipv4?: boolean;
   ipv6?: boolean;
+  /** A capture to analyse instead of the live host (a file, a sosreport folder, or - for stdin). */
+  input?: string;
   debug?: boolean;
 }
 
@@ -26,7 +31,12 @@ export function addSourceOptions(cmd: Command): Command {
     .option("-4, --ipv4", "only IPv4 sockets")
     .option("-6, --ipv6", "only IPv6 sockets")
     .option("--source <kind>", "where to read sockets: auto, netlink or proc", "auto")
-    .option("--proc-root <dir>", "read /proc from DIR instead (a fixture tree or a mounted sosreport)");
+    .option("--proc-root <dir>", "read /proc from DIR instead (a fixture tree or a mounted sosreport)")
+    .option(
+      "--input <path>",
+      "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output\n" +
+        "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
+    );
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -70,11 +80,54 @@ export function liveRequest(
   return { request, filter };
 }
 
-/** Reads the live host (or --proc-root) through the filter words. */
+/**
+ * The capture --input names, keeping the sockets the filter words and -4/-6
+ * keep; null when the live host is read. Its owners are the capture's own
+ * (a capture's /proc is not this host's).
+ */
+export function captureFor(words: string[], opts: CommonOptions): Snapshot | null {
+  if (opts.input === undefined) return null;
+  if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
+    throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
+  }
+  const filter = compileFilter(words);
+  const keep = families(opts);
+  const capture = readCapture(opts.input);
+  capture.sockets = capture.sockets.filter(
+    (s) => keep.includes(s.family) && (filter.mask & stateBit(s.state)) !== 0 && filter.matches(s),
+  );
+  return capture;
+}
+
+/** The source detail of a capture ("capture: FILE (FORMAT)"); undefined for the live host. */
+export function capturedFrom(snapshot: Snapshot): string | undefined {
+  return snapshot.source.kind === "capture" ? snapshot.source.detail : undefined;
+}
+
+/** Reads the capture (--input) or the live host (or --proc-root) through the filter words. */
 export function snapshotFor(words: string[], opts: CommonOptions, owners: boolean): Snapshot {
-  const snapshot = takeLiveSnapshot(liveRequest(words, opts, owners).request);
+  const snapshot = captureFor(words, opts) ?? takeLiveSnapshot(liveRequest(words, opts, owners).request);
   printWarnings(snapshot.warnings);
   return snapshot;
+}
+
+/**
+ * The sysctls to judge by: a capture's own (a sosreport carries them; the
+ * names it lacks are missing), else this host's or --proc-root's.
+ */
+export function sysctlsFor(
+  opts: CommonOptions,
+  names: readonly string[],
+  capture: Snapshot | null,
+): SysctlRead {
+  if (!capture) return readSysctlSet(new ProcFs(opts.procRoot ?? "/proc"), names);
+  const read: SysctlRead = { values: {}, missing: [], unreadable: [] };
+  for (const name of names) {
+    const value = capture.host.sysctls[name];
+    if (value === undefined) read.missing.push(name);
+    else read.values[name] = value;
+  }
+  return read;
 }
 
 export function printWarnings(warnings: readonly string[]): void {

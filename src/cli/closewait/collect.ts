@@ -17,7 +17,7 @@ import { loadNative } from "../../sources/native.js";
 import { findOwners } from "../../sources/owners.js";
 import { readUsers } from "../../sources/process-info.js";
 import { ProcFs } from "../../sources/procfs.js";
-import { type CommonOptions, families, sourceChoice } from "../common.js";
+import { type CommonOptions, captureFor, families, sourceChoice } from "../common.js";
 import { isGoExecutable } from "./go-binary.js";
 import { passwdPathFor, readFacts } from "./process-facts.js";
 
@@ -75,9 +75,31 @@ function attachOwners(proc: ProcFs, sockets: TcpSocket[], warnings: string[]): n
   return found.deniedPids;
 }
 
+/**
+ * A capture's CLOSE_WAIT sockets and their listeners, owners as the capture
+ * printed them. Nothing about the processes: they ran on another host.
+ */
+function captureSample(capture: Snapshot, matches: (s: TcpSocket) => boolean): CloseWaitSample {
+  capture.sockets = keepRelevant(
+    capture.sockets.filter(
+      (s) => s.state === TcpState.LISTEN || (s.state === TcpState.CLOSE_WAIT && matches(s)),
+    ),
+  );
+  return {
+    snapshot: capture,
+    deniedCount: 0,
+    facts: new Map(),
+    users: new Map(),
+    goBinaries: new Set(),
+    ephemeral: parsePortRange(capture.host.sysctls["net.ipv4.ip_local_port_range"] ?? null),
+  };
+}
+
 export function collectSample(words: string[], opts: CollectOptions): CloseWaitSample {
-  const proc = new ProcFs(opts.procRoot ?? "/proc");
   const matches = closeWaitPredicate(words);
+  const capture = captureFor([], opts);
+  if (capture) return captureSample(capture, matches);
+  const proc = new ProcFs(opts.procRoot ?? "/proc");
   const snapshot = takeLiveSnapshot({
     proc,
     statesMask: CW | stateBit(TcpState.LISTEN),

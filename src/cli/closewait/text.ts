@@ -181,9 +181,14 @@ export function headlineText(report: CloseWaitReport): string {
 }
 
 /** The whole report; width is the terminal's (80 when output is not a terminal). */
-export function closeWaitText(report: CloseWaitReport, width: number): string {
+/** captured: the capture's source detail, when the report is not of this host. */
+export function closeWaitText(report: CloseWaitReport, width: number, captured?: string): string {
   const w = Math.max(60, Math.min(width || 80, 100));
   const parts = [wrap(headlineText(report), w).join("\n")];
+  if (captured) {
+    const note = `From a ${captured.replace(/^capture: /, "capture of ")}: run the commands below on the host it was taken on.`;
+    parts[0] = `${wrap(note, w).join("\n")}\n${parts[0]}`;
+  }
   const described = new Set<number>();
   for (const b of blocksOf(report)) parts.push(blockText(b, w, described));
   return parts.join("\n\n");

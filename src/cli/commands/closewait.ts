@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import type { CloseWaitReport } from "../../analysis/close-wait/report.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/close-wait/severity.js";
 import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
-import { EXIT } from "../../model/errors.js";
+import { EXIT, UsageError } from "../../model/errors.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { renderCsv } from "../../render/csv.js";
 import { emit, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
@@ -18,7 +18,7 @@ import { CLOSEWAIT_DESCRIPTION, CLOSEWAIT_EXAMPLES, CLOSEWAIT_HELP } from "../cl
 import { closeWaitJson, groupJson, type Sampling } from "../closewait/json.js";
 import { planSampling, sampleLoop } from "../closewait/sampling.js";
 import { closeWaitText } from "../closewait/text.js";
-import { addOutputOptions, addSourceOptions, outputFormat, printWarnings } from "../common.js";
+import { addOutputOptions, addSourceOptions, capturedFrom, outputFormat, printWarnings } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
 interface CloseWaitOptions extends CollectOptions {
@@ -36,7 +36,7 @@ function render(format: string, sample: CloseWaitSample, report: CloseWaitReport
     else emitJson(doc);
   } else if (format === "ndjson") emitNdjson(report.groups.map(groupJson));
   else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));
-  else emit(closeWaitText(report, terminalWidth()));
+  else emit(closeWaitText(report, terminalWidth(), capturedFrom(sample.snapshot)));
 }
 
 interface ExtraInfo {
@@ -64,6 +64,11 @@ export function closewaitCommand(): Command {
   cmd.addHelpText("after", `${CLOSEWAIT_HELP}\n${filterHelp}\n${CLOSEWAIT_EXAMPLES}`);
   return cmd.action(async (words: string[], opts: CloseWaitOptions) => {
     const format = outputFormat(opts);
+    if (opts.input !== undefined && (opts.interval ?? opts.count ?? opts.watch) !== undefined) {
+      throw new UsageError(
+        "--interval, --count and --watch sample the live host; a capture (--input) is one moment",
+      );
+    }
     const plan = planSampling(opts);
     const tracker = new CloseWaitTracker();
     const warned = new Set<string>();

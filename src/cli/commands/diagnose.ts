@@ -13,8 +13,6 @@ import {
 import { formatEndpoint } from "../../model/endpoint.js";
 import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { ProcFs } from "../../sources/procfs.js";
-import { readSysctlSet } from "../../sources/sysctl.js";
 import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, terminalWidth } from "../../render/output.js";
@@ -27,10 +25,12 @@ import { wrap } from "../closewait/wrap.js";
 import {
   addOutputOptions,
   addSourceOptions,
+  capturedFrom,
   type CommonOptions,
   outputFormat,
   printWarnings,
   snapshotFor,
+  sysctlsFor,
 } from "../common.js";
 import { summaryLines } from "./summary.js";
 
@@ -40,9 +40,9 @@ import { summaryLines } from "./summary.js";
  */
 function timeWaitFinding(
   snapshot: Snapshot,
-  procRoot: string,
+  opts: CommonOptions,
 ): { report: TimeWaitReport; line: string | null } {
-  const sysctls = readSysctlSet(new ProcFs(procRoot), TIME_WAIT_SYSCTLS);
+  const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, snapshot.source.kind === "capture" ? snapshot : null);
   const { settings } = settingsFromSysctls(sysctls.values);
   const report = buildTimeWaitReport({ sockets: snapshot.sockets, settings, windowSec: 10 });
   const worst = report.destinations.find((d) => d.severity === report.severity);
@@ -97,8 +97,7 @@ export function diagnoseCommand(): Command {
     const snapshot = snapshotFor([], opts, false);
     const summary = summarize(snapshot.sockets, 5, false);
     const lines = headline(summary.states);
-    const timeWait =
-      (summary.states.TIME_WAIT ?? 0) > 0 ? timeWaitFinding(snapshot, opts.procRoot ?? "/proc") : null;
+    const timeWait = (summary.states.TIME_WAIT ?? 0) > 0 ? timeWaitFinding(snapshot, opts) : null;
     if (timeWait?.line) lines.push(timeWait.line);
     // CLOSE_WAIT never ends by itself, so when there is any it leads the report.
     const cw = (summary.states.CLOSE_WAIT ?? 0) > 0 ? collectSample([], opts) : null;
@@ -130,7 +129,10 @@ export function diagnoseCommand(): Command {
       { header: "What", value: (l) => l.what },
       { header: "Count", value: (l) => l.count, align: "right" },
     ]);
-    const lead = closeWait && closeWait.total > 0 ? `${closeWaitText(closeWait, terminalWidth())}\n\n` : "";
+    const lead =
+      closeWait && closeWait.total > 0
+        ? `${closeWaitText(closeWait, terminalWidth(), capturedFrom(snapshot))}\n\n`
+        : "";
     const width = terminalWidth() || 80;
     const wrapped = lines.flatMap((l) => wrap(l, width, "", "  "));
     emit(`${lead}${wrapped.join("\n")}\n\n${table}`);

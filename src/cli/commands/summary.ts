@@ -78,7 +78,7 @@ function readSummary(
 ): { header: SnapshotHeader; summary: Summary } {
   const processes = Boolean(opts.processes);
   const { request, filter } = liveRequest(words, opts, processes);
-  if (!processes && filter.statesOnly) {
+  if (!processes && filter.statesOnly && opts.input === undefined) {
     const builder = new SummaryBuilder();
     const header = visitLive(request, (state, port, peer) => builder.add(state, port, peer));
     if (header) return { header, summary: builder.result(top, false) };

@@ -21,6 +21,7 @@ import { TimeWaitStream } from "../../analysis/time-wait/stream.js";
 import { type CompiledFilter, compileFilter } from "../../filter/compile.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { EXIT, UsageError } from "../../model/errors.js";
+import type { Snapshot } from "../../model/snapshot.js";
 import { stateBit, TcpState } from "../../model/tcp-state.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv, terminalWidth } from "../../render/output.js";
@@ -33,16 +34,17 @@ import {
 } from "../../sources/live.js";
 import { ProcFs } from "../../sources/procfs.js";
 import { localPortRangeProgram, type SocketCursor } from "../../sources/sock-diag.js";
-import { readSysctlSet } from "../../sources/sysctl.js";
 import { wrap } from "../closewait/wrap.js";
 import {
   addOutputOptions,
   addSourceOptions,
   type CommonOptions,
+  captureFor,
   families,
   outputFormat,
   printWarnings,
   sourceChoice,
+  sysctlsFor,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
@@ -197,13 +199,22 @@ function readReport(
   ]);
   if (header) return { header, report: reportFromGrouping(stream.finish(), settings, windowSec) };
   const snapshot = takeLiveSnapshot({ ...req, statesMask: READ_MASK, owners: false });
-  const report = buildTimeWaitReport({
+  return { header: snapshot, report: reportFromSnapshot(snapshot, filter, settings, windowSec) };
+}
+
+/** The report from whole sockets: /proc, --proc-root, a capture, or netlink unusable here. */
+function reportFromSnapshot(
+  snapshot: Snapshot,
+  filter: CompiledFilter,
+  settings: TimeWaitSettings,
+  windowSec: number,
+): TimeWaitReport {
+  return buildTimeWaitReport({
     sockets: snapshot.sockets,
     settings,
     windowSec,
     ...(filter.matchesAll ? {} : { matches: filter.matches }),
   });
-  return { header: snapshot, report };
 }
 
 const DESCRIPTION = `Report TIME_WAIT sockets per destination: how many, how long they still last,
@@ -303,16 +314,23 @@ export function timewaitCommand(): Command {
     if ((filter.mask & stateBit(TcpState.TIME_WAIT)) === 0) {
       throw new UsageError(`the filter "${filter.text}" leaves out time-wait, so there is nothing to report`);
     }
-    const proc = new ProcFs(opts.procRoot ?? "/proc");
-    const sysctls = readSysctlSet(proc, TIME_WAIT_SYSCTLS);
+    // A capture holds sockets of every state: the report picks TIME_WAIT itself.
+    const capture = captureFor([], opts);
+    const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, capture);
     const { settings, warnings } = settingsFromSysctls(sysctls.values);
     for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
-    const { header, report } = readReport(
-      { proc, families: families(opts), source: sourceChoice(opts.source) },
-      filter,
-      settings,
-      windowSec,
-    );
+    const { header, report } = capture
+      ? { header: capture, report: reportFromSnapshot(capture, filter, settings, windowSec) }
+      : readReport(
+          {
+            proc: new ProcFs(opts.procRoot ?? "/proc"),
+            families: families(opts),
+            source: sourceChoice(opts.source),
+          },
+          filter,
+          settings,
+          windowSec,
+        );
     printWarnings([...header.warnings, ...warnings]);
     const top = opts.all ? null : topGiven;
     const limited = top === null ? report.destinations : report.destinations.slice(0, top);

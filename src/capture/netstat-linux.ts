@@ -1,0 +1,170 @@
+/**
+ * @module net-tools netstat (Linux) captures: `netstat -tan`, `-tanp`,
+ * `-tanpe`, `-tanpo`, `-neopa`, `-lntp` and older layouts. The columns after
+ * State (User, Inode, PID/Program name, Timer) depend on the flags, so they
+ * are found from the header line, or guessed from the row itself when the
+ * capture has no header. Only tcp and tcp6 rows are kept. Pure.
+ */
+import type { Owner, TcpSocket, Timer, TimerKind } from "../model/socket.js";
+import type { CaptureParser } from "./capture.js";
+import { splitColonEndpoint } from "./endpoint-text.js";
+import { RowLog, captureLines, countOf, fieldsOf, quote, readCore, tcpSocket } from "./netstat-rows.js";
+
+/** Which optional columns follow State. User and Inode come together (-e). */
+interface Columns {
+  extended: boolean;
+  program: boolean;
+  timer: boolean;
+}
+
+/** net-tools prints "off|on|keepalive|timewait|probe|unkn-N (secs/retrans/probes)"; old ones omit probes. */
+const TIMER = /^(off|on|keepalive|timewait|probe|unkn-\d+) \((-?\d+(?:\.\d+)?)\/(\d{1,9})(?:\/(\d{1,9}))?\)$/;
+
+const TIMER_KINDS: Record<string, TimerKind> = {
+  on: "on",
+  keepalive: "keepalive",
+  timewait: "timewait",
+  probe: "persist",
+};
+
+/** A PID/Program name value begins "PID/" or is "-" (no owner, or not visible). */
+const PROGRAM_START = /^(\d+\/|-$)/;
+
+/** The Timer column as a Timer; null when off (or unknown kind); undefined when not a timer. */
+function timerOf(text: string): Timer | null | undefined {
+  const m = TIMER.exec(text);
+  if (!m) return undefined;
+  const kind = TIMER_KINDS[m[1]!];
+  if (kind === undefined) return null;
+  const expiresMs = Math.max(0, Math.round(Number(m[2]) * 1000));
+  // As proc-net-tcp does: keepalive and zero-window probes count in the last field.
+  const retrans = Number((kind === "keepalive" || kind === "persist") && m[4] !== undefined ? m[4] : m[3]);
+  return { kind, expiresMs, retrans };
+}
+
+/** The PID/Program name value as owners; undefined when it is neither "PID/name" nor "-". */
+function ownersOf(text: string): Owner[] | undefined {
+  if (text === "" || text === "-") return [];
+  const m = /^(\d{1,10})\/(.*)$/.exec(text);
+  if (!m) return undefined;
+  return [{ pid: Number(m[1]), comm: m[2]!.trim() || "?", fd: null }];
+}
+
+/** Columns named by an Internet-section header line; null for other sections' headers (unix). */
+function headerColumns(line: string): Columns | null {
+  if (!/Local Address/.test(line)) return null;
+  const after = line.slice(line.search(/\bState\b/) + 1);
+  return {
+    extended: /\bInode\b/.test(after),
+    program: /\bPID\/Program\b/.test(after),
+    timer: /\bTimer\b/.test(after),
+  };
+}
+
+/** Columns a headerless row seems to have, from the shape of its fields after State. */
+function guessColumns(rest: string[]): Columns {
+  const timer = rest.length >= 2 && TIMER.test(rest.slice(-2).join(" "));
+  const body = timer ? rest.slice(0, -2) : rest;
+  if (body.length > 0 && PROGRAM_START.test(body[0]!)) return { extended: false, program: true, timer };
+  const extended = body.length >= 2 && /^\d+$/.test(body[1]!);
+  return { extended, program: extended && body.length > 2, timer };
+}
+
+interface Tail {
+  uid: number | null;
+  inode: number | null;
+  owners: Owner[] | null;
+  timer: Timer | null;
+}
+
+/** The fields after State, read as cols says; a string says why they do not fit. */
+function readTail(rest: string[], cols: Columns): Tail | string {
+  let body = rest;
+  let timer: Timer | null = null;
+  if (cols.timer) {
+    const t = body.length >= 2 ? timerOf(body.slice(-2).join(" ")) : undefined;
+    if (t === undefined) return `bad Timer ${quote(body.slice(-2).join(" "))}`;
+    timer = t;
+    body = body.slice(0, -2);
+  }
+  let uid: number | null = null;
+  let inode: number | null = null;
+  if (cols.extended) {
+    const [user = "", ino = ""] = body;
+    if (!/^\d{1,15}$/.test(ino)) return `bad Inode ${quote(ino)}`;
+    // -e without -n prints user names: the uid is then unknown.
+    uid = /^\d{1,10}$/.test(user) ? Number(user) : null;
+    inode = Number(ino);
+    body = body.slice(2);
+  }
+  let owners: Owner[] | null = null;
+  if (cols.program) {
+    // Program names may hold spaces ("Passenger Rac", "sshd: /usr/sbin").
+    const found = ownersOf(body.join(" "));
+    if (found === undefined) return `bad PID/Program name ${quote(body.join(" "))}`;
+    owners = found;
+  } else if (body.length > 0) {
+    return `unexpected column ${quote(body[0]!)}`;
+  }
+  return { uid, inode, owners, timer };
+}
+
+export const parseNetstatLinux: CaptureParser = (text, origin) => {
+  const log = new RowLog(origin, "net-tools netstat");
+  const sockets: TcpSocket[] = [];
+  // netstat -p without root: no owner at all, or only the caller's own processes.
+  const noOwners = text.includes('No info could be read for "-p"');
+  const partOwners = text.includes("Not all processes could be identified");
+  let header: Columns | null = null;
+  let programColumn = false;
+  let hidden = 0;
+  const lines = captureLines(text);
+  for (let i = 0; i < lines.length; i++) {
+    const f = fieldsOf(lines[i]!);
+    if (f[0] === "Proto") {
+      header = headerColumns(lines[i]!);
+      if (header?.program) programColumn = true;
+      continue;
+    }
+    if (f[0] !== "tcp" && f[0] !== "tcp6") continue;
+    log.row();
+    const lineNo = i + 1;
+    const recvQ = countOf(f[1]);
+    const sendQ = countOf(f[2]);
+    if (recvQ === null || sendQ === null) {
+      log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[1] ?? ""} ${f[2] ?? ""}`)}`);
+      continue;
+    }
+    const core = readCore(f[3], f[4], f[5], splitColonEndpoint, f[0] === "tcp6" ? 6 : 4);
+    if (typeof core === "string") {
+      log.skip(lineNo, core);
+      continue;
+    }
+    const rest = f.slice(6);
+    let tail = readTail(rest, header ?? guessColumns(rest));
+    // A second capture pasted under the first one's header may have other columns.
+    if (typeof tail === "string" && header) {
+      const guessed = readTail(rest, guessColumns(rest));
+      if (typeof guessed !== "string") tail = guessed;
+    }
+    if (typeof tail === "string") {
+      log.skip(lineNo, tail);
+      continue;
+    }
+    let owners = tail.owners;
+    if (owners !== null) programColumn = true;
+    if (noOwners) owners = null;
+    else if (partOwners && owners !== null && owners.length === 0) {
+      owners = null;
+      hidden++;
+    }
+    sockets.push(
+      tcpSocket(core, { recvQ, sendQ, uid: tail.uid, inode: tail.inode, timer: tail.timer, owners }),
+    );
+  }
+  if (noOwners && programColumn) log.note("netstat could not read owners (-p without root): owners unknown");
+  if (hidden > 0) {
+    log.note(`${hidden} rows show no owner because netstat was not run as root: owners unknown for them`);
+  }
+  return log.finish(sockets, programColumn && !noOwners);
+};

@@ -1,0 +1,49 @@
+/**
+ * @module The I/O edge of capture analysis: a file ("-" = stdin) or a
+ * sosreport folder in, a Snapshot out. The format is told from the content
+ * (detect.ts), never from the file name.
+ */
+import { type Stats, statSync } from "node:fs";
+import { InputError } from "../model/errors.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { detectCaptureFormat, parserFor } from "./detect.js";
+import { fsReason, readCaptureText } from "./read-file.js";
+import { readSosreport } from "./sosreport.js";
+
+/** Host name for captures that do not say which host printed them. */
+export const UNKNOWN_CAPTURE_HOST = "(capture)";
+
+/** A capture's text as a Snapshot; shown names it in messages, takenAt is when it was written. */
+export function snapshotFromText(text: string, shown: string, takenAt: number): Snapshot {
+  const format = detectCaptureFormat(text);
+  if (format === null) {
+    const why = text.trim() === "" ? `${shown} is empty` : `cannot tell what tool printed ${shown}`;
+    throw new InputError(`${why}: expected netstat, ss or /proc/net/tcp output`);
+  }
+  const parse = parserFor(format)(text, shown);
+  return {
+    sockets: parse.sockets,
+    host: { hostname: UNKNOWN_CAPTURE_HOST, kernel: null, sysctls: {} },
+    source: { kind: "capture", detail: `capture: ${shown} (${format})` },
+    takenAt,
+    ownersResolved: parse.ownersKnown,
+    warnings: parse.warnings,
+  };
+}
+
+/**
+ * Read a capture: a file of netstat, ss or /proc/net/tcp{,6} output, "-" for
+ * stdin, or a sosreport folder. InputError (one line) when it cannot be read
+ * or its format is not recognised.
+ */
+export function readCapture(path: string): Snapshot {
+  if (path === "-") return snapshotFromText(readCaptureText("-", "stdin"), "stdin", Date.now());
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new InputError(`cannot read ${path}: ${fsReason(err)}`, { cause: err });
+  }
+  if (st.isDirectory()) return readSosreport(path);
+  return snapshotFromText(readCaptureText(path), path, Math.trunc(st.mtimeMs));
+}
