@@ -15,6 +15,12 @@ function portOf(text: string): number | null {
   return port <= 65535 ? port : null;
 }
 
+/** ss and macOS print an interface scope as fe80::1%eth0: keep the address. */
+function withoutScope(address: string): string {
+  const scope = address.indexOf("%");
+  return scope > 0 ? address.slice(0, scope) : address;
+}
+
 /** Linux and Windows style: the port follows the last colon; IPv6 may be bracketed. Null when malformed. */
 export function splitColonEndpoint(text: string): Endpoint | null {
   const colon = text.lastIndexOf(":");
@@ -23,9 +29,7 @@ export function splitColonEndpoint(text: string): Endpoint | null {
   if (port === null) return null;
   let address = text.slice(0, colon);
   if (address.startsWith("[") && address.endsWith("]")) address = address.slice(1, -1);
-  // ss prints an interface scope as addr%eth0; keep the address.
-  const scope = address.indexOf("%");
-  if (scope > 0) address = address.slice(0, scope);
+  address = withoutScope(address);
   return address ? { address, port } : null;
 }
 
@@ -35,10 +39,7 @@ export function splitDotEndpoint(text: string): Endpoint | null {
   if (dot <= 0) return null;
   const port = portOf(text.slice(dot + 1));
   if (port === null) return null;
-  let address = text.slice(0, dot);
-  // macOS prints an interface scope as fe80::1%en0; keep the address.
-  const scope = address.indexOf("%");
-  if (scope > 0) address = address.slice(0, scope);
+  const address = withoutScope(text.slice(0, dot));
   return address ? { address, port } : null;
 }
 
