@@ -185,7 +185,7 @@ export function headlineText(report: CloseWaitReport): string {
 export function closeWaitText(report: CloseWaitReport, width: number, captured?: string): string {
   const w = Math.max(60, Math.min(width || 80, 100));
   const parts = [wrap(headlineText(report), w).join("\n")];
-  if (captured) {
+  if (captured && report.total > 0) {
     const note = `From a ${captured.replace(/^capture: /, "capture of ")}: run the commands below on the host it was taken on.`;
     parts[0] = `${wrap(note, w).join("\n")}\n${parts[0]}`;
   }
