@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   timewait: async () => (await import("./commands/timewait.js")).timewaitCommand(),
   kill: async () => (await import("./commands/kill.js")).killCommand(),
   lab: async () => (await import("./commands/lab.js")).labCommand(),
+  tune: async () => (await import("./commands/tune.js")).tuneCommand(),
 };
 
 /**

@@ -1,0 +1,293 @@
+/**
+ * `sockdoc tune` through bin/sockdoc: help, advice and lint on the fixture
+ * trees under test/fixtures/tune/, and apply / rollback / history against a
+ * temp dir given as --proc-root (never the host's /proc/sys).
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, describe, it } from "node:test";
+import { repoRoot, sockdoc } from "../support/run.js";
+
+const fixtures = join(repoRoot, "test", "fixtures", "tune");
+const busy = join(fixtures, "busy-proc");
+const narrow = { env: { COLUMNS: "80" } };
+
+function json<T>(args: string[]): { status: number | null; doc: T; stderr: string } {
+  const r = sockdoc(args);
+  return { status: r.status, doc: JSON.parse(r.stdout) as T, stderr: r.stderr };
+}
+
+interface FindingJson {
+  id: string;
+  severity: string;
+  setting: string | null;
+  current: string | null;
+  recommended: string | null;
+  command: string | null;
+}
+
+describe("sockdoc tune: help", () => {
+  it("tune --help lists the subcommands, the facts, examples and exit codes", () => {
+    const r = sockdoc(["tune", "--help"]);
+    assert.equal(r.status, 0, r.stderr);
+    for (const word of [
+      "advise",
+      "lint",
+      "apply",
+      "rollback",
+      "history",
+      "Examples:",
+      "Exit status: 0 ok; 1",
+      "removed in Linux 4.12",
+      "loopback only",
+    ]) {
+      assert.ok(r.stdout.includes(word), `help lacks "${word}"`);
+    }
+  });
+
+  for (const sub of ["advise", "lint", "apply", "rollback", "history"]) {
+    it(`tune ${sub} --help has examples and exit codes`, () => {
+      const r = sockdoc(["tune", sub, "--help"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Usage: sockdoc tune ${sub}`));
+      assert.match(r.stdout, /\nExamples:\n/);
+      assert.match(r.stdout, /\nExit status: 0 /);
+    });
+  }
+});
+
+describe("sockdoc tune advise on a fixture /proc", () => {
+  it("is the default subcommand, and its JSON has the envelope and the findings", () => {
+    const { status, doc } = json<{
+      schema: string;
+      host: { hostname: string; kernel: string };
+      source: { kind: string };
+      severity: string;
+      findings: FindingJson[];
+      facts: {
+        timeWait: number;
+        closeWait: number;
+        outgoingTimeWait: number;
+        worstOutgoing: { destination: string };
+      };
+    }>(["tune", "--proc-root", busy, "--json"]);
+    assert.equal(status, 0);
+    assert.equal(doc.schema, "sockdoc.tune/v1");
+    assert.deepEqual(doc.host, { hostname: "busy1", kernel: "4.11.0-custom" });
+    assert.equal(doc.source.kind, "proc");
+    assert.equal(doc.severity, "critical");
+    assert.deepEqual(doc.facts.timeWait, 100);
+    assert.deepEqual(doc.facts.closeWait, 2);
+    assert.equal(doc.facts.worstOutgoing.destination, "10.0.0.5 -> 10.0.0.7:5432");
+    assert.deepEqual(
+      doc.findings.map((f) => [f.id, f.severity, f.recommended]),
+      [
+        ["tw-recycle-on", "critical", "0"],
+        ["tw-reuse-pressure", "critical", "1"],
+        ["port-range-narrow", "critical", "10240 65535"],
+        ["close-wait-no-sysctl", "warning", null],
+        ["timestamps-off", "warning", "1"],
+        ["tw-buckets-overflow", "warning", "262144"],
+        ["fin-timeout-not-time-wait", "warning", null],
+      ],
+    );
+  });
+
+  it("--fail-on exits 1 at or above the severity", () => {
+    assert.equal(sockdoc(["tune", "advise", "--proc-root", busy, "--fail-on", "critical"]).status, 1);
+    const host1 = join(repoRoot, "test", "fixtures", "proc", "host1");
+    assert.equal(sockdoc(["tune", "--proc-root", host1, "--fail-on", "critical"]).status, 0);
+    assert.equal(sockdoc(["tune", "--proc-root", host1, "--fail-on", "bogus"]).status, 2);
+  });
+
+  it("prints a table and numbered reasons that fit 80 columns", () => {
+    const r = sockdoc(["tune", "--proc-root", busy], narrow);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    assert.equal(lines[0], "Kernel 4.11.0-custom on busy1: 7 findings (3 critical, 4 warning)");
+    assert.match(lines[2] ?? "", /^#\s+Severity\s+Setting\s+Current\s+Recommended$/);
+    assert.ok(
+      r.stdout.includes("   Run: sockdoc tune apply net.ipv4.tcp_timestamps=1 net.ipv4.tcp_tw_reuse=1"),
+    );
+    for (const line of lines) assert.ok(line.length <= 80, `too wide: ${line}`);
+  });
+
+  it("CSV has one row per finding", () => {
+    const r = sockdoc(["tune", "--proc-root", busy, "--format", "csv"]);
+    const rows = r.stdout.trimEnd().split("\n");
+    assert.equal(rows[0], "id,severity,setting,current,recommended,command,why");
+    assert.equal(rows.length, 8);
+  });
+});
+
+describe("sockdoc tune lint on fixture trees", () => {
+  it("legacy: FILE:LINE findings, JSON envelope, --fail-on", () => {
+    const root = join(fixtures, "legacy");
+    const { status, doc } = json<{
+      schema: string;
+      severity: string;
+      findings: Array<{ file: string; line: number; id: string }>;
+    }>(["tune", "lint", "--root", root, "--json", "--fail-on", "critical"]);
+    assert.equal(status, 1);
+    assert.equal(doc.schema, "sockdoc.tune-lint/v1");
+    assert.equal(doc.severity, "critical");
+    assert.equal(doc.findings.length, 15);
+    const text = sockdoc(["tune", "lint", "--root", root], { env: { COLUMNS: "400" } });
+    assert.equal(text.status, 0);
+    assert.ok(
+      text.stdout.includes(
+        `${join(root, "etc", "sysctl.conf")}:2: critical: net.ipv4.tcp_tw_recycle was removed`,
+      ),
+    );
+    assert.match(
+      text.stdout,
+      /6 config files under .* \(17 settings\), checked against kernel 6\.1\.0-18-amd64: 1 critical, 10 warning, 4 info\./,
+    );
+    const wrapped = sockdoc(["tune", "lint", "--root", root], narrow);
+    for (const line of wrapped.stdout.split("\n"))
+      assert.ok(line.length <= 80 || !line.includes(" "), `too wide: ${line}`);
+  });
+
+  it("debian: clean", () => {
+    const r = sockdoc(["tune", "lint", "--root", join(fixtures, "debian"), "--fail-on", "info"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /no findings\.\n$/);
+  });
+});
+
+describe("sockdoc tune apply / rollback / history on a temp /proc", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sockdoc-tune-cli-"));
+  const proc = join(dir, "proc");
+  const journal = join(dir, "journal.jsonl");
+  const value = (name: string) => readFileSync(join(proc, "sys", ...name.split(".")), "utf8").trim();
+  const set = (name: string, v: string) => {
+    const path = join(proc, "sys", ...name.split("."));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${v}\n`);
+  };
+  set("net.ipv4.tcp_fin_timeout", "60");
+  set("net.ipv4.tcp_tw_reuse", "2");
+  set("net.ipv4.ip_local_port_range", "32768\t60999");
+  set("kernel.osrelease", "6.1.0-18-amd64");
+  after(() => rmSync(dir, { recursive: true }));
+  const common = ["--proc-root", proc, "--journal", journal];
+
+  it("a dry run shows old -> new and writes nothing, not even the journal", () => {
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_fin_timeout=37", "net.ipv4.tcp_tw_reuse=2", ...common]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Dry run: nothing written\./);
+    assert.match(r.stdout, /net\.ipv4\.tcp_fin_timeout\s+60\s+37\s+would-apply/);
+    assert.match(r.stdout, /net\.ipv4\.tcp_tw_reuse\s+2\s+2\s+unchanged/);
+    assert.match(r.stdout, /To write: .*--yes/);
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "60");
+    assert.equal(existsSync(journal), false);
+  });
+
+  it("--yes writes, journals the old values, and says how to undo", () => {
+    const r = sockdoc([
+      "tune",
+      "apply",
+      "net.ipv4.tcp_fin_timeout=37",
+      "net.ipv4.ip_local_port_range=20000 40001",
+      ...common,
+      "--yes",
+      "--json",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as {
+      schema: string;
+      dryRun: boolean;
+      batch: string;
+      results: Array<{ outcome: string }>;
+    };
+    assert.equal(doc.schema, "sockdoc.tune-apply/v1");
+    assert.equal(doc.dryRun, false);
+    assert.deepEqual(
+      doc.results.map((x) => x.outcome),
+      ["applied", "applied"],
+    );
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "37");
+    assert.equal(value("net.ipv4.ip_local_port_range"), "20000 40001");
+    const records = readFileSync(journal, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const olds = records.filter((x) => x.action === "apply").map((x) => [x.name, x.old, x.new, x.batch]);
+    assert.deepEqual(olds, [
+      ["net.ipv4.tcp_fin_timeout", "60", "37", doc.batch],
+      ["net.ipv4.ip_local_port_range", "32768\t60999", "20000 40001", doc.batch],
+    ]);
+  });
+
+  it("history lists the batch", () => {
+    const r = sockdoc(["tune", "history", "--journal", journal]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^1 batches in /);
+    assert.match(r.stdout, /net\.ipv4\.tcp_fin_timeout\s+60 -> 37\s+applied/);
+  });
+
+  it("rollback: a dry run first, then --yes restores, then nothing is left", () => {
+    const dry = sockdoc(["tune", "rollback", ...common]);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /net\.ipv4\.tcp_fin_timeout\s+37\s+60\s+would-apply/);
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "37");
+    const r = sockdoc(["tune", "rollback", ...common, "--yes"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "60");
+    assert.equal(value("net.ipv4.ip_local_port_range"), "32768\t60999");
+    const again = sockdoc(["tune", "rollback", ...common, "--yes"]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /^sockdoc: nothing to roll back/);
+    const history = JSON.parse(sockdoc(["tune", "history", "--journal", journal, "--json"]).stdout) as {
+      batches: Array<{ action: string; of: string | null; changes: Array<{ outcome: string }> }>;
+    };
+    assert.deepEqual(
+      history.batches.map((b) => [b.action, b.changes.map((c) => c.outcome)]),
+      [
+        ["apply", ["applied", "applied"]],
+        ["rollback", ["applied", "applied"]],
+      ],
+    );
+  });
+
+  it("--persist writes the file (previous content journaled) and rollback puts it back", () => {
+    const file = join(dir, "90-sockdoc.conf");
+    writeFileSync(file, "# mine\nnet.core.somaxconn = 1024\n");
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_tw_reuse=1", ...common, "--yes", "--persist", file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      readFileSync(file, "utf8"),
+      "# mine\nnet.core.somaxconn = 1024\nnet.ipv4.tcp_tw_reuse = 1\n",
+    );
+    assert.match(r.stderr, /is not read at boot/);
+    assert.ok(sockdoc(["tune", "rollback", ...common, "--yes"]).status === 0);
+    assert.equal(readFileSync(file, "utf8"), "# mine\nnet.core.somaxconn = 1024\n");
+    assert.equal(value("net.ipv4.tcp_tw_reuse"), "2");
+  });
+
+  const refusals: Array<[string[], RegExp]> = [
+    [
+      ["net.ipv4.tcp_tw_recycle=0"],
+      /refusing net\.ipv4\.tcp_tw_recycle: it drops connections from clients behind NAT/,
+    ],
+    [["kernel.shmmax=1"], /not one of the settings sockdoc tunes .* --force/],
+    [["net.ipv4.tcp_tw_reuse=7"], /the kernel would refuse it/],
+    [
+      ["net.ipv4.tcp_tw_reuse_delay=100"],
+      /has no net\.ipv4\.tcp_tw_reuse_delay \(it arrived in Linux 6\.14\)/,
+    ],
+    [["--persist", "net.ipv4.tcp_tw_reuse=1"], /--persist took "net\.ipv4\.tcp_tw_reuse=1" as its file/],
+    [["net.ipv4.tcp_tw_reuse=1", "--format", "csv"], /--format csv is not offered here/],
+  ];
+  for (const [args, re] of refusals) {
+    it(`exits 2 with one line for: apply ${args.join(" ")}`, () => {
+      const r = sockdoc(["tune", "apply", ...args, ...common, "--yes"]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trimEnd().split("\n").length, 1);
+      assert.equal(value("net.ipv4.tcp_tw_reuse"), "2");
+    });
+  }
+});
