@@ -9,11 +9,19 @@ import { PermissionError, UsageError } from "../../model/errors.js";
 import type { Assignment } from "./assignments.js";
 import { checkAssignment } from "./refusals.js";
 import { errnoOf, type SysctlIo } from "./sysctl-io.js";
-import type { Change } from "./types.js";
+import type { Change, ChangeResult } from "./types.js";
 
 export interface Plan {
   changes: Change[];
   unchanged: Change[];
+}
+
+/** A dry run's report of a plan: what would be written, then what is already so. */
+export function dryRunResults(plan: Plan): ChangeResult[] {
+  return [
+    ...plan.changes.map((c): ChangeResult => ({ ...c, outcome: "would-apply", error: null })),
+    ...plan.unchanged.map((c): ChangeResult => ({ ...c, outcome: "unchanged", error: null })),
+  ];
 }
 
 /** The current value; refusals for a missing name or one that cannot be read. */

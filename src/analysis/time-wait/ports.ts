@@ -1,10 +1,29 @@
 /**
  * @module The ephemeral port settings as numbers: ip_local_port_range
  * ("32768\t60999") and ip_local_reserved_ports ("8080,9000-9100"), and how
- * many reserved ports fall inside the range. Pure text-to-number parsing.
+ * many reserved ports fall inside the range, and the states that hold
+ * ports. Pure text-to-number parsing.
  */
 
+import { stateBit, TcpState } from "../../model/tcp-state.js";
+
 export type PortRange = readonly [number, number];
+
+/**
+ * The states a TIME_WAIT report reads: TIME_WAIT, every state that holds a
+ * local port toward a peer, and LISTEN (bound ports, never ephemeral).
+ */
+export const PORT_HOLDING_STATES_MASK = [
+  TcpState.ESTABLISHED,
+  TcpState.SYN_SENT,
+  TcpState.FIN_WAIT1,
+  TcpState.FIN_WAIT2,
+  TcpState.TIME_WAIT,
+  TcpState.CLOSE_WAIT,
+  TcpState.LAST_ACK,
+  TcpState.CLOSING,
+  TcpState.LISTEN,
+].reduce((mask, s) => mask | stateBit(s), 0);
 
 /** The kernel's default range since 2.6.x (28232 ports). */
 export const DEFAULT_PORT_RANGE: PortRange = [32768, 60999];

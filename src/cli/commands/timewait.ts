@@ -16,6 +16,7 @@ import {
   TIME_WAIT_SYSCTLS,
   type TimeWaitSettings,
 } from "../../analysis/time-wait/settings.js";
+import { PORT_HOLDING_STATES_MASK } from "../../analysis/time-wait/ports.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/time-wait/severity.js";
 import { TimeWaitStream } from "../../analysis/time-wait/stream.js";
 import { type CompiledFilter, compileFilter } from "../../filter/compile.js";
@@ -55,18 +56,7 @@ interface TimeWaitOptions extends CommonOptions {
   failOn?: Severity;
 }
 
-/** TIME_WAIT, every state that holds a local port toward a peer, and LISTEN (bound ports). */
-const READ_MASK = [
-  TcpState.ESTABLISHED,
-  TcpState.SYN_SENT,
-  TcpState.FIN_WAIT1,
-  TcpState.FIN_WAIT2,
-  TcpState.TIME_WAIT,
-  TcpState.CLOSE_WAIT,
-  TcpState.LAST_ACK,
-  TcpState.CLOSING,
-  TcpState.LISTEN,
-].reduce((mask, s) => mask | stateBit(s), 0);
+const READ_MASK = PORT_HOLDING_STATES_MASK;
 
 const DEFAULT_TOP = 10;
 const MAX_NOTES = 5;

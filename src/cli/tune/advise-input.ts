@@ -4,13 +4,14 @@
  * counters, counts from the sockets (TIME_WAIT per destination through the
  * TIME_WAIT report, CLOSE_WAIT, listeners' queues) and the config files.
  */
+import { PORT_HOLDING_STATES_MASK } from "../../analysis/time-wait/ports.js";
 import { buildTimeWaitReport, type Destination } from "../../analysis/time-wait/report.js";
 import { settingsFromSysctls } from "../../analysis/time-wait/settings.js";
 import type { AdvisorFacts, AdvisorInput, ConfigLine, Listener } from "../../analysis/advisor/types.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { maxSeverity, severityRank } from "../../model/severity.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { stateBit, TcpState } from "../../model/tcp-state.js";
+import { TcpState } from "../../model/tcp-state.js";
 import { readCounters } from "../../sources/counters.js";
 import { takeLiveSnapshot } from "../../sources/live.js";
 import { ProcFs } from "../../sources/procfs.js";
@@ -22,18 +23,8 @@ export interface AdviseOptions extends CommonOptions {
   root?: string;
 }
 
-/** Every state but SYN_RECV and CLOSE: TIME_WAIT, what holds ports, CLOSE_WAIT and listeners. */
-const STATES = [
-  TcpState.ESTABLISHED,
-  TcpState.SYN_SENT,
-  TcpState.FIN_WAIT1,
-  TcpState.FIN_WAIT2,
-  TcpState.TIME_WAIT,
-  TcpState.CLOSE_WAIT,
-  TcpState.LAST_ACK,
-  TcpState.LISTEN,
-  TcpState.CLOSING,
-].reduce((mask, s) => mask | stateBit(s), 0);
+/** TIME_WAIT, what holds ports, CLOSE_WAIT and listeners: what the rules count. */
+const STATES = PORT_HOLDING_STATES_MASK;
 
 function destinationName(d: Destination): string {
   const port = d.remote.port === null ? "" : `:${d.remote.port}`;

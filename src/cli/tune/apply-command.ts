@@ -9,9 +9,8 @@ import { currentNetns } from "../../actions/tune/context.js";
 import { DEFAULT_JOURNAL } from "../../actions/tune/journal.js";
 import { persistWarnings, readOptional } from "../../actions/tune/persist.js";
 import { DEFAULT_PERSIST_FILE, persistText } from "../../actions/tune/persist-text.js";
-import { planChanges } from "../../actions/tune/plan.js";
+import { dryRunResults, planChanges } from "../../actions/tune/plan.js";
 import { procSysIo } from "../../actions/tune/sysctl-io.js";
-import type { ChangeResult } from "../../actions/tune/types.js";
 import { EXIT } from "../../model/errors.js";
 import { emit, emitJson } from "../../render/output.js";
 import { readKernelRelease } from "../../sources/kernel.js";
@@ -66,10 +65,7 @@ export function applyCommand(): Command {
     };
     const source = { kind: "sysctl", detail: io.where };
     if (!opts.yes) {
-      const results: ChangeResult[] = [
-        ...plan.changes.map((c): ChangeResult => ({ ...c, outcome: "would-apply", error: null })),
-        ...plan.unchanged.map((c): ChangeResult => ({ ...c, outcome: "unchanged", error: null })),
-      ];
+      const results = dryRunResults(plan);
       if (format === "json") {
         emitJson({
           ...tuneEnvelope("tune-apply", host, source, []),

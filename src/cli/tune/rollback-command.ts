@@ -8,10 +8,9 @@ import { changesToUndo, groupBatches, rollbackTarget } from "../../actions/tune/
 import { currentNetns } from "../../actions/tune/context.js";
 import { DEFAULT_JOURNAL, readJournal } from "../../actions/tune/journal.js";
 import { readOptional } from "../../actions/tune/persist.js";
-import { currentValue } from "../../actions/tune/plan.js";
+import { currentValue, dryRunResults } from "../../actions/tune/plan.js";
 import { planRollback } from "../../actions/tune/rollback-plan.js";
 import { procSysIo } from "../../actions/tune/sysctl-io.js";
-import type { ChangeResult } from "../../actions/tune/types.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { emit, emitJson } from "../../render/output.js";
 import { readKernelRelease } from "../../sources/kernel.js";
@@ -75,10 +74,7 @@ export function rollbackCommand(): Command {
         : `${fileChange.file}: previous content restored`
       : null;
     if (!opts.yes) {
-      const results: ChangeResult[] = [
-        ...plan.changes.map((c): ChangeResult => ({ ...c, outcome: "would-apply", error: null })),
-        ...plan.unchanged.map((c): ChangeResult => ({ ...c, outcome: "unchanged", error: null })),
-      ];
+      const results = dryRunResults(plan);
       if (format === "json") {
         emitJson({
           ...tuneEnvelope("tune-rollback", host, source, warnings),
