@@ -2,7 +2,7 @@
  * @module Where sockdoc is installed: the directory that holds its
  * package.json, found by walking up from this module. The walk gives the same
  * answer from the compiled tree (dist/src/...) and from the one-file bundle
- * (dist/sockdoc.mjs) that bin/sockdoc runs, whose modules all share one URL.
+ * (dist/sockdoc.cjs) that bin/sockdoc runs, whose modules all share one URL.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
