@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   closewait: async () => (await import("./commands/closewait.js")).closewaitCommand(),
   timewait: async () => (await import("./commands/timewait.js")).timewaitCommand(),
   kill: async () => (await import("./commands/kill.js")).killCommand(),
+  metrics: async () => (await import("./commands/metrics.js")).metricsCommand(),
   lab: async () => (await import("./commands/lab.js")).labCommand(),
   tune: async () => (await import("./commands/tune.js")).tuneCommand(),
 };

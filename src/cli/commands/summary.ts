@@ -71,7 +71,7 @@ export function summaryLines(summary: Summary): Line[] {
  * Counts straight from netlink when nothing needs whole sockets (no owners,
  * a filter of states only); otherwise from a full snapshot.
  */
-function readSummary(
+export function readSummary(
   words: string[],
   opts: SummaryOptions,
   top: number,

@@ -4,27 +4,21 @@
  * current rate. Thin: the analysis lives in analysis/time-wait/.
  */
 import { Command, Option } from "commander";
-import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/time-wait/severity.js";
 import { compileFilter } from "../../filter/compile.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { stateBit, TcpState } from "../../model/tcp-state.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv, terminalWidth } from "../../render/output.js";
-import { ProcFs } from "../../sources/procfs.js";
 import {
   addOutputOptions,
   addSourceOptions,
   type CommonOptions,
-  captureFor,
-  families,
   outputFormat,
   printWarnings,
-  sourceChoice,
-  sysctlsFor,
 } from "../common.js";
 import { DESCRIPTION, HELP } from "../timewait/help.js";
-import { readReport, reportFromSnapshot } from "../timewait/read-report.js";
+import { collectTimeWait } from "../timewait/collect.js";
 import { CSV, DEFAULT_TOP, textReport } from "../timewait/text.js";
 
 interface TimeWaitOptions extends CommonOptions {
@@ -66,23 +60,7 @@ export function timewaitCommand(): Command {
     if ((filter.mask & stateBit(TcpState.TIME_WAIT)) === 0) {
       throw new UsageError(`the filter "${filter.text}" leaves out time-wait, so there is nothing to report`);
     }
-    // A capture holds sockets of every state: the report picks TIME_WAIT itself.
-    const capture = captureFor([], opts);
-    const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, capture);
-    const { settings, warnings } = settingsFromSysctls(sysctls.values);
-    for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
-    const { header, report } = capture
-      ? { header: capture, report: reportFromSnapshot(capture, filter, settings, windowSec) }
-      : readReport(
-          {
-            proc: new ProcFs(opts.procRoot ?? "/proc"),
-            families: families(opts),
-            source: sourceChoice(opts.source),
-          },
-          filter,
-          settings,
-          windowSec,
-        );
+    const { header, report, warnings } = collectTimeWait(filter, opts, windowSec);
     printWarnings([...header.warnings, ...warnings]);
     const top = opts.all ? null : topGiven;
     const limited = top === null ? report.destinations : report.destinations.slice(0, top);

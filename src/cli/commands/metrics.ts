@@ -1,0 +1,78 @@
+/**
+ * @module `sockdoc metrics`: Prometheus metrics, printed once (for
+ * node_exporter's textfile collector or a cron job) or served over HTTP
+ * with --listen.
+ */
+import { Command, Option } from "commander";
+import { UsageError } from "../../model/errors.js";
+import { emit } from "../../render/output.js";
+import { renderPrometheus } from "../../render/prometheus.js";
+import { addSourceOptions, printWarnings } from "../common.js";
+import { type ScrapeOptions, scrape } from "../metrics/collect.js";
+import { parseListen, serveMetrics } from "../metrics/serve.js";
+
+interface MetricsOptions extends ScrapeOptions {
+  listen?: string;
+  top: string;
+}
+
+const HELP = `
+Metrics (all gauges; label values as sockdoc prints them):
+  sockdoc_tcp_sockets{state}                     sockets per state, every state
+  sockdoc_time_wait_destination_sockets{local,remote,port}
+  sockdoc_time_wait_destination_ports_in_use{...}   TIME_WAIT + other states
+  sockdoc_time_wait_destination_ports_free{...}     ports connect() can still pick
+  sockdoc_time_wait_destination_close_rate{...}     new TIME_WAIT per second
+  sockdoc_time_wait_destination_exhausted_in_seconds{...}
+                                                 absent when not on this course
+  sockdoc_time_wait_severity                     0 none/info, 1 warning, 2 critical
+  sockdoc_time_wait_buckets_max                  net.ipv4.tcp_max_tw_buckets
+  sockdoc_close_wait_process_sockets{pid,comm}   with -p only
+  sockdoc_scrape_duration_seconds
+
+  Destinations are the outgoing ones (this host connected), most ports in use
+  first, --top of them: label sets stay few however many peers there are.
+
+Examples:
+  sockdoc metrics > /var/lib/node_exporter/textfile/sockdoc.prom.$$ &&
+    mv /var/lib/node_exporter/textfile/sockdoc.prom.$$ /var/lib/node_exporter/textfile/sockdoc.prom
+  sockdoc metrics --listen 127.0.0.1:9923 -p
+  sockdoc metrics --input sosreport-dir/
+
+Exit status: 0 ok; 2 usage error; 3 input could not be read; 4 not permitted.`;
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10_000)
+    throw new UsageError(`${flag} wants 0 to 10000, not "${value}"`);
+  return n;
+}
+
+export function metricsCommand(): Command {
+  const cmd = new Command("metrics")
+    .summary("Prometheus metrics: print once, or serve with --listen")
+    .description(
+      "Socket counts per state, TIME_WAIT per destination with the ports left, and (-p)\n" +
+        "CLOSE_WAIT per process, in the Prometheus text format.",
+    )
+    .option("-p, --processes", "also CLOSE_WAIT per owning process (scans /proc/*/fd)")
+    .addOption(new Option("--top <n>", "outgoing TIME_WAIT destinations exported").default("20"))
+    .option("--listen <[host:]port>", "serve GET /metrics over HTTP (host defaults to 127.0.0.1)");
+  addSourceOptions(cmd);
+  cmd.addHelpText("after", HELP);
+  return cmd.action(async (opts: MetricsOptions) => {
+    const top = wholeNumber("--top", opts.top);
+    const render = () => {
+      const { families, warnings } = scrape(opts, top);
+      printWarnings(warnings);
+      return renderPrometheus(families);
+    };
+    if (opts.listen === undefined) {
+      emit(render().trimEnd());
+      return;
+    }
+    if (opts.input !== undefined)
+      throw new UsageError("--listen serves this host; a capture (--input) is printed once");
+    await serveMetrics(parseListen(opts.listen), render);
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * @module One scrape: the summary, the TIME_WAIT report and (with -p) the
+ * CLOSE_WAIT processes of this host or a capture, as metric families.
+ */
+import { performance } from "node:perf_hooks";
+import { compileFilter } from "../../filter/compile.js";
+import type { MetricFamily } from "../../render/prometheus.js";
+import { reportFor } from "../closewait/analyze.js";
+import { collectSample } from "../closewait/collect.js";
+import type { CommonOptions } from "../common.js";
+import { readSummary } from "../commands/summary.js";
+import { collectTimeWait } from "../timewait/collect.js";
+import { metricFamilies } from "./families.js";
+
+export interface ScrapeOptions extends CommonOptions {
+  processes?: boolean;
+}
+
+/** TIME_WAIT ages younger than this give the close rate (as timewait's default --window). */
+const WINDOW_SEC = 10;
+
+export function scrape(
+  opts: ScrapeOptions,
+  topDestinations: number,
+): { families: MetricFamily[]; warnings: string[] } {
+  const t0 = performance.now();
+  const { header, summary } = readSummary([], { ...opts, processes: false, top: "0" }, 0);
+  const timeWait = collectTimeWait(compileFilter([]), opts, WINDOW_SEC);
+  const closeWait = opts.processes ? reportFor(collectSample([], opts), null) : null;
+  const families = metricFamilies({
+    summary,
+    timeWait: timeWait.report,
+    topDestinations,
+    closeWaitProcesses: closeWait?.processes ?? null,
+    scrapeSeconds: (performance.now() - t0) / 1000,
+  });
+  return {
+    families,
+    warnings: [...new Set([...header.warnings, ...timeWait.header.warnings, ...timeWait.warnings])],
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * `sockdoc metrics` through bin/sockdoc: counts of real sockets in a
+ * namespace of the test's own (root), and the HTTP endpoint on loopback.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { after, before, describe, it } from "node:test";
+import {
+  countSsStates,
+  createNetns,
+  isRoot,
+  type MadeSockets,
+  makeSockets,
+  sockdoc,
+  sockdocBin,
+} from "../support/run.js";
+
+/** name{labels} -> value, from the text format. */
+function parse(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const at = line.lastIndexOf(" ");
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+
+describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root for ip netns" }, () => {
+  let ns: ReturnType<typeof createNetns>;
+  let made: MadeSockets;
+  before(async () => {
+    ns = createNetns("metrics");
+    made = await makeSockets({ netns: ns.name, established: 2, closeWait: 3, timeWait: 4 });
+  });
+  after(() => {
+    made?.child.kill();
+    ns?.remove();
+  });
+
+  it("counts every state as ss does, and CLOSE_WAIT per process with -p", () => {
+    const r = sockdoc(["metrics", "-p"], { netns: ns.name });
+    assert.equal(r.status, 0, r.stderr);
+    const values = parse(r.stdout);
+    const ss = spawnSync("ip", ["netns", "exec", ns.name, "ss", "-tan"], { encoding: "utf8" });
+    const counts = countSsStates(ss.stdout).states;
+    assert.equal(values.get('sockdoc_tcp_sockets{state="close_wait"}'), counts.CLOSE_WAIT);
+    assert.equal(values.get('sockdoc_tcp_sockets{state="close_wait"}'), 3);
+    assert.equal(values.get('sockdoc_tcp_sockets{state="listen"}'), counts.LISTEN);
+    // Closes not yet in TIME_WAIT may still be in FIN_WAIT: at most the 4 made.
+    const tw = values.get('sockdoc_tcp_sockets{state="time_wait"}') ?? -1;
+    assert.ok(tw >= 0 && tw <= 4, `time_wait ${tw}`);
+    assert.equal(values.get(`sockdoc_close_wait_process_sockets{pid="${made.pid}",comm="node"}`), 3);
+    assert.ok((values.get("sockdoc_scrape_duration_seconds") ?? -1) >= 0);
+  });
+});
+
+describe("sockdoc metrics --listen", () => {
+  it("serves GET /metrics, 404 elsewhere, and stops on a signal", async () => {
+    const child = spawn(sockdocBin, ["metrics", "--listen", "127.0.0.1:0"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      const lines = createInterface({ input: child.stderr! });
+      const [line] = (await once(lines, "line")) as [string];
+      const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
+      assert.ok(url, line);
+      const ok = await fetch(url);
+      assert.equal(ok.status, 200);
+      assert.match(ok.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+      const body = await ok.text();
+      assert.match(body, /^sockdoc_tcp_sockets\{state="listen"\} [1-9]\d*$/m, "at least its own listener");
+      assert.equal((await fetch(url.replace("/metrics", "/other"))).status, 404);
+    } finally {
+      child.kill();
+      await once(child, "exit");
+    }
+  });
+
+  it("refuses a bad address or a capture with exit 2", () => {
+    for (const args of [
+      ["metrics", "--listen", "nowhere"],
+      ["metrics", "--listen", "9923", "--input", "/dev/null"],
+    ]) {
+      const r = sockdoc(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /^sockdoc: /);
+    }
+  });
+});
