@@ -34,7 +34,7 @@ export function addSourceOptions(cmd: Command): Command {
     .option("--proc-root <dir>", "read /proc from DIR instead (a fixture tree or a mounted sosreport)")
     .option(
       "--input <path>",
-      "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output\n" +
+      "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
         "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
     );
 }
