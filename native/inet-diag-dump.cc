@@ -133,7 +133,8 @@ char* ReplyBuffer::Release() {
 namespace {
 
 // received is set once a socket has come (a refusal comes before any).
-void RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
+// Returns false when after_receive stopped the dump early.
+bool RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
                 const std::function<bool(ReplyBuffer&)>& after_receive, bool* received) {
   NetlinkSocket socket;
   socket.SetReceiveBuffer(4 * 1024 * 1024);
@@ -149,17 +150,22 @@ void RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
     if (got == 0) throw SyscallFailure{EPROTO, "recvmsg"};
     replies.SetLength(KeepDataMessages(replies.Data(), start, got, sequence, &done));
     if (replies.Length() > start) *received = true;
-    if (after_receive && !after_receive(replies)) return;
+    if (after_receive && !after_receive(replies)) return false;
   }
+  return true;
 }
 
 }  // namespace
 
 void RunDump(const DumpSpec& spec, ReplyBuffer& replies, const std::function<bool(ReplyBuffer&)>& after_receive) {
   bool received = false;
-  if (spec.family != AF_UNSPEC) return RunOneDump(spec, replies, after_receive, &received);
+  if (spec.family != AF_UNSPEC) {
+    RunOneDump(spec, replies, after_receive, &received);
+    return;
+  }
   try {
-    return RunOneDump(spec, replies, after_receive, &received);
+    RunOneDump(spec, replies, after_receive, &received);
+    return;
   } catch (const SyscallFailure& failure) {
     // A kernel without the compat request refuses it before sending any
     // socket: then it is one dump per family, same sockets.
@@ -168,7 +174,7 @@ void RunDump(const DumpSpec& spec, ReplyBuffer& replies, const std::function<boo
   for (uint8_t family : {static_cast<uint8_t>(AF_INET), static_cast<uint8_t>(AF_INET6)}) {
     DumpSpec single = spec;
     single.family = family;
-    RunOneDump(single, replies, after_receive, &received);
+    if (!RunOneDump(single, replies, after_receive, &received)) return;
   }
 }
 

@@ -54,15 +54,15 @@ class DiagStream {
     try {
       for (uint32_t lane = 0; lane < lanes; lane++) threads_.emplace_back(&DiagStream::RunLane, this, lane);
     } catch (const std::system_error&) {
+      // The destructor will not run: stop the lanes started and free their chunks here.
       Close();
+      FreeChunks();
       throw SyscallFailure{EAGAIN, "pthread_create"};
     }
   }
   ~DiagStream() {
     Close();
-    for (StreamDump& dump : dumps_) {
-      for (Chunk& chunk : dump.chunks) free(chunk.data);
-    }
+    FreeChunks();
   }
   DiagStream(const DiagStream&) = delete;
   DiagStream& operator=(const DiagStream&) = delete;
@@ -94,6 +94,13 @@ class DiagStream {
   }
 
  private:
+  void FreeChunks() {
+    for (StreamDump& dump : dumps_) {
+      for (Chunk& chunk : dump.chunks) free(chunk.data);
+      dump.chunks.clear();
+    }
+  }
+
   void Push(size_t index, ReplyBuffer& replies) {
     if (replies.Length() == 0) return;
     const size_t length = replies.Length();
@@ -129,6 +136,11 @@ class DiagStream {
             return true;
           });
           Push(index, replies);
+          // Stopped by close(): not a whole dump, whatever was received.
+          if (cancelled_) {
+            err = ECANCELED;
+            syscall = "inet_diag dump";
+          }
         } catch (const SyscallFailure& failure) {
           err = failure.err;
           syscall = failure.syscall;
@@ -199,7 +211,12 @@ Napi::Value InetDiagStreamWrap::Next(const Napi::CallbackInfo& info) {
   int err = 0;
   const char* syscall = nullptr;
   if (stream_->Next(static_cast<size_t>(index), &chunk, &err, &syscall)) {
-    return Napi::Buffer<char>::New(env, chunk.data, chunk.length, [](Napi::Env, char* owned) { free(owned); });
+    try {
+      return Napi::Buffer<char>::New(env, chunk.data, chunk.length, [](Napi::Env, char* owned) { free(owned); });
+    } catch (...) {
+      free(chunk.data);
+      throw;
+    }
   }
   if (err) throw SystemError(env, err, syscall);
   return env.Null();

@@ -104,6 +104,13 @@ export function capturedFrom(snapshot: Snapshot): string | undefined {
   return snapshot.source.kind === "capture" ? snapshot.source.detail : undefined;
 }
 
+/** With -p on a capture that has no process column: say so, once, instead of showing nothing. */
+export function warnNoOwners(snapshot: Snapshot, wanted: boolean): void {
+  if (wanted && snapshot.source.kind === "capture" && !snapshot.ownersResolved) {
+    printWarnings([`${snapshot.source.detail} has no process column, so -p has no owners to show`]);
+  }
+}
+
 /** Reads the capture (--input) or the live host (or --proc-root) through the filter words. */
 export function snapshotFor(words: string[], opts: CommonOptions, owners: boolean): Snapshot {
   const snapshot = captureFor(words, opts) ?? takeLiveSnapshot(liveRequest(words, opts, owners).request);

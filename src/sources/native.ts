@@ -84,7 +84,18 @@ export function loadNative(): { addon: NativeAddon | null; error: string | null 
       continue;
     }
     try {
-      cached = { addon: require(path) as NativeAddon, error: null };
+      const addon = require(path) as Partial<NativeAddon>;
+      // An addon built before the current sources (a pull without a rebuild) lacks newer calls.
+      const missing = ["inetDiagDump", "InetDiagStream", "inetDiagDestroy", "scanSocketFds"].filter(
+        (name) => typeof addon[name as keyof NativeAddon] !== "function",
+      );
+      cached =
+        missing.length === 0
+          ? { addon: addon as NativeAddon, error: null }
+          : {
+              addon: null,
+              error: `${path} is out of date (no ${missing.join(", ")}); run "npm run install" to rebuild it`,
+            };
       return cached;
     } catch (err) {
       cached = { addon: null, error: `cannot load ${path}: ${(err as Error).message}` };

@@ -79,7 +79,13 @@ function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<
   const request = (d: PlannedDump): [number, number, Buffer?] =>
     d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask];
   if (!addon.InetDiagStream) {
-    for (let i = 0; i < plan.length; i++) yield [i, addon.inetDiagDump(...request(plan[i]!))];
+    // One dump at a time; both families as two dumps, as any addon can.
+    for (let i = 0; i < plan.length; i++) {
+      const d = plan[i]!;
+      for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
+        yield [i, addon.inetDiagDump(...request({ ...d, family }))];
+      }
+    }
     return;
   }
   const stream = new addon.InetDiagStream(

@@ -70,6 +70,36 @@ describe("sockdoc --input on real captures", () => {
     assert.equal((JSON.parse(r.stdout) as { total: number }).total, 19);
   });
 
+  it("the default report reads stdin once, CLOSE_WAIT findings included", () => {
+    const file = capture("jc__proc-net-tcp_concat_closewait.txt");
+    const r = spawnSync(sockdocBin, ["--input", "-", "--json"], {
+      input: readFileSync(file),
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { closeWait: { total: number }; summary: { total: number } };
+    assert.equal(out.closeWait.total, 1);
+    assert.equal(out.summary.total, 27);
+  });
+
+  it("-p shows a capture's owners only when asked, and says when it has none", () => {
+    const withUsers = capture("insights-core__ss-tupna_timewait_estab.txt");
+    const plain = sockdoc(["summary", "--input", withUsers, "--json"]);
+    assert.equal((JSON.parse(plain.stdout) as { topOwners: unknown }).topOwners, null);
+    const asked = sockdoc(["summary", "--input", withUsers, "-p", "--json"]);
+    assert.ok(((JSON.parse(asked.stdout) as { topOwners: unknown[] }).topOwners ?? []).length > 0);
+    const noColumn = sockdoc([
+      "summary",
+      "--input",
+      capture("jc__proc-net-tcp_concat_closewait.txt"),
+      "-p",
+      "--json",
+    ]);
+    assert.equal(noColumn.status, 0, noColumn.stderr);
+    assert.equal((JSON.parse(noColumn.stdout) as { topOwners: unknown }).topOwners, null);
+    assert.match(noColumn.stderr, /has no process column/);
+  });
+
   it("filters a capture like the live host: states, ports and -4/-6", () => {
     const file = capture("jc__windows10_netstat-aon_crlf.txt");
     const listen = sockdoc(["ls", "--input", file, "state", "listen", "--json"]);

@@ -16,6 +16,9 @@ import {
  * written from net/ipv4/inet_diag.c: audit follows the `yes` jumps and checks
  * every jump's size; run accepts when a jump lands exactly on the end.
  */
+/** The kernel reads the program in host byte order. */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function audit(program: Uint8Array): boolean {
   const view = new DataView(program.buffer, program.byteOffset, program.byteLength);
   let at = 0;
@@ -26,7 +29,7 @@ function audit(program: Uint8Array): boolean {
     const minLength = 8;
     if (left < minLength) return false;
     const yes = view.getUint8(at + 1);
-    const no = view.getUint16(at + 2, true);
+    const no = view.getUint16(at + 2, LE);
     if (no < minLength || no > left + 4 || no % 4 !== 0) return false;
     if (yes < minLength || yes > left + 4 || yes % 4 !== 0) return false;
     at += yes;
@@ -41,9 +44,9 @@ function run(program: Uint8Array, localPort: number): boolean {
   let left = program.length;
   while (left > 0) {
     const code = view.getUint8(at);
-    const port = view.getUint16(at + 6, true);
+    const port = view.getUint16(at + 6, LE);
     const yes = code === INET_DIAG_BC_S_GE ? localPort >= port : localPort <= port;
-    const jump = yes ? view.getUint8(at + 1) : view.getUint16(at + 2, true);
+    const jump = yes ? view.getUint8(at + 1) : view.getUint16(at + 2, LE);
     at += jump;
     left -= jump;
   }

@@ -80,13 +80,13 @@ function attachOwners(proc: ProcFs, sockets: TcpSocket[], warnings: string[]): n
  * printed them. Nothing about the processes: they ran on another host.
  */
 function captureSample(capture: Snapshot, matches: (s: TcpSocket) => boolean): CloseWaitSample {
-  capture.sockets = keepRelevant(
+  const sockets = keepRelevant(
     capture.sockets.filter(
       (s) => s.state === TcpState.LISTEN || (s.state === TcpState.CLOSE_WAIT && matches(s)),
     ),
   );
   return {
-    snapshot: capture,
+    snapshot: { ...capture, sockets, warnings: [...capture.warnings] },
     deniedCount: 0,
     facts: new Map(),
     users: new Map(),
@@ -95,9 +95,13 @@ function captureSample(capture: Snapshot, matches: (s: TcpSocket) => boolean): C
   };
 }
 
-export function collectSample(words: string[], opts: CollectOptions): CloseWaitSample {
+/**
+ * capture: a capture the caller has read already (the default report), so
+ * stdin is not read twice; else --input is read here when given.
+ */
+export function collectSample(words: string[], opts: CollectOptions, capture?: Snapshot): CloseWaitSample {
   const matches = closeWaitPredicate(words);
-  const capture = captureFor([], opts);
+  capture ??= captureFor([], opts) ?? undefined;
   if (capture) return captureSample(capture, matches);
   const proc = new ProcFs(opts.procRoot ?? "/proc");
   const snapshot = takeLiveSnapshot({

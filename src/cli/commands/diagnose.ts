@@ -100,7 +100,10 @@ export function diagnoseCommand(): Command {
     const timeWait = (summary.states.TIME_WAIT ?? 0) > 0 ? timeWaitFinding(snapshot, opts) : null;
     if (timeWait?.line) lines.push(timeWait.line);
     // CLOSE_WAIT never ends by itself, so when there is any it leads the report.
-    const cw = (summary.states.CLOSE_WAIT ?? 0) > 0 ? collectSample([], opts) : null;
+    const cw =
+      (summary.states.CLOSE_WAIT ?? 0) > 0
+        ? collectSample([], opts, snapshot.source.kind === "capture" ? snapshot : undefined)
+        : null;
     if (cw) printWarnings(cw.snapshot.warnings.filter((w) => !snapshot.warnings.includes(w)));
     const closeWait = cw ? reportFor(cw, null) : null;
     if (format === "json") {

@@ -11,6 +11,7 @@ import {
   type CommonOptions,
   outputFormat,
   snapshotFor,
+  warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 import { socketColumns } from "../socket-columns.js";
@@ -36,6 +37,7 @@ export function lsCommand(): Command {
   return cmd.action((words: string[], opts: LsOptions) => {
     const format = outputFormat(opts);
     const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
+    warnNoOwners(snapshot, Boolean(opts.processes));
     if (format === "json") {
       const head = { ...envelope("ls", snapshot), total: snapshot.sockets.length };
       emitJsonWithArray(head, "sockets", snapshot.sockets, socketToJson);

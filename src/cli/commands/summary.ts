@@ -16,6 +16,7 @@ import {
   liveRequest,
   outputFormat,
   snapshotFor,
+  warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
@@ -84,7 +85,11 @@ export function readSummary(
     if (header) return { header, summary: builder.result(top, false) };
   }
   const snapshot = snapshotFor(words, opts, processes);
-  return { header: snapshot, summary: summarize(snapshot.sockets, top, snapshot.ownersResolved) };
+  warnNoOwners(snapshot, processes);
+  return {
+    header: snapshot,
+    summary: summarize(snapshot.sockets, top, processes && snapshot.ownersResolved),
+  };
 }
 
 export function summaryCommand(): Command {

@@ -16,6 +16,7 @@ export const INET_DIAG_BC_S_GE = 2;
 export const INET_DIAG_BC_S_LE = 3;
 
 const OP_BYTES = 4;
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const PORT_TEST_BYTES = 2 * OP_BYTES;
 
 /**
@@ -35,6 +36,8 @@ export function localPortRangeProgram(low: number, high: number): Uint8Array {
   const length = tests.length * PORT_TEST_BYTES;
   const program = new Uint8Array(length);
   const view = new DataView(program.buffer);
+  // The kernel reads the u16 fields in its own byte order.
+  const le = HOST_LITTLE_ENDIAN;
   tests.forEach(({ code, port }, i) => {
     const at = i * PORT_TEST_BYTES;
     const left = length - at;
@@ -42,9 +45,9 @@ export function localPortRangeProgram(low: number, high: number): Uint8Array {
     // True: on to the next test (or exactly the end: accept).
     view.setUint8(at + 1, PORT_TEST_BYTES);
     // False: 4 bytes past the end: reject.
-    view.setUint16(at + 2, left + OP_BYTES, true);
+    view.setUint16(at + 2, left + OP_BYTES, le);
     // The port op: only its `no` field is read.
-    view.setUint16(at + 4 + 2, port, true);
+    view.setUint16(at + 4 + 2, port, le);
   });
   return program;
 }
