@@ -39,6 +39,35 @@ function perDestination(
   return samples;
 }
 
+/** One gauge per outgoing destination each: name, help, value (absent when null). */
+const DESTINATION_METRICS: Array<[string, string, (d: Destination) => number | null]> = [
+  [
+    "sockdoc_time_wait_destination_sockets",
+    "TIME_WAIT sockets toward an outgoing destination (local address, remote address, remote port).",
+    (d) => d.count,
+  ],
+  [
+    "sockdoc_time_wait_destination_ports_in_use",
+    "Ephemeral ports in use toward the destination: TIME_WAIT plus sockets in other states.",
+    (d) => d.portsInUse,
+  ],
+  [
+    "sockdoc_time_wait_destination_ports_free",
+    "Ephemeral ports connect() can still pick toward the destination.",
+    (d) => d.portsLeft,
+  ],
+  [
+    "sockdoc_time_wait_destination_close_rate",
+    "New TIME_WAIT sockets per second toward the destination, from the ages of the sockets.",
+    (d) => d.ratePerSec,
+  ],
+  [
+    "sockdoc_time_wait_destination_exhausted_in_seconds",
+    "Seconds until connect() fails toward the destination at the current rate (0: already); absent when not on this course.",
+    (d) => d.exhaustedInSec,
+  ],
+];
+
 export function metricFamilies(input: MetricsInput): MetricFamily[] {
   const { summary, timeWait } = input;
   const outgoing = timeWait.destinations
@@ -55,36 +84,12 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
         value: summary.states[stateName(state)] ?? 0,
       })),
     },
-    {
-      name: "sockdoc_time_wait_destination_sockets",
-      help: "TIME_WAIT sockets toward an outgoing destination (local address, remote address, remote port).",
+    ...DESTINATION_METRICS.map(([name, help, value]): MetricFamily => ({
+      name,
+      help,
       type: "gauge",
-      samples: perDestination(outgoing, (d) => d.count),
-    },
-    {
-      name: "sockdoc_time_wait_destination_ports_in_use",
-      help: "Ephemeral ports in use toward the destination: TIME_WAIT plus sockets in other states.",
-      type: "gauge",
-      samples: perDestination(outgoing, (d) => d.portsInUse),
-    },
-    {
-      name: "sockdoc_time_wait_destination_ports_free",
-      help: "Ephemeral ports connect() can still pick toward the destination.",
-      type: "gauge",
-      samples: perDestination(outgoing, (d) => d.portsLeft),
-    },
-    {
-      name: "sockdoc_time_wait_destination_close_rate",
-      help: "New TIME_WAIT sockets per second toward the destination, from the ages of the sockets.",
-      type: "gauge",
-      samples: perDestination(outgoing, (d) => d.ratePerSec),
-    },
-    {
-      name: "sockdoc_time_wait_destination_exhausted_in_seconds",
-      help: "Seconds until connect() fails toward the destination at the current rate (0: already); absent when not on this course.",
-      type: "gauge",
-      samples: perDestination(outgoing, (d) => d.exhaustedInSec),
-    },
+      samples: perDestination(outgoing, value),
+    })),
     {
       name: "sockdoc_time_wait_severity",
       help: "Worst TIME_WAIT finding: 0 none or info, 1 warning, 2 critical.",

@@ -7,7 +7,7 @@
  */
 import { DEFAULT_UNPRIVILEGED_PORT_START, knownSetting } from "../known-settings.js";
 import { parseKernelInt, usedValue, valueProblem } from "../setting-value.js";
-import type { LintFinding, LintInput } from "./types.js";
+import { assignmentPlace, type LintFinding, type LintInput } from "./types.js";
 
 /** What the port range is checked against: the running ip_unprivileged_port_start, else 1024. */
 export function valueContext(input: LintInput) {
@@ -22,7 +22,7 @@ export function badValuesRule(input: LintInput): LintFinding[] {
     const spec = knownSetting(a.key);
     if (!spec || a.glob) continue;
     const { used, trailing } = usedValue(a.key, a.value);
-    const base = { file: a.file, line: a.line, key: a.key, value: a.value };
+    const base = assignmentPlace(a);
     const problem = valueProblem(a.key, used, ctx);
     if (problem) {
       findings.push({

@@ -7,7 +7,7 @@
  */
 import { kernelAtLeast } from "../../../sources/kernel.js";
 import { knownSetting } from "../known-settings.js";
-import type { LintFinding, LintInput } from "./types.js";
+import { assignmentPlace, type LintFinding, type LintInput } from "./types.js";
 
 const PER_INTERFACE = /^net[./]ipv[46][./](conf|neigh)[./](?!all[./]|default[./])/;
 const MODULE_KEYS: ReadonlyArray<[RegExp, string]> = [
@@ -38,15 +38,7 @@ export function missingKeysRule(input: LintInput): LintFinding[] {
         ? `${kernel} has no ${a.key}${newer}; the "-" prefix makes sysctl skip it`
         : `${kernel} has no ${a.key}${newer}: \`sysctl -p\` fails with "cannot stat"; delete the line or prefix it with "-"`;
     }
-    findings.push({
-      id: "missing-key",
-      severity,
-      file: a.file,
-      line: a.line,
-      key: a.key,
-      value: a.value,
-      message,
-    });
+    findings.push({ id: "missing-key", severity, ...assignmentPlace(a), message });
   }
   return findings;
 }

@@ -5,7 +5,7 @@
  */
 import { kernelAtLeast } from "../../../sources/kernel.js";
 import { KNOWN_SETTINGS } from "../known-settings.js";
-import type { LintFinding, LintInput } from "./types.js";
+import { assignmentPlace, type LintFinding, type LintInput } from "./types.js";
 
 const REMOVED = new Map(KNOWN_SETTINGS.filter((s) => s.removedIn).map((s) => [s.name, s.removedIn!]));
 
@@ -32,15 +32,7 @@ export function removedKeysRule(input: LintInput): LintFinding[] {
         `${a.key} was removed in Linux ${removedIn}: \`sysctl -p\` prints "cannot stat ${path}: No such ` +
         `file or directory" and exits non-zero; delete the line (or prefix it with "-")`;
     }
-    findings.push({
-      id: "removed-key",
-      severity,
-      file: a.file,
-      line: a.line,
-      key: a.key,
-      value: a.value,
-      message,
-    });
+    findings.push({ id: "removed-key", severity, ...assignmentPlace(a), message });
   }
   return findings;
 }

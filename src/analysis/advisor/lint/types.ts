@@ -33,3 +33,8 @@ export interface LintInput {
 }
 
 export type LintRule = (input: LintInput) => LintFinding[];
+
+/** Where a finding about one assignment points: its file, line, key and value. */
+export function assignmentPlace(a: ConfAssignment): Pick<LintFinding, "file" | "line" | "key" | "value"> {
+  return { file: a.file, line: a.line, key: a.key, value: a.value };
+}
