@@ -37,7 +37,11 @@ function fitWidths<T>(widths: number[], columns: readonly Column<T>[], maxWidth:
 
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], maxWidth = 0): string {
   const cells = rows.map((row) => columns.map((c) => String(c.value(row))));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? "").length)));
+  // A loop, not Math.max(...cells): spreading 100k+ rows overflows the call stack.
+  const widths = columns.map((c) => c.header.length);
+  for (const row of cells) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (row[i] ?? "").length);
+  }
   if (maxWidth > 0) fitWidths(widths, columns, maxWidth);
   const line = (values: string[]) =>
     values

@@ -31,6 +31,17 @@ describe("renderTable", () => {
   });
 });
 
+describe("renderTable on a busy host", () => {
+  it("renders 200k rows (column widths without spreading the rows into a call)", () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({ n: i }));
+    const text = renderTable(rows, [{ header: "N", value: (r: { n: number }) => r.n, align: "right" }]);
+    const lines = text.split("\n");
+    assert.equal(lines.length, 200_001);
+    assert.equal(lines[0], "     N");
+    assert.equal(lines[200_000], "199999");
+  });
+});
+
 describe("renderTable narrowing", () => {
   it("narrows the widest shrinkable column first, keeping short ones whole", () => {
     const cols: Column<{ a: string; p: string }>[] = [
