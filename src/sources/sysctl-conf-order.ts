@@ -5,8 +5,9 @@
  * (so /etc/sysctl.d/x.conf replaces /usr/lib/sysctl.d/x.conf); the chosen
  * files are read in lexical order of their names whatever their directory;
  * /etc/sysctl.conf last (procps reads it; systemd-sysctl does not, which is
- * why distributions link /etc/sysctl.d/99-sysctl.conf to it). Within the
- * whole sequence the later assignment of a key wins. Pure.
+ * why distributions link /etc/sysctl.d/99-sysctl.conf to it). Names starting
+ * with "." are skipped, as both do (editors' and package managers' leftovers).
+ * Within the whole sequence the later assignment of a key wins. Pure.
  */
 
 /** Directories in priority order, relative to the root. */
@@ -27,6 +28,11 @@ export interface OrderedFile {
   shadows: string[];
 }
 
+/** A name sysctl --system and systemd-sysctl load: *.conf, not hidden. */
+export function isConfName(name: string): boolean {
+  return name.endsWith(".conf") && !name.startsWith(".");
+}
+
 /**
  * listing: the *.conf names found in each directory of SYSCTL_D_DIRS (absent
  * directories have none); hasSysctlConf: whether etc/sysctl.conf exists.
@@ -38,7 +44,7 @@ export function orderConfigFiles(
   const chosen = new Map<string, OrderedFile>();
   for (const dir of SYSCTL_D_DIRS) {
     for (const name of listing.get(dir) ?? []) {
-      if (!name.endsWith(".conf")) continue;
+      if (!isConfName(name)) continue;
       const path = `${dir}/${name}`;
       const first = chosen.get(name);
       if (first) first.shadows.push(path);

@@ -2,12 +2,20 @@
  * @module Read the sysctl config files of a root ("/" by default, a fixture
  * tree in tests) in load order (sysctl-conf-order.ts) and parse each
  * (sysctl-conf-parse.ts). A file that cannot be read becomes a warning, never
- * an exception: a lint of the rest is still worth having.
+ * an exception: a lint of the rest is still worth having. A root that is not
+ * a directory is an InputError: a mistyped --root must not lint as clean.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { InputError } from "../model/errors.js";
 import { type ConfAssignment, type ConfProblem, parseSysctlConf } from "./sysctl-conf-parse.js";
-import { type OrderedFile, orderConfigFiles, SYSCTL_CONF, SYSCTL_D_DIRS } from "./sysctl-conf-order.js";
+import {
+  isConfName,
+  type OrderedFile,
+  orderConfigFiles,
+  SYSCTL_CONF,
+  SYSCTL_D_DIRS,
+} from "./sysctl-conf-order.js";
 
 export interface ConfFile {
   /** Path as shown to people: root joined with the relative path. */
@@ -44,7 +52,7 @@ function realOrSelf(path: string): string {
 function confNames(root: string, dir: string, warnings: string[]): string[] {
   const full = join(root, dir);
   try {
-    return readdirSync(full).filter((n) => n.endsWith(".conf") && isFile(join(full, n)));
+    return readdirSync(full).filter((n) => isConfName(n) && isFile(join(full, n)));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== "ENOENT" && code !== "ENOTDIR")
@@ -53,7 +61,21 @@ function confNames(root: string, dir: string, warnings: string[]): string[] {
   }
 }
 
+function checkRoot(root: string): void {
+  let dir: boolean;
+  try {
+    dir = statSync(root).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new InputError(code === "ENOENT" ? `no such root ${root}` : `cannot read root ${root} (${code})`, {
+      cause: err,
+    });
+  }
+  if (!dir) throw new InputError(`root ${root} is not a directory`);
+}
+
 export function readSysctlConfig(root = "/"): SysctlConfig {
+  checkRoot(root);
   const warnings: string[] = [];
   const listing = new Map<string, string[]>();
   for (const dir of SYSCTL_D_DIRS) listing.set(dir, confNames(root, dir, warnings));

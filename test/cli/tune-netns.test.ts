@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -102,6 +102,36 @@ describe("sockdoc tune apply in a network namespace (root)", { skip }, () => {
     const back = sockdoc(["tune", "rollback", "--yes", "--journal", journal], { netns: ns.name });
     assert.equal(back.status, 0, back.stderr);
     for (const [n, v] of Object.entries(before)) assert.equal(nsValue(ns.name, n), v);
+  });
+
+  it("a host-wide net.* setting: it exists only in the host's namespace, not 'this kernel has no'", () => {
+    // A dry run: planning refuses it before anything could be written.
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_max_orphans=65536", "--journal", journal], {
+      netns: ns.name,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^sockdoc: net\.ipv4\.tcp_max_orphans exists only in the host's network namespace, not in this one .*\n$/,
+    );
+  });
+
+  it("a held lock stops a real apply in the namespace: exit 3, the namespace's value unchanged", () => {
+    const old = nsValue(ns.name, FIN);
+    writeFileSync(`${journal}.lock`, `${process.pid}\n`);
+    try {
+      const r = sockdoc(
+        ["tune", "apply", `${FIN}=${old === "39" ? "40" : "39"}`, "--yes", "--journal", journal],
+        {
+          netns: ns.name,
+        },
+      );
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /holds .*\.lock; nothing was changed/);
+      assert.equal(nsValue(ns.name, FIN), old);
+    } finally {
+      rmSync(`${journal}.lock`);
+    }
   });
 
   it(

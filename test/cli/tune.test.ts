@@ -4,11 +4,22 @@
  * temp dir given as --proc-root (never the host's /proc/sys).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
-import { repoRoot, sockdoc } from "../support/run.js";
+import { repoRoot, sockdoc, sockdocBin } from "../support/run.js";
 
 const fixtures = join(repoRoot, "test", "fixtures", "tune");
 const busy = join(fixtures, "busy-proc");
@@ -122,6 +133,37 @@ describe("sockdoc tune advise on a fixture /proc", () => {
   });
 });
 
+describe("sockdoc tune advise on a capture without settings", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sockdoc-tune-capture-"));
+  after(() => rmSync(dir, { recursive: true }));
+
+  it("ports running out: reuse and the port range are advised, their values unknown", () => {
+    // 2400 connections to one destination closed in the last 10 s: 240/s, over half of the 470/s
+    // the default range sustains without reuse (a warning), in a /proc/net/tcp dump.
+    const lines = [
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+    ];
+    for (let i = 0; i < 2400; i++) {
+      const port = (33000 + i).toString(16).toUpperCase();
+      lines.push(
+        `${String(i).padStart(4)}: 0500000A:${port} 0700000A:1538 06 00000000:00000000 03:0000157C 00000000     0        0 0 3 0000000000000000`,
+      );
+    }
+    const capture = join(dir, "tcp");
+    writeFileSync(capture, `${lines.join("\n")}\n`);
+    const { status, doc } = json<{ findings: FindingJson[] }>(["tune", "--input", capture, "--json"]);
+    assert.equal(status, 0);
+    const pressure = doc.findings.filter((f) => f.id !== "close-wait-no-sysctl");
+    assert.deepEqual(
+      pressure.map((f) => [f.id, f.severity, f.current, f.recommended]),
+      [
+        ["tw-reuse-pressure", "warning", null, "1"],
+        ["port-range-narrow", "warning", null, "10240 65535"],
+      ],
+    );
+  });
+});
+
 describe("sockdoc tune lint on fixture trees", () => {
   it("legacy: FILE:LINE findings, JSON envelope, --fail-on", () => {
     const root = join(fixtures, "legacy");
@@ -148,6 +190,13 @@ describe("sockdoc tune lint on fixture trees", () => {
     const wrapped = sockdoc(["tune", "lint", "--root", root], narrow);
     for (const line of wrapped.stdout.split("\n"))
       assert.ok(line.length <= 80 || !line.includes(" "), `too wide: ${line}`);
+  });
+
+  it("a --root that does not exist: exit 3, one line", () => {
+    const r = sockdoc(["tune", "lint", "--root", join(fixtures, "no-such-root")]);
+    assert.equal(r.status, 3);
+    assert.equal(r.stderr, `sockdoc: no such root ${join(fixtures, "no-such-root")}\n`);
+    assert.equal(r.stdout, "");
   });
 
   it("debian: clean", () => {
@@ -288,6 +337,207 @@ describe("sockdoc tune apply / rollback / history on a temp /proc", () => {
       assert.match(r.stderr, re);
       assert.equal(r.stderr.trimEnd().split("\n").length, 1);
       assert.equal(value("net.ipv4.tcp_tw_reuse"), "2");
+      assert.equal(existsSync(`${journal}.lock`), false, "the lock outlived the run");
     });
   }
+});
+
+describe("sockdoc tune apply / rollback: the lock, the journal, the --persist file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sockdoc-tune-lock-"));
+  const proc = join(dir, "proc");
+  const journal = join(dir, "journal.jsonl");
+  const lock = `${journal}.lock`;
+  const value = (name: string) => readFileSync(join(proc, "sys", ...name.split(".")), "utf8").trim();
+  const set = (name: string, v: string) => {
+    const path = join(proc, "sys", ...name.split("."));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${v}\n`);
+  };
+  for (const [n, v] of [
+    ["net.ipv4.tcp_fin_timeout", "60"],
+    ["net.ipv4.tcp_tw_reuse", "2"],
+    ["net.ipv4.tcp_keepalive_time", "7200"],
+    ["net.ipv4.tcp_keepalive_intvl", "75"],
+    ["net.core.somaxconn", "4096"],
+    ["kernel.osrelease", "6.1.0-18-amd64"],
+  ])
+    set(n!, v!);
+  after(() => rmSync(dir, { recursive: true }));
+  const common = ["--proc-root", proc, "--journal", journal];
+  const records = () =>
+    readFileSync(journal, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it("rollback without a journal: exit 3, the file is missing; history: no changes", () => {
+    for (const args of [
+      ["tune", "rollback", ...common],
+      ["tune", "rollback", ...common, "--yes"],
+    ]) {
+      const r = sockdoc(args);
+      assert.equal(r.status, 3, r.stderr);
+      assert.equal(r.stderr, `sockdoc: no journal at ${journal}\n`);
+    }
+    assert.equal(existsSync(lock), false);
+    const h = sockdoc(["tune", "history", "--journal", journal]);
+    assert.equal(h.status, 0, h.stderr);
+    assert.match(h.stdout, /^No changes journaled in /);
+  });
+
+  it("a journal of garbage: rollback and history exit 3 with one line", () => {
+    const garbage = join(dir, "garbage.jsonl");
+    writeFileSync(garbage, "hello\nworld\n");
+    for (const args of [
+      ["tune", "rollback", "--proc-root", proc, "--journal", garbage, "--yes"],
+      ["tune", "history", "--journal", garbage],
+    ]) {
+      const r = sockdoc(args);
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr.trimEnd().split("\n").pop() ?? "", /is not a tune journal: none of its 2 lines/);
+    }
+  });
+
+  it("while another run holds the lock: exit 3, one line, nothing written, its lock kept", () => {
+    // The test runner itself is a live pid.
+    writeFileSync(lock, `${process.pid}\n`);
+    try {
+      const r = sockdoc(["tune", "apply", "net.ipv4.tcp_fin_timeout=31", ...common, "--yes"]);
+      assert.equal(r.status, 3, r.stderr);
+      assert.equal(
+        r.stderr,
+        `sockdoc: another sockdoc tune apply or rollback (pid ${process.pid}) holds ${lock}; ` +
+          "nothing was changed; run again when it is done\n",
+      );
+      assert.equal(value("net.ipv4.tcp_fin_timeout"), "60");
+      assert.equal(existsSync(journal), false);
+      assert.equal(readFileSync(lock, "utf8"), `${process.pid}\n`);
+    } finally {
+      rmSync(lock);
+    }
+  });
+
+  it("a stale lock (its pid not running) is replaced with a note, and released after", () => {
+    writeFileSync(lock, "999999999\n");
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_fin_timeout=31", ...common, "--yes"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      `sockdoc: warning: replaced the stale lock ${lock} (pid 999999999 is not running)\n`,
+    );
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "31");
+    assert.equal(existsSync(lock), false);
+  });
+
+  it("rollback waits for no one either: a held lock stops it (exit 3)", () => {
+    writeFileSync(lock, `${process.pid}\n`);
+    try {
+      const r = sockdoc(["tune", "rollback", ...common, "--yes"]);
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /holds .*journal\.jsonl\.lock/);
+      assert.equal(value("net.ipv4.tcp_fin_timeout"), "31");
+    } finally {
+      rmSync(lock);
+    }
+  });
+
+  it("an interrupted rollback is not a rollback: the batch is rolled back again, and said so", () => {
+    const applied = records().find((x) => x.action === "apply")!;
+    // A rollback killed after it wrote the value and before it journaled the outcome.
+    const killed = {
+      ...applied,
+      batch: "20250101T000000Z-dead",
+      action: "rollback",
+      old: "31",
+      new: "60",
+      of: applied.batch,
+    };
+    appendFileSync(journal, `${JSON.stringify(killed)}\n`);
+    set("net.ipv4.tcp_fin_timeout", "60");
+    const r = sockdoc(["tune", "rollback", ...common, "--yes"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`rollback batch 20250101T000000Z-dead of ${applied.batch as string} was interrupted`),
+    );
+    assert.match(r.stdout, new RegExp(`^Rolled back batch ${applied.batch as string} as batch `));
+    const again = sockdoc(["tune", "rollback", ...common, "--yes"]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /nothing to roll back/);
+  });
+
+  it("--persist DIR: exit 3, one line naming it and EISDIR, nothing changed", () => {
+    const confDir = join(dir, "conf.d");
+    mkdirSync(confDir);
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_tw_reuse=1", ...common, "--yes", "--persist", confDir]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stderr, `sockdoc: ${confDir}: it is a directory, not a file (EISDIR)\n`);
+    assert.equal(value("net.ipv4.tcp_tw_reuse"), "2");
+    assert.equal(existsSync(lock), false);
+  });
+
+  it("a relative --persist is journaled absolute, so rollback from elsewhere finds it", () => {
+    const work = join(dir, "work");
+    mkdirSync(work);
+    const r = spawnSync(
+      sockdocBin,
+      ["tune", "apply", "net.core.somaxconn=8192", ...common, "--yes", "--persist", "rel.conf"],
+      { cwd: work, encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const rec = records().find((x) => x.action === "persist");
+    assert.equal(rec?.file, join(work, "rel.conf"));
+    const back = sockdoc(["tune", "rollback", ...common, "--yes"]); // run from the repository root
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(existsSync(join(work, "rel.conf")), false);
+    assert.equal(value("net.core.somaxconn"), "4096");
+  });
+
+  it("--persist onto a symlink writes through it and keeps it; rollback too", () => {
+    const real = join(dir, "sysctl.conf");
+    writeFileSync(real, "# host\n");
+    const link = join(dir, "99-sysctl.conf");
+    symlinkSync("sysctl.conf", link);
+    const r = sockdoc(["tune", "apply", "net.ipv4.tcp_tw_reuse=1", ...common, "--yes", "--persist", link]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, "utf8"), "# host\nnet.ipv4.tcp_tw_reuse = 1\n");
+    const back = sockdoc(["tune", "rollback", ...common, "--yes"]);
+    assert.equal(back.status, 0, back.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, "utf8"), "# host\n");
+  });
+
+  it("applies started together: each either lands whole or stops on the lock; no setting is lost", async () => {
+    const file = join(dir, "90-race.conf");
+    const names = [
+      "net.ipv4.tcp_fin_timeout=41",
+      "net.ipv4.tcp_keepalive_time=600",
+      "net.ipv4.tcp_keepalive_intvl=30",
+      "net.core.somaxconn=1024",
+    ];
+    const runs = names.map(
+      (word) =>
+        new Promise<{ word: string; status: number | null }>((done) => {
+          const child = spawn(sockdocBin, ["tune", "apply", word, ...common, "--yes", "--persist", file], {
+            stdio: "ignore",
+          });
+          child.on("exit", (status) => done({ word, status }));
+        }),
+    );
+    const results = await Promise.all(runs);
+    const landed = results.filter((x) => x.status === 0).map((x) => x.word);
+    assert.ok(
+      results.every((x) => x.status === 0 || x.status === 3),
+      JSON.stringify(results),
+    );
+    assert.ok(landed.length >= 1);
+    const text = readFileSync(file, "utf8");
+    for (const word of landed) {
+      const [name, v] = word.split("=");
+      assert.ok(text.includes(`${name} = ${v}\n`), `${word} is missing from ${file}:\n${text}`);
+      assert.equal(value(name!), v);
+    }
+    assert.equal(existsSync(lock), false);
+  });
 });

@@ -3,6 +3,8 @@
  * reader on the hand-made trees under test/fixtures/tune/.
  */
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -11,6 +13,7 @@ import { readSysctlConfig } from "../../src/sources/sysctl-conf.js";
 import { orderConfigFiles } from "../../src/sources/sysctl-conf-order.js";
 import { parseSysctlConf } from "../../src/sources/sysctl-conf-parse.js";
 import { canonicalSysctlKey } from "../../src/sources/sysctl-key.js";
+import { InputError } from "../../src/model/errors.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const fixtures = join(repoRoot, "test", "fixtures", "tune");
@@ -117,6 +120,11 @@ describe("orderConfigFiles", () => {
     ]);
     assert.deepEqual(orderConfigFiles(new Map(), false), []);
   });
+
+  it("skips hidden names, as sysctl --system and systemd-sysctl do", () => {
+    const listing = new Map([["etc/sysctl.d", [".x.conf", ".conf", "10-a.conf"]]]);
+    assert.deepEqual(orderConfigFiles(listing, false), [{ path: "etc/sysctl.d/10-a.conf", shadows: [] }]);
+  });
 });
 
 describe("readSysctlConfig on fixture trees", () => {
@@ -158,6 +166,35 @@ describe("readSysctlConfig on fixture trees", () => {
       ],
     );
     assert.equal(c.assignments.filter((a) => a.key === "net.ipv4.tcp_tw_reuse").length, 2);
+  });
+
+  it("a hidden file in sysctl.d is not read (and not linted as loaded)", () => {
+    const root = mkdtempSync(join(tmpdir(), "sockdoc-sysctl-conf-"));
+    try {
+      mkdirSync(join(root, "etc", "sysctl.d"), { recursive: true });
+      writeFileSync(join(root, "etc", "sysctl.d", ".90-old.conf"), "net.ipv4.tcp_tw_reuse = 0\n");
+      writeFileSync(join(root, "etc", "sysctl.d", "90-new.conf"), "net.ipv4.tcp_tw_reuse = 1\n");
+      const c = readSysctlConfig(root);
+      assert.deepEqual(
+        c.files.map((f) => f.path),
+        [join(root, "etc", "sysctl.d", "90-new.conf")],
+      );
+      assert.deepEqual(
+        c.assignments.map((a) => a.value),
+        ["1"],
+      );
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+
+  it("a root that does not exist, or is a file, is an InputError", () => {
+    const missing = join(fixtures, "no-such-root");
+    assert.throws(
+      () => readSysctlConfig(missing),
+      (err: unknown) => err instanceof InputError && err.message === `no such root ${missing}`,
+    );
+    assert.throws(() => readSysctlConfig(join(fixtures, "README.md")), /is not a directory/);
   });
 
   it("a root without config files gives nothing, and no error", () => {

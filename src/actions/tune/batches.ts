@@ -1,7 +1,11 @@
 /**
  * @module The journal as batches (one `apply` or `rollback` run each), and
  * which batch `rollback` undoes: the newest apply batch that changed
- * something and has not been rolled back yet, or the one --batch names. Pure.
+ * something and has not been rolled back yet, or the one --batch names. A
+ * rollback counts only when it finished: every change has an outcome, each
+ * applied or unchanged, and its file was written. One that was killed
+ * midway (outcomes missing) is "interrupted": its batch is the target again.
+ * Pure.
  */
 import { UsageError } from "../../model/errors.js";
 import type { ChangeRecord, JournalRecord, JournalUser, PersistRecord, ResultRecord } from "./types.js";
@@ -17,7 +21,10 @@ export interface Batch {
   /** For a rollback: the batch it undid. */
   of: string | null;
   changes: ChangeRecord[];
-  /** Outcome per name; absent when the run stopped before writing it. */
+  /**
+   * Outcome per name; absent when the run stopped before writing it. A
+   * --persist file that could not be written has a "failed" one under its path.
+   */
   results: Map<string, ResultRecord>;
   persists: PersistRecord[];
 }
@@ -62,13 +69,32 @@ export function changesToUndo(b: Batch): ChangeRecord[] {
   });
 }
 
-function rolledBackBy(batches: readonly Batch[], id: string): Batch | undefined {
-  return batches.find(
-    (b) =>
-      b.action === "rollback" &&
-      b.of === id &&
-      ![...b.results.values()].some((r) => r.outcome === "failed" || r.outcome === "restore-failed"),
+/** The files the batch wrote: its persist records, less those whose write failed. */
+export function persistsDone(b: Batch): PersistRecord[] {
+  return b.persists.filter((p) => b.results.get(p.file)?.outcome !== "failed");
+}
+
+/** A rollback killed before it journaled every outcome. */
+function interrupted(b: Batch): boolean {
+  return b.changes.some((c) => !b.results.has(c.name));
+}
+
+/** Every change applied (or already so) and every file written. */
+function complete(b: Batch): boolean {
+  const took = (o: string | undefined) => o === "applied" || o === "unchanged";
+  return (
+    b.changes.every((c) => took(b.results.get(c.name)?.outcome)) &&
+    persistsDone(b).length === b.persists.length
   );
+}
+
+function rolledBackBy(batches: readonly Batch[], id: string): Batch | undefined {
+  return batches.find((b) => b.action === "rollback" && b.of === id && complete(b));
+}
+
+/** Rollbacks of batch id that were killed midway: it is rolled back again. */
+export function interruptedRollbacks(batches: readonly Batch[], id: string): Batch[] {
+  return batches.filter((b) => b.action === "rollback" && b.of === id && interrupted(b));
 }
 
 export function rollbackTarget(batches: readonly Batch[], id?: string): Batch {
@@ -85,7 +111,7 @@ export function rollbackTarget(batches: readonly Batch[], id?: string): Batch {
   for (let i = batches.length - 1; i >= 0; i--) {
     const b = batches[i]!;
     if (b.action !== "apply" || rolledBackBy(batches, b.id)) continue;
-    if (changesToUndo(b).length > 0 || b.persists.length > 0) return b;
+    if (changesToUndo(b).length > 0 || persistsDone(b).length > 0) return b;
   }
   throw new UsageError("nothing to roll back: no apply batch in the journal that is not rolled back yet");
 }

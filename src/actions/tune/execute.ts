@@ -44,6 +44,31 @@ function writeChecked(io: SysctlIo, name: string, value: string): { error: strin
     : { error: `read back "${back.split(/\s+/).join(" ")}"`, touched: true };
 }
 
+/**
+ * Writes each applied change's old value back, newest first: outcome
+ * "restored", or "restore-failed" with the error. Returns the ones it tried.
+ */
+export function putBack(io: SysctlIo, results: readonly ChangeResult[]): ChangeResult[] {
+  const applied = results.filter((r) => r.outcome === "applied");
+  for (const w of [...applied].reverse()) {
+    const undo = writeChecked(io, w.name, w.old);
+    w.outcome = undo.error === null ? "restored" : "restore-failed";
+    w.error = undo.error;
+  }
+  return applied;
+}
+
+/** Journals the outcome of each result (a later record for a name replaces an earlier one). */
+export function journalResults(
+  journal: JournalSink,
+  ctx: BatchContext,
+  results: ReadonlyArray<Pick<ChangeResult, "name" | "outcome" | "error">>,
+): void {
+  for (const r of results) {
+    journal.append({ ...base(ctx), action: "result", name: r.name, outcome: r.outcome, error: r.error });
+  }
+}
+
 export function executeChanges(
   io: SysctlIo,
   work: Batchwork,
@@ -72,16 +97,10 @@ export function executeChanges(
       r.error +=
         undo.error === null ? `; put back to ${r.old}` : `; could not put back ${r.old} (${undo.error})`;
     }
-    for (const w of [...written].reverse()) {
-      const undo = writeChecked(io, w.name, w.old);
-      w.outcome = undo.error === null ? "restored" : "restore-failed";
-      w.error = undo.error;
-    }
+    putBack(io, written);
     break;
   }
   results.push(...unchanged.map((c): ChangeResult => ({ ...c, outcome: "unchanged", error: null })));
-  for (const r of results) {
-    journal.append({ ...base(ctx), action: "result", name: r.name, outcome: r.outcome, error: r.error });
-  }
+  journalResults(journal, ctx, results);
   return results;
 }

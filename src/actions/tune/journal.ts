@@ -2,9 +2,10 @@
  * @module The tune journal: JSON lines appended to a file (default
  * /var/lib/sockdoc/tune-journal.jsonl), opened before anything is written so
  * that a change that could not be journaled is not made. Each record is
- * written at once, so an interrupted run still leaves the old values.
+ * written and synced at once, so an interrupted run (or a power cut) still
+ * leaves the old values on disk.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { InputError, PermissionError } from "../../model/errors.js";
 import type { JournalSink } from "./execute.js";
@@ -42,6 +43,8 @@ export class TuneJournal implements JournalSink {
 
   append(record: JournalRecord): void {
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // The old value must be on disk before the kernel's changes: a crash after it can still be undone.
+    fsyncSync(this.fd);
     this.count++;
   }
 
@@ -55,18 +58,48 @@ export class TuneJournal implements JournalSink {
   }
 }
 
-/** The records of the journal at path ([] when it does not exist); bad lines become warnings. */
-export function readJournal(path: string): { records: JournalRecord[]; warnings: string[] } {
-  let text: string;
+/** Rollback needs a journal: "no journal at PATH" (exit 3) rather than "nothing to roll back". */
+export function requireJournal(path: string): void {
   try {
-    text = readFileSync(path, "utf8");
+    statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "error";
-    if (code === "ENOENT") return { records: [], warnings: [] };
+    if (code === "ENOENT") throw new InputError(`no journal at ${path}`, { cause: err });
     if (code === "EACCES" || code === "EPERM") {
       throw new PermissionError(`cannot read the journal ${path} (${code}); run as root (sudo)`);
     }
     throw new InputError(`cannot read the journal ${path} (${code})`, { cause: err });
   }
-  return parseJournal(text, path);
+}
+
+/**
+ * The records of the journal at path; bad lines become warnings. A missing
+ * journal is an InputError ("no journal at PATH") unless missingOk (then it
+ * has no records); so is one with lines but not a single record in them.
+ */
+export function readJournal(
+  path: string,
+  missingOk = false,
+): { records: JournalRecord[]; warnings: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    if (code === "ENOENT") {
+      if (missingOk) return { records: [], warnings: [] };
+      throw new InputError(`no journal at ${path}`, { cause: err });
+    }
+    if (code === "EACCES" || code === "EPERM") {
+      throw new PermissionError(`cannot read the journal ${path} (${code}); run as root (sudo)`);
+    }
+    throw new InputError(`cannot read the journal ${path} (${code})`, { cause: err });
+  }
+  const parsed = parseJournal(text, path);
+  if (parsed.records.length === 0 && parsed.warnings.length > 0) {
+    throw new InputError(
+      `${path} is not a tune journal: none of its ${parsed.warnings.length} lines is a record sockdoc wrote`,
+    );
+  }
+  return parsed;
 }

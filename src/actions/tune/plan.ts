@@ -1,7 +1,9 @@
 /**
  * @module From NAME=VALUE to changes: refusals first (refusals.ts), then the
  * current value of each; a name the kernel lacks is refused with the kernel
- * version it arrived in, when known. Values already in place are set apart.
+ * version it arrived in, when known, and a host-wide net.* name missing
+ * because this is another network namespace says so (the kernel registers
+ * those for the host's namespace only). Values already in place are set apart.
  */
 import { knownSetting } from "../../analysis/advisor/known-settings.js";
 import { parseKernelInt, sameValue } from "../../analysis/advisor/setting-value.js";
@@ -31,7 +33,14 @@ export function currentValue(io: SysctlIo, name: string, kernel: string | null):
   } catch (err) {
     const code = errnoOf(err);
     if (code === "ENOENT" || code === "ENOTDIR") {
-      const since = knownSetting(name)?.since;
+      const spec = knownSetting(name);
+      if (spec?.perNetns === false && name.startsWith("net.")) {
+        throw new UsageError(
+          `${name} exists only in the host's network namespace, not in this one (it is one value ` +
+            "for the whole host): run this outside `ip netns exec`; nothing was changed",
+        );
+      }
+      const since = spec?.since;
       throw new UsageError(
         `${kernel ? `this kernel (${kernel})` : "this kernel"} has no ${name}` +
           `${since ? ` (it arrived in Linux ${since})` : ""}; nothing was changed`,

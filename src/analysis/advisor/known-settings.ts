@@ -6,7 +6,8 @@
  * The settings here are the ones `sockdoc tune apply` writes without --force.
  */
 
-export type ValueKind = "int" | "port-range" | "port-list";
+/** "int": a C int (proc_dointvec); "ulong": an unsigned long, beyond a double's exact range (BigInt). */
+export type ValueKind = "int" | "ulong" | "port-range" | "port-list";
 
 export interface KnownSetting {
   name: string;
@@ -14,6 +15,12 @@ export interface KnownSetting {
   /** Bounds the kernel enforces for "int" (a wider int32 check applies to every int). */
   min?: number;
   max?: number;
+  /**
+   * Kept in jiffies (seconds * HZ in an int): the kernel refuses more than
+   * INT_MAX / HZ, so the bound depends on the kernel's HZ (max is the one at
+   * HZ=1000, the highest, which every kernel takes).
+   */
+  jiffies?: boolean;
   /** Kernel default, for the help text. */
   defaultValue?: string;
   /** First kernel that has it. */
@@ -26,7 +33,11 @@ export interface KnownSetting {
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-export { INT32_MAX, INT32_MIN };
+/** LONG_MAX: fs.file-max's upper bound (proc_doulongvec_minmax with 0..LONG_MAX). */
+const LONG_MAX = 9223372036854775807n;
+/** INT_MAX / 1000: the largest jiffies value in seconds that a kernel of any HZ (at most 1000) takes. */
+const JIFFIES_MAX = 2147483;
+export { INT32_MAX, INT32_MIN, JIFFIES_MAX, LONG_MAX };
 
 export const KNOWN_SETTINGS: readonly KnownSetting[] = [
   { name: "net.ipv4.tcp_tw_reuse", kind: "int", min: 0, max: 2, defaultValue: "2", perNetns: true },
@@ -41,7 +52,15 @@ export const KNOWN_SETTINGS: readonly KnownSetting[] = [
   },
   { name: "net.ipv4.tcp_tw_recycle", kind: "int", min: 0, max: 1, removedIn: "4.12", perNetns: true },
   { name: "net.ipv4.tcp_timestamps", kind: "int", min: 0, max: 255, defaultValue: "1", perNetns: true },
-  { name: "net.ipv4.tcp_fin_timeout", kind: "int", defaultValue: "60", perNetns: true },
+  {
+    name: "net.ipv4.tcp_fin_timeout",
+    kind: "int",
+    min: -JIFFIES_MAX,
+    max: JIFFIES_MAX,
+    jiffies: true,
+    defaultValue: "60",
+    perNetns: true,
+  },
   { name: "net.ipv4.tcp_max_tw_buckets", kind: "int", perNetns: true },
   { name: "net.ipv4.tcp_max_orphans", kind: "int", perNetns: false },
   {
@@ -51,13 +70,31 @@ export const KNOWN_SETTINGS: readonly KnownSetting[] = [
     perNetns: true,
   },
   { name: "net.ipv4.ip_local_reserved_ports", kind: "port-list", defaultValue: "", perNetns: true },
-  { name: "net.ipv4.tcp_keepalive_time", kind: "int", defaultValue: "7200", perNetns: true },
-  { name: "net.ipv4.tcp_keepalive_intvl", kind: "int", defaultValue: "75", perNetns: true },
+  {
+    name: "net.ipv4.tcp_keepalive_time",
+    kind: "int",
+    min: -JIFFIES_MAX,
+    max: JIFFIES_MAX,
+    jiffies: true,
+    defaultValue: "7200",
+    perNetns: true,
+  },
+  {
+    name: "net.ipv4.tcp_keepalive_intvl",
+    kind: "int",
+    min: -JIFFIES_MAX,
+    max: JIFFIES_MAX,
+    jiffies: true,
+    defaultValue: "75",
+    perNetns: true,
+  },
   { name: "net.ipv4.tcp_keepalive_probes", kind: "int", min: 0, max: 255, defaultValue: "9", perNetns: true },
   { name: "net.ipv4.tcp_max_syn_backlog", kind: "int", perNetns: true },
   { name: "net.core.somaxconn", kind: "int", min: 0, defaultValue: "4096", perNetns: true },
-  { name: "fs.file-max", kind: "int", min: 0, perNetns: false },
-  { name: "fs.nr_open", kind: "int", min: 0, perNetns: false },
+  // An unsigned long from 0 to LONG_MAX: 9223372036854775807 is a real running value.
+  { name: "fs.file-max", kind: "ulong", perNetns: false },
+  // From BITS_PER_LONG to INT_MAX rounded down to a multiple of it (fs/file.c, 64-bit).
+  { name: "fs.nr_open", kind: "int", min: 64, max: 2147483584, perNetns: false },
 ];
 
 const BY_NAME = new Map(KNOWN_SETTINGS.map((s) => [s.name, s]));

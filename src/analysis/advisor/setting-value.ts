@@ -4,26 +4,61 @@
  * ("0x20" is 32, "32768\t60999" is "32768 60999"). Pure.
  */
 import { parsePortRange, parseReservedPorts } from "../time-wait/ports.js";
-import { DEFAULT_UNPRIVILEGED_PORT_START, INT32_MAX, INT32_MIN, knownSetting } from "./known-settings.js";
+import {
+  DEFAULT_UNPRIVILEGED_PORT_START,
+  INT32_MAX,
+  INT32_MIN,
+  type KnownSetting,
+  knownSetting,
+  LONG_MAX,
+} from "./known-settings.js";
 
 export interface ValueContext {
   /** net.ipv4.ip_unprivileged_port_start: ip_local_port_range may not start below it. */
   unprivilegedPortStart?: number;
 }
 
-/** The kernel reads integers with base detection: decimal, 0x hex, leading-0 octal. */
-export function parseKernelInt(text: string): number | null {
+/**
+ * The kernel reads integers with base detection: decimal, 0x hex, leading-0
+ * octal. Exact at any size (an unsigned long does not fit a double).
+ */
+export function parseKernelBigInt(text: string): bigint | null {
   const t = text.trim();
-  let n: number;
-  if (/^-?0x[0-9a-f]+$/i.test(t))
-    n = (t.startsWith("-") ? -1 : 1) * Number.parseInt(t.replace(/^-?0x/i, ""), 16);
-  else if (/^-?0[0-7]+$/.test(t))
-    n = (t.startsWith("-") ? -1 : 1) * Number.parseInt(t.replace(/^-?0/, ""), 8);
-  else if (/^-?0\d+$/.test(t))
-    return null; // not octal: the kernel refuses it
-  else if (/^-?\d+$/.test(t)) n = Number(t);
-  else return null;
-  return Number.isSafeInteger(n) ? n : null;
+  const sign = t.startsWith("-") ? -1n : 1n;
+  const digits = t.replace(/^-/, "");
+  if (/^0x[0-9a-f]+$/i.test(digits)) return sign * BigInt(digits);
+  if (/^0[0-7]+$/.test(digits)) return sign * BigInt(`0o${digits.slice(1)}`);
+  if (/^0\d+$/.test(digits)) return null; // not octal: the kernel refuses it
+  if (/^\d+$/.test(digits)) return sign * BigInt(digits);
+  return null;
+}
+
+/** parseKernelBigInt as a number; null when it is not one or beyond a double's exact range. */
+export function parseKernelInt(text: string): number | null {
+  const n = parseKernelBigInt(text);
+  if (n === null) return null;
+  const value = Number(n);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** Why a jiffies value may be refused: its limit is INT_MAX / HZ. */
+const JIFFIES_NOTE =
+  "; it is kept in jiffies, so the kernel refuses more than INT_MAX / HZ seconds " +
+  "(2147483 at HZ=1000; the exact limit depends on HZ)";
+
+function intProblem(spec: KnownSetting, value: string): string | null {
+  const n = parseKernelInt(value);
+  if (n === null) return `wants a whole number, not "${value}"`;
+  const min = Math.max(spec.min ?? INT32_MIN, INT32_MIN);
+  const max = Math.min(spec.max ?? INT32_MAX, INT32_MAX);
+  if (n >= min && n <= max) return null;
+  return `wants a number from ${min} to ${max}, not ${value.trim()}${spec.jiffies ? JIFFIES_NOTE : ""}`;
+}
+
+function ulongProblem(value: string): string | null {
+  const n = parseKernelBigInt(value);
+  if (n === null) return `wants a whole number, not "${value}"`;
+  return n < 0n || n > LONG_MAX ? `wants a number from 0 to ${LONG_MAX}, not ${value.trim()}` : null;
 }
 
 /**
@@ -33,14 +68,8 @@ export function parseKernelInt(text: string): number | null {
 export function valueProblem(name: string, value: string, ctx: ValueContext = {}): string | null {
   const spec = knownSetting(name);
   if (!spec) return null;
-  if (spec.kind === "int") {
-    const n = parseKernelInt(value);
-    if (n === null) return `wants a whole number, not "${value}"`;
-    const min = Math.max(spec.min ?? INT32_MIN, INT32_MIN);
-    const max = Math.min(spec.max ?? INT32_MAX, INT32_MAX);
-    if (n < min || n > max) return `wants a number from ${min} to ${max}, not ${value.trim()}`;
-    return null;
-  }
+  if (spec.kind === "int") return intProblem(spec, value);
+  if (spec.kind === "ulong") return ulongProblem(value);
   if (spec.kind === "port-range") {
     const parts = value.trim().split(/\s+/);
     if (parts.length !== 2) return `wants two ports "LOW HIGH", not "${value}"`;
@@ -63,8 +92,8 @@ export function normalizeValue(name: string, value: string): string {
   const spec = knownSetting(name);
   const collapsed = value.trim().split(/\s+/).join(" ");
   if (!spec) return collapsed;
-  if (spec.kind === "int") {
-    const n = parseKernelInt(value);
+  if (spec.kind === "int" || spec.kind === "ulong") {
+    const n = parseKernelBigInt(value);
     return n === null ? collapsed : String(n);
   }
   if (spec.kind === "port-list") {
@@ -80,7 +109,7 @@ export function sameValue(name: string, a: string, b: string): boolean {
   return normalizeValue(name, a) === normalizeValue(name, b);
 }
 
-const WORDS = { int: 1, "port-range": 2, "port-list": 1 } as const;
+const WORDS = { int: 1, ulong: 1, "port-range": 2, "port-list": 1 } as const;
 
 /**
  * The part of a config value the kernel reads: it takes the numbers it

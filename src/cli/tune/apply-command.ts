@@ -1,16 +1,19 @@
 /**
  * @module `sockdoc tune apply NAME=VALUE...`: a dry run unless --yes; then
  * journaled, written, read back, put back whole if one fails; --persist
- * also writes a sysctl.d file. The work is in actions/tune/.
+ * also writes a sysctl.d file. A write holds the journal's lock from before
+ * the plan to the end, so two runs cannot interleave. The work is in
+ * actions/tune/.
  */
 import { Command, Option } from "commander";
-import { parseAssignments } from "../../actions/tune/assignments.js";
+import { type Assignment, parseAssignments } from "../../actions/tune/assignments.js";
 import { currentNetns } from "../../actions/tune/context.js";
 import { DEFAULT_JOURNAL } from "../../actions/tune/journal.js";
+import { takeLock } from "../../actions/tune/lock.js";
 import { persistWarnings, readOptional } from "../../actions/tune/persist.js";
 import { DEFAULT_PERSIST_FILE, persistText } from "../../actions/tune/persist-text.js";
-import { dryRunResults, planChanges } from "../../actions/tune/plan.js";
-import { procSysIo } from "../../actions/tune/sysctl-io.js";
+import { dryRunResults, type Plan, planChanges } from "../../actions/tune/plan.js";
+import { procSysIo, type SysctlIo } from "../../actions/tune/sysctl-io.js";
 import { EXIT } from "../../model/errors.js";
 import { emit, emitJson } from "../../render/output.js";
 import { readKernelRelease } from "../../sources/kernel.js";
@@ -21,8 +24,8 @@ import { addTableOrJson, persistFile, planLines, textFormat } from "./apply-text
 import { changeTable, hostWideLines, problemLines, resultJson } from "./change-text.js";
 import { tuneEnvelope } from "./envelope.js";
 import { APPLY_HELP } from "./help.js";
-import { checkWritable, runBatch } from "./run-batch.js";
-import { rollbackHint } from "./text.js";
+import { checkSysctlsWritable, checkWritable, type FileChange, runBatch } from "./run-batch.js";
+import { rerun, rollbackHint } from "./text.js";
 
 interface Options extends CommonOptions {
   yes?: boolean;
@@ -50,97 +53,133 @@ export function applyCommand(): Command {
     // Before the words: a --persist that swallowed the only NAME=VALUE says so.
     const file = persistFile(opts.persist);
     const wanted = parseAssignments(words);
-    const procRoot = opts.procRoot ?? "/proc";
-    const io = procSysIo(procRoot);
-    const kernel = readKernelRelease(new ProcFs(procRoot));
-    const plan = planChanges(io, wanted, { force: Boolean(opts.force), kernel });
-    const settings = wanted.map((a) => [a.name, a.value] as const);
-    const previous = file === null ? null : readOptional(file);
-    const next = file === null ? null : persistText(previous, settings);
-    const fileChange = file !== null && next !== previous ? { file, content: next } : null;
-    const netns = currentNetns();
-    const host = {
-      hostname: new ProcFs(procRoot).tryRead("sys", "kernel", "hostname")?.trim() ?? null,
-      kernel,
-    };
-    const source = { kind: "sysctl", detail: io.where };
+    const io = procSysIo(opts.procRoot ?? "/proc");
     if (!opts.yes) {
-      const results = dryRunResults(plan);
-      if (format === "json") {
-        emitJson({
-          ...tuneEnvelope("tune-apply", host, source, []),
-          dryRun: true,
-          batch: null,
-          where: io.where,
-          netns,
-          results: results.map(resultJson),
-          persist: fileChange,
-          journal: null,
-        });
-      } else
-        emit(
-          planLines(results, io.where, netns, fileChange, rollbackHint(opts.journal, opts.procRoot)).join(
-            "\n",
-          ),
-        );
+      dryRun(prepare(io, wanted, file, opts), format, opts);
       return;
     }
-    if (plan.changes.length === 0 && !fileChange) {
-      if (format === "json") {
-        emitJson({
-          ...tuneEnvelope("tune-apply", host, source, []),
-          dryRun: false,
-          batch: null,
-          where: io.where,
-          netns,
-          results: plan.unchanged.map((c) => resultJson({ ...c, outcome: "unchanged", error: null })),
-          persist: null,
-          journal: null,
-        });
-      } else emit("Every setting already has that value: nothing written.");
-      return;
-    }
-    checkWritable(
+    // Not root is said before anything else; then no other apply or rollback may run until this one ends.
+    checkSysctlsWritable(
       io,
-      plan.changes.map((c) => c.name),
-      fileChange,
+      wanted.map((a) => a.name),
     );
-    const done = runBatch(io, { changes: plan.changes, unchanged: plan.unchanged }, fileChange, opts.journal);
-    const warnings =
-      done.persisted && file
-        ? persistWarnings(
-            readSysctlConfig("/"),
-            file,
-            settings.map(([n]) => n),
-          )
-        : [];
-    printWarnings(warnings);
-    const failed = done.results.some((r) => r.outcome !== "applied" && r.outcome !== "unchanged");
+    const lock = takeLock(opts.journal, rerun(true));
+    try {
+      printWarnings(lock.notes);
+      write(prepare(io, wanted, file, opts), format, opts, lock.notes);
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+interface Prepared {
+  io: SysctlIo;
+  plan: Plan;
+  file: string | null;
+  settings: Array<readonly [string, string]>;
+  fileChange: FileChange | null;
+  netns: string | null;
+  host: { hostname: string | null; kernel: string | null };
+  source: { kind: string; detail: string };
+}
+
+/** The plan and the --persist file's new content (read under the lock when writing). */
+function prepare(io: SysctlIo, wanted: readonly Assignment[], file: string | null, opts: Options): Prepared {
+  const proc = new ProcFs(opts.procRoot ?? "/proc");
+  const kernel = readKernelRelease(proc);
+  const plan = planChanges(io, wanted, { force: Boolean(opts.force), kernel });
+  const settings = wanted.map((a) => [a.name, a.value] as const);
+  const previous = file === null ? null : readOptional(file);
+  const next = file === null ? null : persistText(previous, settings);
+  return {
+    io,
+    plan,
+    file,
+    settings,
+    fileChange: file !== null && next !== previous ? { file, content: next } : null,
+    netns: currentNetns(),
+    host: { hostname: proc.tryRead("sys", "kernel", "hostname")?.trim() ?? null, kernel },
+    source: { kind: "sysctl", detail: io.where },
+  };
+}
+
+function dryRun(p: Prepared, format: "table" | "json", opts: Options): void {
+  const results = dryRunResults(p.plan);
+  if (format === "json") {
+    emitJson({
+      ...tuneEnvelope("tune-apply", p.host, p.source, []),
+      dryRun: true,
+      batch: null,
+      where: p.io.where,
+      netns: p.netns,
+      results: results.map(resultJson),
+      persist: p.fileChange,
+      journal: null,
+    });
+    return;
+  }
+  const undo = rollbackHint(opts.journal, opts.procRoot);
+  emit(planLines(results, p.io.where, p.netns, p.fileChange, undo).join("\n"));
+}
+
+function write(p: Prepared, format: "table" | "json", opts: Options, notes: readonly string[]): void {
+  const { io, plan, file, fileChange, netns } = p;
+  if (plan.changes.length === 0 && !fileChange) {
     if (format === "json") {
       emitJson({
-        ...tuneEnvelope("tune-apply", host, source, warnings),
+        ...tuneEnvelope("tune-apply", p.host, p.source, notes),
         dryRun: false,
-        batch: done.ctx.batch,
+        batch: null,
         where: io.where,
         netns,
-        results: done.results.map(resultJson),
-        persist: done.persisted ? fileChange : null,
-        journal: done.journal,
+        results: plan.unchanged.map((c) => resultJson({ ...c, outcome: "unchanged", error: null })),
+        persist: null,
+        journal: null,
       });
-    } else {
-      const applied = done.results.filter((r) => r.outcome === "applied").length;
-      const out = [
-        `Batch ${done.ctx.batch} in ${io.where}: ${applied} applied${failed ? ", batch put back" : ""}.`,
-        "",
-        changeTable(done.results),
-        "",
-      ];
-      out.push(...problemLines(done.results), ...hostWideLines(done.results.map((r) => r.name)));
-      if (done.persisted && file) out.push(`Wrote ${file} (its previous content is in the journal).`);
-      out.push(`Journal: ${done.journal.path}.`);
-      if (!failed) out.push(`Undo with: ${rollbackHint(opts.journal, opts.procRoot)}`);
-      emit(out.join("\n"));
-    }
-    if (failed) process.exitCode = EXIT.findings;
-  });
+    } else emit("Every setting already has that value: nothing written.");
+    return;
+  }
+  checkWritable(
+    io,
+    plan.changes.map((c) => c.name),
+    fileChange,
+  );
+  const done = runBatch(io, { changes: plan.changes, unchanged: plan.unchanged }, fileChange, opts.journal);
+  const warnings =
+    done.persisted && file
+      ? persistWarnings(
+          readSysctlConfig("/"),
+          file,
+          p.settings.map(([n]) => n),
+        )
+      : [];
+  printWarnings(warnings);
+  const failed = done.results.some((r) => r.outcome !== "applied" && r.outcome !== "unchanged");
+  if (format === "json") {
+    emitJson({
+      ...tuneEnvelope("tune-apply", p.host, p.source, [...notes, ...warnings]),
+      dryRun: false,
+      batch: done.ctx.batch,
+      where: io.where,
+      netns,
+      results: done.results.map(resultJson),
+      persist: done.persisted ? fileChange : null,
+      journal: done.journal,
+    });
+  } else {
+    const applied = done.results.filter((r) => r.outcome === "applied").length;
+    const out = [
+      `Batch ${done.ctx.batch} in ${io.where}: ${applied} applied${failed ? ", batch put back" : ""}.`,
+      "",
+      changeTable(done.results),
+      "",
+    ];
+    out.push(...problemLines(done.results), ...hostWideLines(done.results.map((r) => r.name)));
+    if (done.persisted && file) out.push(`Wrote ${file} (its previous content is in the journal).`);
+    out.push(`Journal: ${done.journal.path}.`);
+    if (!failed) out.push(`Undo with: ${rollbackHint(opts.journal, opts.procRoot)}`);
+    emit(out.join("\n"));
+  }
+  if (failed) process.exitCode = EXIT.findings;
 }

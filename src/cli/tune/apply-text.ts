@@ -3,6 +3,7 @@
  * flow: --persist's file, the table-or-JSON format choice (shared with
  * rollback), and the dry run's plan.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_PERSIST_FILE } from "../../actions/tune/persist-text.js";
 import type { ChangeResult } from "../../actions/tune/types.js";
@@ -12,6 +13,7 @@ import { changeTable, hostWideLines } from "./change-text.js";
 import type { FileChange } from "./run-batch.js";
 import { isRoot, para, rerun } from "./text.js";
 
+/** --persist's file, absolute: the journal must name the same file whatever directory rollback runs in. */
 export function persistFile(value: string | true | undefined): string | null {
   if (value === undefined) return null;
   if (value === true) return DEFAULT_PERSIST_FILE;
@@ -20,7 +22,7 @@ export function persistFile(value: string | true | undefined): string | null {
       `--persist took "${value}" as its file; put --persist after the settings, or give it a FILE ending in .conf`,
     );
   }
-  return value;
+  return resolve(value);
 }
 
 /** apply and rollback print a table or JSON: their rows are a handful of changes. */

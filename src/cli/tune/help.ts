@@ -78,10 +78,11 @@ Exit status: 0 ok; 1 a finding at or above --fail-on; 2 usage error;
 export const LINT_HELP = `
 Reads the sysctl config files in the order \`sysctl --system\` and
 systemd-sysctl load them: *.conf in /etc/sysctl.d, /run/sysctl.d,
-/usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d (a file name in an
-earlier directory replaces the same name in a later one; the files are read in
-lexical order of their names), then /etc/sysctl.conf. The later assignment of
-a key wins. Running values come from <root>/proc/sys.
+/usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d (not hidden ones,
+starting with "."; a file name in an earlier directory replaces the same name
+in a later one; the files are read in lexical order of their names), then
+/etc/sysctl.conf. The later assignment of a key wins. Running values come
+from <root>/proc/sys.
 
 Findings (FILE:LINE):
   removed-key    tcp_tw_recycle (gone in 4.12): \`sysctl -p\` fails with
@@ -102,7 +103,7 @@ Examples:
   sockdoc tune lint --json
 
 Exit status: 0 ok; 1 a finding at or above --fail-on; 2 usage error;
-3 input could not be read; 4 not permitted.`;
+3 input could not be read (or --root is not a directory); 4 not permitted.`;
 
 export const APPLY_HELP = `
 Without --yes this is a dry run: it prints each setting's current and new
@@ -112,7 +113,10 @@ network namespace, name, old, new), then each value is written to /proc/sys
 and read back. If one fails (the kernel refuses it, or it reads back
 different), the ones already written are put back and the rest are not tried.
 Values are lost at reboot unless --persist writes them to a sysctl.d file
-(default ${DEFAULT_PERSIST_FILE}; its previous content is journaled).
+(default ${DEFAULT_PERSIST_FILE}; its previous content is journaled; a
+symlink is written through). If that file cannot be written, the values are
+put back too. One apply or rollback at a time: a second one, while the lock
+beside the journal (JOURNAL.lock) is held, stops at once (exit 3).
 
 net.* settings belong to a network namespace: run inside one with
 \`ip netns exec NAME sockdoc tune apply ...\` to change that namespace only.
@@ -134,7 +138,8 @@ Examples:
   sudo ip netns exec blue sockdoc tune apply net.ipv4.tcp_fin_timeout=30 --yes
 
 Exit status: 0 applied (or a dry run); 1 a write failed (the batch was put
-back); 2 refused or bad usage; 3 the journal or a file could not be written;
+back); 2 refused or bad usage; 3 the journal or a file could not be read or
+written (the batch was put back), or another apply or rollback is running;
 4 not root (the message has the sudo command).`;
 
 export const ROLLBACK_HELP = `
@@ -147,23 +152,27 @@ Refused without --force: a value changed since the batch by something else
 (neither the batch's new value nor its old one); a batch applied in another
 network namespace or under another root (run the rollback there).
 
+A rollback that was killed midway (outcomes missing from the journal) does
+not count: the batch it was undoing is rolled back again.
+
 Examples:
   sockdoc tune rollback
   sudo sockdoc tune rollback --yes
   sudo sockdoc tune rollback --batch 20250102T030405Z-1a2b --yes
 
 Exit status: 0 restored (or a dry run); 1 a write failed (the rollback was
-put back); 2 refused, nothing to roll back, or bad usage; 3 the journal could
-not be read or written; 4 not root.`;
+put back); 2 refused, nothing to roll back, or bad usage; 3 no journal, the
+journal or a file could not be read or written, or another apply or rollback
+is running; 4 not root.`;
 
 export const HISTORY_HELP = `
 Lists the batches in the journal, oldest first: each change (old -> new) and
 its outcome, and files --persist wrote. --json adds who, when, where and the
-network namespace.
+network namespace. No journal yet means no changes yet (exit 0).
 
 Examples:
   sockdoc tune history
   sockdoc tune history --limit 5 --json
 
-Exit status: 0 ok; 2 usage error; 3 the journal could not be read; 4 not
-permitted to read it.`;
+Exit status: 0 ok; 2 usage error; 3 the journal could not be read (or holds
+no record sockdoc wrote); 4 not permitted to read it.`;

@@ -29,7 +29,8 @@ export function historyCommand(): Command {
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1)
       throw new UsageError(`--limit wants a whole number of at least 1, not "${opts.limit}"`);
-    const { records, warnings } = readJournal(opts.journal);
+    // No journal yet is no changes yet (exit 0); one that is there but unreadable is an error.
+    const { records, warnings } = readJournal(opts.journal, true);
     printWarnings(warnings);
     const all = groupBatches(records);
     const batches = all.slice(-limit);

@@ -26,7 +26,14 @@ export function historyRows(batches: readonly Batch[]): HistoryRow[] {
     }
     for (const p of b.persists) {
       const change = p.content === null ? "removed" : p.previous === null ? "created" : "rewritten";
-      rows.push({ batch: b.id, action: b.action, what: p.file, change, result: "written" });
+      const failed = b.results.get(p.file)?.outcome === "failed";
+      rows.push({
+        batch: b.id,
+        action: b.action,
+        what: p.file,
+        change,
+        result: failed ? "failed" : "written",
+      });
     }
   }
   return rows;
@@ -87,6 +94,12 @@ export function batchJson(b: Batch) {
       const r = b.results.get(c.name);
       return { name: c.name, old: c.old, new: c.new, outcome: r?.outcome ?? null, error: r?.error ?? null };
     }),
-    persisted: b.persists.map((p) => ({ file: p.file, previous: p.previous, content: p.content })),
+    persisted: b.persists.map((p) => ({
+      file: p.file,
+      previous: p.previous,
+      content: p.content,
+      outcome: b.results.get(p.file)?.outcome === "failed" ? "failed" : "written",
+      error: b.results.get(p.file)?.error ?? null,
+    })),
   };
 }

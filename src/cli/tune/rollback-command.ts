@@ -1,12 +1,20 @@
 /**
  * @module `sockdoc tune rollback [--batch ID]`: puts back the old values of
  * the last apply batch (and its --persist file). A dry run unless --yes;
- * journaled as a batch of its own. The planning is in actions/tune/.
+ * journaled as a batch of its own, under the journal's lock (taken before
+ * the journal is read). The planning is in actions/tune/.
  */
 import { Command } from "commander";
-import { changesToUndo, groupBatches, rollbackTarget } from "../../actions/tune/batches.js";
+import {
+  changesToUndo,
+  groupBatches,
+  interruptedRollbacks,
+  persistsDone,
+  rollbackTarget,
+} from "../../actions/tune/batches.js";
 import { currentNetns } from "../../actions/tune/context.js";
-import { DEFAULT_JOURNAL, readJournal } from "../../actions/tune/journal.js";
+import { DEFAULT_JOURNAL, readJournal, requireJournal } from "../../actions/tune/journal.js";
+import { takeLock } from "../../actions/tune/lock.js";
 import { readOptional } from "../../actions/tune/persist.js";
 import { currentValue, dryRunResults } from "../../actions/tune/plan.js";
 import { planRollback } from "../../actions/tune/rollback-plan.js";
@@ -43,84 +51,111 @@ export function rollbackCommand(): Command {
   cmd.addHelpText("after", ROLLBACK_HELP);
   return cmd.action((opts: Options) => {
     const format = textFormat(opts);
-    const force = Boolean(opts.force);
-    const { records, warnings } = readJournal(opts.journal);
-    printWarnings(warnings);
-    const target = rollbackTarget(groupBatches(records), opts.batch);
-    const procRoot = opts.procRoot ?? "/proc";
-    const io = procSysIo(procRoot);
-    const kernel = readKernelRelease(new ProcFs(procRoot));
-    const now: Record<string, string> = {};
-    for (const c of changesToUndo(target)) now[c.name] = currentValue(io, c.name, kernel);
-    const plan = planRollback(target, now, { where: io.where, netns: currentNetns() }, force);
-    const persisted = target.persists[target.persists.length - 1];
-    let fileChange: FileChange | null = null;
-    if (persisted) {
-      if (!force && readOptional(persisted.file) !== persisted.content) {
-        throw new UsageError(
-          `refusing: ${persisted.file} changed since batch ${target.id}; add --force to restore it anyway`,
-        );
-      }
-      fileChange = { file: persisted.file, content: persisted.previous };
-    }
-    const host = {
-      hostname: new ProcFs(procRoot).tryRead("sys", "kernel", "hostname")?.trim() ?? null,
-      kernel,
-    };
-    const source = { kind: "sysctl", detail: io.where };
-    const fileLine = fileChange
-      ? fileChange.content === null
-        ? `${fileChange.file}: removed (the batch created it)`
-        : `${fileChange.file}: previous content restored`
-      : null;
+    // Said at once, without taking a lock beside a journal that is not there.
+    requireJournal(opts.journal);
     if (!opts.yes) {
-      const results = dryRunResults(plan);
-      if (format === "json") {
-        emitJson({
-          ...tuneEnvelope("tune-rollback", host, source, warnings),
-          dryRun: true,
-          of: target.id,
-          batch: null,
-          results: results.map(resultJson),
-          persist: fileChange,
-        });
-        return;
-      }
-      const out = [`Dry run: would roll back batch ${target.id} (${target.time}) in ${io.where}:`, ""];
-      if (results.length > 0) out.push(changeTable(results), "");
-      if (fileLine) out.push(`Would write ${fileLine}.`);
-      out.push(`To write: ${rerun(!isRoot())}`);
-      emit(out.join("\n"));
+      rollback(opts, format, []);
       return;
     }
-    checkWritable(
-      io,
-      plan.changes.map((c) => c.name),
-      fileChange,
+    // From before the journal is read to the end: two rollbacks would undo the same batch.
+    const lock = takeLock(opts.journal, rerun(true));
+    try {
+      printWarnings(lock.notes);
+      rollback(opts, format, lock.notes);
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+function rollback(opts: Options, format: "table" | "json", notes: readonly string[]): void {
+  const force = Boolean(opts.force);
+  const { records, warnings } = readJournal(opts.journal);
+  const batches = groupBatches(records);
+  const target = rollbackTarget(batches, opts.batch);
+  for (const r of interruptedRollbacks(batches, target.id)) {
+    const missing = r.changes.filter((c) => !r.results.has(c.name)).length;
+    warnings.push(
+      `rollback batch ${r.id} of ${target.id} was interrupted (no outcome for ${missing} of its ` +
+        `${r.changes.length} changes): rolling ${target.id} back again`,
     );
-    const done = runBatch(io, { ...plan, action: "rollback", of: target.id }, fileChange, opts.journal);
-    const failed = done.results.some((r) => r.outcome !== "applied" && r.outcome !== "unchanged");
+  }
+  printWarnings(warnings);
+  // The lock's notes were printed when it was taken; JSON has them all.
+  warnings.unshift(...notes);
+  const procRoot = opts.procRoot ?? "/proc";
+  const io = procSysIo(procRoot);
+  const kernel = readKernelRelease(new ProcFs(procRoot));
+  const now: Record<string, string> = {};
+  for (const c of changesToUndo(target)) now[c.name] = currentValue(io, c.name, kernel);
+  const plan = planRollback(target, now, { where: io.where, netns: currentNetns() }, force);
+  const persisted = persistsDone(target).pop();
+  let fileChange: FileChange | null = null;
+  if (persisted) {
+    if (!force && readOptional(persisted.file) !== persisted.content) {
+      throw new UsageError(
+        `refusing: ${persisted.file} changed since batch ${target.id}; add --force to restore it anyway`,
+      );
+    }
+    fileChange = { file: persisted.file, content: persisted.previous };
+  }
+  const host = {
+    hostname: new ProcFs(procRoot).tryRead("sys", "kernel", "hostname")?.trim() ?? null,
+    kernel,
+  };
+  const source = { kind: "sysctl", detail: io.where };
+  const fileLine = fileChange
+    ? fileChange.content === null
+      ? `${fileChange.file}: removed (the batch created it)`
+      : `${fileChange.file}: previous content restored`
+    : null;
+  if (!opts.yes) {
+    const results = dryRunResults(plan);
     if (format === "json") {
       emitJson({
         ...tuneEnvelope("tune-rollback", host, source, warnings),
-        dryRun: false,
+        dryRun: true,
         of: target.id,
-        batch: done.ctx.batch,
-        results: done.results.map(resultJson),
-        persist: done.persisted ? fileChange : null,
-        journal: done.journal,
+        batch: null,
+        results: results.map(resultJson),
+        persist: fileChange,
       });
-    } else {
-      const out = [
-        `Rolled back batch ${target.id} as batch ${done.ctx.batch}${failed ? ": failed, put back" : ""}.`,
-        "",
-      ];
-      if (done.results.length > 0) out.push(changeTable(done.results), "");
-      out.push(...problemLines(done.results));
-      if (done.persisted && fileLine) out.push(`${fileLine[0]!.toUpperCase()}${fileLine.slice(1)}.`);
-      out.push(`Journal: ${done.journal.path}.`);
-      emit(out.join("\n"));
+      return;
     }
-    if (failed) process.exitCode = EXIT.findings;
-  });
+    const out = [`Dry run: would roll back batch ${target.id} (${target.time}) in ${io.where}:`, ""];
+    if (results.length > 0) out.push(changeTable(results), "");
+    if (fileLine) out.push(`Would write ${fileLine}.`);
+    out.push(`To write: ${rerun(!isRoot())}`);
+    emit(out.join("\n"));
+    return;
+  }
+  checkWritable(
+    io,
+    plan.changes.map((c) => c.name),
+    fileChange,
+  );
+  const done = runBatch(io, { ...plan, action: "rollback", of: target.id }, fileChange, opts.journal);
+  const failed = done.results.some((r) => r.outcome !== "applied" && r.outcome !== "unchanged");
+  if (format === "json") {
+    emitJson({
+      ...tuneEnvelope("tune-rollback", host, source, warnings),
+      dryRun: false,
+      of: target.id,
+      batch: done.ctx.batch,
+      results: done.results.map(resultJson),
+      persist: done.persisted ? fileChange : null,
+      journal: done.journal,
+    });
+  } else {
+    const out = [
+      `Rolled back batch ${target.id} as batch ${done.ctx.batch}${failed ? ": failed, put back" : ""}.`,
+      "",
+    ];
+    if (done.results.length > 0) out.push(changeTable(done.results), "");
+    out.push(...problemLines(done.results));
+    if (done.persisted && fileLine) out.push(`${fileLine[0]!.toUpperCase()}${fileLine.slice(1)}.`);
+    out.push(`Journal: ${done.journal.path}.`);
+    emit(out.join("\n"));
+  }
+  if (failed) process.exitCode = EXIT.findings;
 }

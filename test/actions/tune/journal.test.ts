@@ -3,14 +3,20 @@
  * batch rollback undoes, and what the rollback writes.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { changesToUndo, groupBatches, rollbackTarget } from "../../../src/actions/tune/batches.js";
+import {
+  changesToUndo,
+  groupBatches,
+  interruptedRollbacks,
+  persistsDone,
+  rollbackTarget,
+} from "../../../src/actions/tune/batches.js";
 import { batchId } from "../../../src/actions/tune/context.js";
 import { executeChanges } from "../../../src/actions/tune/execute.js";
-import { readJournal, TuneJournal } from "../../../src/actions/tune/journal.js";
+import { readJournal, requireJournal, TuneJournal } from "../../../src/actions/tune/journal.js";
 import { parseJournal } from "../../../src/actions/tune/journal-parse.js";
 import { planRollback } from "../../../src/actions/tune/rollback-plan.js";
 import { procSysIo } from "../../../src/actions/tune/sysctl-io.js";
@@ -63,9 +69,31 @@ describe("the journal file", () => {
     assert.deepEqual(readJournal(path), { records, warnings: [] });
   });
 
-  it("a missing journal is empty; a directory in the way is an InputError", () => {
-    assert.deepEqual(readJournal(join(dir, "none.jsonl")), { records: [], warnings: [] });
+  it("a missing journal is an InputError unless missingOk; a directory in the way is one too", () => {
+    const none = join(dir, "none.jsonl");
+    assert.throws(
+      () => readJournal(none),
+      (err: unknown) => err instanceof InputError && err.message === `no journal at ${none}`,
+    );
+    assert.throws(
+      () => requireJournal(none),
+      (err: unknown) => err instanceof InputError && err.message === `no journal at ${none}`,
+    );
+    assert.deepEqual(readJournal(none, true), { records: [], warnings: [] });
     assert.throws(() => TuneJournal.open(join(dir, "sub", "j.jsonl", "x"), "sudo x"), InputError);
+  });
+
+  it("a journal of nothing but bad lines is an InputError; an empty one has no records", () => {
+    const garbage = join(dir, "garbage.jsonl");
+    writeFileSync(garbage, 'not json\n{"v":1}\n');
+    assert.throws(
+      () => readJournal(garbage),
+      (err: unknown) =>
+        err instanceof InputError && /is not a tune journal: none of its 2 lines/.test(err.message),
+    );
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "");
+    assert.deepEqual(readJournal(empty), { records: [], warnings: [] });
   });
 
   it("skips lines that are not records, naming them", () => {
@@ -133,6 +161,64 @@ describe("batches and the rollback target", () => {
     assert.throws(() => rollbackTarget(batches), /nothing to roll back/);
     assert.throws(() => rollbackTarget(batches, "A"), /already rolled back by batch R/);
     assert.throws(() => rollbackTarget(batches, "R"), /itself a rollback/);
+  });
+
+  it("a rollback killed before its outcomes were journaled does not count: A is the target again", () => {
+    const records = twoApplies();
+    const j = new MemoryJournal();
+    const proc = fakeProc({ "net.ipv4.tcp_fin_timeout": "30", "net.ipv4.tcp_tw_reuse": "1" });
+    executeChanges(
+      procSysIo(proc.root),
+      {
+        changes: [
+          { name: "net.ipv4.tcp_tw_reuse", old: "1", new: "2" },
+          { name: "net.ipv4.tcp_fin_timeout", old: "30", new: "60" },
+        ],
+        action: "rollback",
+        of: "A",
+      },
+      j,
+      context("R"),
+    );
+    rmSync(proc.root, { recursive: true });
+    // Killed after the first outcome was journaled: the second is missing.
+    const cut = j.records.filter((r) => !(r.action === "result" && r.name === "net.ipv4.tcp_fin_timeout"));
+    const batches = groupBatches([...records, ...cut]);
+    assert.equal(rollbackTarget(batches).id, "A");
+    assert.equal(rollbackTarget(batches, "A").id, "A");
+    assert.deepEqual(
+      interruptedRollbacks(batches, "A").map((b) => b.id),
+      ["R"],
+    );
+    // With every outcome, it counts.
+    assert.deepEqual(interruptedRollbacks(groupBatches([...records, ...j.records]), "A"), []);
+  });
+
+  it("a rollback whose changes were put back (its file failed) does not count either", () => {
+    const records = twoApplies();
+    const base = { v: 1 as const, time: "2025-01-02T03:04:05.000Z", batch: "R", host: "web1" };
+    const user = { uid: 0, name: "root", sudoUser: null };
+    const rollbackRecords: JournalRecord[] = [
+      {
+        ...base,
+        user,
+        action: "rollback",
+        name: "net.ipv4.tcp_fin_timeout",
+        old: "30",
+        new: "60",
+        where: "/proc/sys",
+        netns: "net:[1]",
+        of: "A",
+      },
+      { ...base, user, action: "result", name: "net.ipv4.tcp_fin_timeout", outcome: "applied", error: null },
+      { ...base, user, action: "persist", file: "/etc/x.conf", previous: "a", content: "b", of: "A" },
+      { ...base, user, action: "result", name: "/etc/x.conf", outcome: "failed", error: "EISDIR" },
+      { ...base, user, action: "result", name: "net.ipv4.tcp_fin_timeout", outcome: "restored", error: null },
+    ];
+    const batches = groupBatches([...records, ...rollbackRecords]);
+    assert.deepEqual(persistsDone(batches[2]!), []);
+    assert.equal(rollbackTarget(batches).id, "A");
+    assert.deepEqual(interruptedRollbacks(batches, "A"), []);
   });
 
   it("batch ids sort by time", () => {

@@ -4,11 +4,27 @@
  * when it would not hold at boot.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { persistWarnings, replaceFile } from "../../../src/actions/tune/persist.js";
+import { writeFileAtomic } from "../../../src/actions/tune/atomic-write.js";
+import { persistWarnings, readOptional, replaceFile } from "../../../src/actions/tune/persist.js";
+import { InputError } from "../../../src/model/errors.js";
+import { persistFile } from "../../../src/cli/tune/apply-text.js";
 import { persistText } from "../../../src/actions/tune/persist-text.js";
 import { readSysctlConfig } from "../../../src/sources/sysctl-conf.js";
 import { context, MemoryJournal } from "./fake-proc.js";
@@ -64,6 +80,77 @@ describe("replaceFile and persistWarnings", () => {
       persistWarnings(config, join(root, "opt", "x.conf"), ["a.b"])[0] ?? "",
       /is not read at boot/,
     );
+  });
+
+  it("writes through a symlink (Debian's 99-sysctl.conf -> ../sysctl.conf), keeping the link", () => {
+    const etc = join(root, "etc");
+    writeFileSync(join(etc, "sysctl.conf"), "net.core.somaxconn = 128\n");
+    const link = join(etc, "sysctl.d", "99-sysctl.conf");
+    symlinkSync("../sysctl.conf", link);
+    const j = new MemoryJournal();
+    replaceFile(link, "net.core.somaxconn = 4096\n", j, context(), null);
+    assert.ok(lstatSync(link).isSymbolicLink(), "the link was replaced by a file");
+    assert.equal(readFileSync(join(etc, "sysctl.conf"), "utf8"), "net.core.somaxconn = 4096\n");
+    const rec = j.records[0];
+    assert.deepEqual(rec?.action === "persist" ? [rec.file, rec.previous] : null, [
+      link,
+      "net.core.somaxconn = 128\n",
+    ]);
+    // The link and its target are one file: what the link sets is not "overridden" by it.
+    assert.deepEqual(persistWarnings(readSysctlConfig(root), link, ["net.core.somaxconn"]), []);
+    rmSync(link);
+  });
+
+  it("keeps the old file's mode (and owner, as root), and leaves no temp file", () => {
+    const f = join(root, "etc", "sysctl.d", "80-mode.conf");
+    writeFileSync(f, "a.b = 1\n");
+    chmodSync(f, 0o600);
+    const root0 = process.geteuid?.() === 0;
+    if (root0) chownSync(f, 65534, 65534);
+    replaceFile(f, "a.b = 2\n", new MemoryJournal(), context(), null);
+    const st = statSync(f);
+    assert.equal(st.mode & 0o7777, 0o600);
+    if (root0) assert.deepEqual([st.uid, st.gid], [65534, 65534]);
+    const fresh = join(root, "etc", "sysctl.d", "81-new.conf");
+    replaceFile(fresh, "a.b = 3\n", new MemoryJournal(), context(), null);
+    assert.equal(statSync(fresh).mode & 0o7777, 0o644);
+    assert.deepEqual(
+      readdirSync(join(root, "etc", "sysctl.d")).filter((n) => n.includes("sockdoc-")),
+      [],
+    );
+    rmSync(f);
+    rmSync(fresh);
+  });
+
+  it("a write that fails removes its temp file and throws", () => {
+    const dir = join(root, "etc", "sysctl.d", "a-dir.conf");
+    mkdirSync(dir);
+    assert.throws(() => writeFileAtomic(dir, "x = 1\n"), { code: "EISDIR" });
+    assert.deepEqual(
+      readdirSync(join(root, "etc", "sysctl.d")).filter((n) => n.includes("sockdoc-")),
+      [],
+    );
+    // Read first: a directory is a one-line InputError naming it, not an internal error.
+    assert.throws(
+      () => readOptional(dir),
+      (err: unknown) =>
+        err instanceof InputError && err.message === `${dir}: it is a directory, not a file (EISDIR)`,
+    );
+    rmSync(dir, { recursive: true });
+  });
+
+  it("a relative --persist path is made absolute before it is journaled", () => {
+    assert.equal(persistFile("x.conf"), join(process.cwd(), "x.conf"));
+    const here = process.cwd();
+    process.chdir(join(root, "etc"));
+    try {
+      const j = new MemoryJournal();
+      replaceFile("rel.conf", "a.b = 1\n", j, context(), null);
+      const rec = j.records[0];
+      assert.equal(rec?.action === "persist" ? rec.file : null, join(root, "etc", "rel.conf"));
+    } finally {
+      process.chdir(here);
+    }
   });
 
   it("cleans up", () => rmSync(root, { recursive: true }));

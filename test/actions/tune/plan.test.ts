@@ -66,6 +66,10 @@ describe("planChanges", () => {
       /this kernel \(6\.1\.0-18-amd64\) has no .* \(it arrived in Linux 6\.14\)/,
     ],
   ];
+  refused.push([
+    "net.ipv4.tcp_max_orphans=65536",
+    /tcp_max_orphans exists only in the host's network namespace, not in this one/,
+  ]);
   for (const [word, re] of refused) {
     it(`refuses ${word}`, () => {
       assert.throws(
@@ -82,6 +86,19 @@ describe("planChanges", () => {
       () => planChanges(io, parseAssignments(["net.ipv4.tcp_tw_recycle=0"]), { ...opts, force: true }),
       UsageError,
     );
+  });
+
+  it("takes fs.file-max at LONG_MAX, an unsigned long", () => {
+    const files = fakeProc({ "fs.file-max": "9223372036854775807" });
+    const plan = planChanges(procSysIo(files.root), parseAssignments(["fs.file-max=1048576"]), opts);
+    assert.deepEqual(plan.changes, [{ name: "fs.file-max", old: "9223372036854775807", new: "1048576" }]);
+    const back = planChanges(
+      procSysIo(files.root),
+      parseAssignments(["fs.file-max=0x7fffffffffffffff"]),
+      opts,
+    );
+    assert.deepEqual(back.unchanged.length, 1);
+    rmSync(files.root, { recursive: true });
   });
 
   it("checks nothing is refused before reading anything (one bad word refuses the batch)", () => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { lintConfig } from "../../../src/analysis/advisor/lint/index.js";
 import type { LintInput } from "../../../src/analysis/advisor/lint/types.js";
 import { gatherLint } from "../../../src/cli/tune/lint-input.js";
+import { InputError } from "../../../src/model/errors.js";
 import { parseSysctlConf } from "../../../src/sources/sysctl-conf-parse.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
@@ -155,6 +156,32 @@ describe("lint cases", () => {
       ],
     );
     assert.match(f[0]!.message, /module nf_conntrack is not loaded/);
+  });
+
+  it("fs.file-max at LONG_MAX (an unsigned long) is neither a bad value nor drift", () => {
+    const max = "9223372036854775807";
+    assert.deepEqual(lintText(`fs.file-max = ${max}\n`, { "fs.file-max": max }), []);
+    const f = lintText("fs.file-max = 9223372036854775808\n", { "fs.file-max": max });
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ["bad-value"],
+    );
+  });
+
+  it("a host-only key missing inside a network namespace: said so, only noted", () => {
+    const f = lintText("net.ipv4.tcp_max_orphans = 65536\n", {}, "6.1.0", ["net.ipv4.tcp_max_orphans"]);
+    assert.deepEqual(
+      f.map((x) => [x.id, x.severity]),
+      [["missing-key", "info"]],
+    );
+    assert.match(f[0]!.message, /only in the host's network namespace/);
+  });
+
+  it("a --root that does not exist is an InputError, not an empty lint", () => {
+    assert.throws(
+      () => gatherLint(join(fixtures, "no-such-root")),
+      (err: unknown) => err instanceof InputError && /^no such root .*no-such-root$/.test(err.message),
+    );
   });
 
   it("without the kernel's /proc/sys, only the files are judged", () => {

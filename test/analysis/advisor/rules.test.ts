@@ -195,6 +195,36 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
     ],
   ],
   [
+    "a capture without settings, ports running out: reuse and range advised, values unknown",
+    host({
+      kernel: null,
+      sysctls: {},
+      // As the CLI reads a capture: every name it lacks is listed missing.
+      missing: Object.keys(DEFAULTS),
+      counters: null,
+      facts: { worstOutgoing: CRITICAL_DEST, timeWait: 27000, outgoingTimeWait: 27000 },
+    }),
+    [
+      {
+        id: "tw-reuse-pressure",
+        severity: "critical",
+        recommended: "1",
+        command: "sockdoc tune apply net.ipv4.tcp_tw_reuse=1",
+      },
+      {
+        id: "port-range-narrow",
+        severity: "critical",
+        recommended: "10240 65535",
+        command: "sockdoc tune apply 'net.ipv4.ip_local_port_range=10240 65535'",
+      },
+    ],
+  ],
+  [
+    "a capture without settings and no pressure: nothing to say about them",
+    host({ kernel: null, sysctls: {}, missing: [], counters: null, facts: { timeWait: 10 } }),
+    [],
+  ],
+  [
     "a range already wide: no range advice",
     host({
       set: { "net.ipv4.tcp_tw_reuse": "1", "net.ipv4.ip_local_port_range": "1024 65535" },
@@ -288,6 +318,19 @@ describe("advisor rules", () => {
       assert.deepEqual(got, expected);
     });
   }
+
+  it("an unknown value under pressure is reported as unknown (current null), at the pressure's severity", () => {
+    const warning = { ...CRITICAL_DEST, severity: "warning" as const };
+    const r = advise(host({ sysctls: {}, missing: [], facts: { worstOutgoing: warning } }));
+    assert.deepEqual(
+      r.findings.map((f) => [f.id, f.severity, f.current]),
+      [
+        ["tw-reuse-pressure", "warning", null],
+        ["port-range-narrow", "warning", null],
+      ],
+    );
+    for (const f of r.findings) assert.match(f.why, /unknown \(not in the capture/);
+  });
 
   it("orders findings worst first and reports the worst severity", () => {
     const r = advise(

@@ -20,6 +20,8 @@ describe("parseKernelInt", () => {
     ["0x20", 32],
     ["010", 8],
     ["0", 0],
+    ["-0x10", -16],
+    ["9223372036854775807", null],
     ["08", null],
     ["+43", null],
     ["4.5", null],
@@ -40,6 +42,13 @@ describe("valueProblem", () => {
     ["net.ipv4.ip_local_reserved_ports", ""],
     ["net.core.somaxconn", "0"],
     ["net.unknown.thing", "whatever"],
+    // An unsigned long: LONG_MAX is what some distributions run with.
+    ["fs.file-max", "9223372036854775807"],
+    ["fs.file-max", "0x7fffffffffffffff"],
+    ["fs.nr_open", "64"],
+    ["fs.nr_open", "2147483584"],
+    ["net.ipv4.tcp_fin_timeout", "2147483"],
+    ["net.ipv4.tcp_keepalive_time", "-2147483"],
   ];
   for (const [name, value] of ok)
     it(`accepts ${name}=${value}`, () => assert.equal(valueProblem(name, value), null));
@@ -51,6 +60,15 @@ describe("valueProblem", () => {
     ["net.core.somaxconn", "-1", /from 0 to/],
     ["net.ipv4.tcp_keepalive_probes", "300", /from 0 to 255/],
     ["net.ipv4.tcp_fin_timeout", "abc", /whole number/],
+    ["fs.file-max", "9223372036854775808", /from 0 to 9223372036854775807/],
+    ["fs.file-max", "-1", /from 0 to 9223372036854775807/],
+    ["fs.file-max", "many", /whole number/],
+    ["fs.nr_open", "63", /from 64 to 2147483584/],
+    ["fs.nr_open", "2147483647", /from 64 to 2147483584/],
+    // Jiffies: INT_MAX / HZ, refused at HZ=1000 (the limit depends on HZ, so the message says so).
+    ["net.ipv4.tcp_fin_timeout", "2147484", /from -2147483 to 2147483, .*depends on HZ/],
+    ["net.ipv4.tcp_keepalive_time", "100000000", /from -2147483 to 2147483, .*jiffies/],
+    ["net.ipv4.tcp_keepalive_intvl", "2147483647", /from -2147483 to 2147483/],
     ["net.ipv4.ip_local_port_range", "2000 1500", /LOW <= HIGH/],
     ["net.ipv4.ip_local_port_range", "1024 65536", /from 1 to 65535/],
     ["net.ipv4.ip_local_port_range", "5000", /two ports/],
@@ -72,6 +90,8 @@ describe("comparing values", () => {
     assert.ok(sameValue("net.ipv4.ip_local_port_range", "32768\t60999", " 32768  60999"));
     assert.ok(sameValue("net.ipv4.ip_local_reserved_ports", "9000-9100,8080", "8080,9000-9100"));
     assert.ok(!sameValue("net.ipv4.tcp_tw_reuse", "1", "2"));
+    assert.ok(sameValue("fs.file-max", "0x7fffffffffffffff", "9223372036854775807"));
+    assert.ok(!sameValue("fs.file-max", "9223372036854775807", "9223372036854775806"));
     assert.equal(normalizeValue("x.y", "  a\tb "), "a b");
   });
 

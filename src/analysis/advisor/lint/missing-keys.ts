@@ -3,7 +3,8 @@
  * `sysctl -p` fails on them with "cannot stat" unless the line starts with
  * "-". Keys of an interface not present yet, or of a module not loaded, are
  * only noted: they may appear later (systemd-sysctl applies per-interface
- * keys when the interface shows up).
+ * keys when the interface shows up). So are host-wide net.* keys read from
+ * inside a network namespace: the kernel registers them for the host's only.
  */
 import { kernelAtLeast } from "../../../sources/kernel.js";
 import { knownSetting } from "../known-settings.js";
@@ -28,6 +29,11 @@ export function missingKeysRule(input: LintInput): LintFinding[] {
     if (PER_INTERFACE.test(a.key)) {
       severity = "info";
       message = `${kernel} has no ${a.key}: no such interface now; fine if it appears later`;
+    } else if (spec?.perNetns === false && a.key.startsWith("net.")) {
+      severity = "info";
+      message =
+        `${a.key} exists only in the host's network namespace (one value for the whole host), ` +
+        "not in the one whose /proc/sys was read; sysctl run inside this namespace fails on it";
     } else if (module) {
       severity = "info";
       message = `${kernel} has no ${a.key} now: module ${module} is not loaded; sysctl fails on it until it is`;

@@ -4,12 +4,13 @@
  * is older than tcp_tw_reuse_delay (6.14+; about 1 s before) when TCP
  * timestamps are on. It helps only connections this host opens, so 1 is
  * recommended only when outgoing TIME_WAIT is running a destination out of
- * ports.
+ * ports. Under that pressure the advice stands even when the value is unknown
+ * (a capture without settings): ports running out is worth saying.
  */
 import { kernelAtLeast } from "../../../sources/kernel.js";
 import { applyCommand } from "../apply-command.js";
 import { intSetting, outgoingPressure, pressureText } from "../facts.js";
-import type { AdvisorInput, Finding } from "../types.js";
+import type { AdvisorInput, Finding, OutgoingPressure } from "../types.js";
 
 const NAME = "net.ipv4.tcp_tw_reuse";
 const TIMESTAMPS = "net.ipv4.tcp_timestamps";
@@ -20,12 +21,35 @@ function delayText(input: AdvisorInput): string {
   return kernelAtLeast(input.kernel, "6.14") ? "tcp_tw_reuse_delay ms" : "about 1 s";
 }
 
+function unknownUnderPressure(
+  input: AdvisorInput,
+  pressure: OutgoingPressure,
+  timestampsOff: boolean,
+): Finding {
+  const settings: Array<[string, string]> = timestampsOff ? [[TIMESTAMPS, "1"]] : [];
+  settings.push([NAME, "1"]);
+  return {
+    id: "tw-reuse-pressure",
+    severity: pressure.severity,
+    setting: NAME,
+    current: null,
+    recommended: "1",
+    why:
+      `${pressureText(pressure)}. The value of ${NAME} is unknown (not in the capture, or not ` +
+      `readable): unless it is 1, set 1, so that connect() may take over a port whose TIME_WAIT is ` +
+      `older than ${delayText(input)} (it needs TCP timestamps on, net.ipv4.tcp_timestamps). ` +
+      `It changes nothing for connections other hosts open to this one.`,
+    command: applyCommand(settings),
+  };
+}
+
 export function twReuseRule(input: AdvisorInput): Finding[] {
   const reuse = intSetting(input, NAME);
-  if (reuse === null) return [];
-  const current = input.sysctls[NAME] ?? null;
   const timestampsOff = intSetting(input, TIMESTAMPS) === 0;
   const pressure = outgoingPressure(input);
+  // Every kernel has it (since 2.4): unknown means not read, e.g. a capture (whose absent names are "missing").
+  if (reuse === null) return pressure ? [unknownUnderPressure(input, pressure, timestampsOff)] : [];
+  const current = input.sysctls[NAME] ?? null;
   if (pressure && reuse !== 1) {
     const settings: Array<[string, string]> = timestampsOff ? [[TIMESTAMPS, "1"]] : [];
     settings.push([NAME, "1"]);
