@@ -17,7 +17,7 @@ import {
   visitInetDiagMessages,
 } from "./sock-diag/visit.js";
 
-export { localPortRangeProgram } from "./sock-diag/bytecode.js";
+export { localPortRangeProgram, MAX_REMOTE_PORTS } from "./sock-diag/bytecode.js";
 export { decodeInetDiagMessages } from "./sock-diag/decode.js";
 export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
 export type { SocketCursor } from "./sock-diag/cursor.js";
@@ -134,30 +134,45 @@ export function visitSockDiag(
 /** One streaming pass: the states it reads and what it does with each socket. */
 export interface DiagPass {
   statesMask: number;
-  /** A kernel-side filter for this pass's sockets (sock-diag/bytecode.ts). */
-  bytecode?: Uint8Array;
+  /**
+   * A kernel-side filter for this pass's sockets (sock-diag/bytecode.ts). A
+   * function is called once the passes before it have been visited, so the
+   * filter can rest on what they saw; null from it skips the pass.
+   */
+  bytecode?: Uint8Array | (() => Uint8Array | null);
   visit: CursorVisitor;
 }
 
 /**
- * Dumps the states of every pass at once, then visits the passes in order,
- * each socket through a reusable cursor, so a pass may rely on what the ones
- * before it saw (timewait learns the listening ports before it groups).
- * Within a pass the sockets come in readSockDiag's order.
+ * Visits the passes in order, each socket through a reusable cursor, so a
+ * pass may rely on what the ones before it saw (timewait learns the
+ * listening ports before it groups). The dumps of consecutive passes with
+ * fixed filters run at once; a pass whose filter is a function starts its
+ * dumps after the passes before it are done. Within a pass the sockets come
+ * in readSockDiag's order.
  */
 export function visitSockDiagPasses(
   addon: DumpAddon,
   families: readonly Family[],
   passes: readonly DiagPass[],
 ): void {
-  const plan: PlannedDump[] = [];
-  const passOf: number[] = [];
-  passes.forEach((pass, i) => {
-    for (const dump of planDumps(pass.statesMask, families, pass.bytecode)) {
-      plan.push(dump);
-      passOf.push(i);
+  let next = 0;
+  while (next < passes.length) {
+    // A stage: this pass and the following ones with fixed filters.
+    const first = next;
+    while (next < passes.length && (next === first || typeof passes[next]!.bytecode !== "function")) next++;
+    const plan: PlannedDump[] = [];
+    const passOf: number[] = [];
+    for (let i = first; i < next; i++) {
+      const pass = passes[i]!;
+      const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
+      if (bytecode === null) continue;
+      for (const dump of planDumps(pass.statesMask, families, bytecode)) {
+        plan.push(dump);
+        passOf.push(i);
+      }
     }
-  });
-  for (const [dump, chunk] of dumpChunks(addon, plan))
-    visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+    for (const [dump, chunk] of dumpChunks(addon, plan))
+      visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+  }
 }

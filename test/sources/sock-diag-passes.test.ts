@@ -127,6 +127,33 @@ describe("visitSockDiagPasses", () => {
     assert.equal(closed(), 1);
   });
 
+  it("calls a pass's filter function after the passes before it, in a stream of its own; null skips", () => {
+    const { calls, addon } = fakeAddon();
+    const seen: string[] = [];
+    const program = new Uint8Array([2, 8, 20, 0, 0, 0, 1, 0]);
+    visitSockDiagPasses(
+      addon,
+      [4],
+      [
+        { statesMask: LISTEN, visit: (c) => seen.push(`listen ${c.localPort}`) },
+        {
+          statesMask: TW,
+          bytecode: () => {
+            seen.push("filter asked");
+            return program;
+          },
+          visit: (c) => seen.push(`tw ${c.localPort}`),
+        },
+        { statesMask: ESTAB, bytecode: () => null, visit: () => seen.push("skipped pass visited") },
+      ],
+    );
+    assert.deepEqual(seen, [`listen ${LISTEN}`, "filter asked", `tw ${TW}`]);
+    assert.deepEqual(
+      calls.map((c) => c.dumps.map((d) => [d[0], d[1], d[2] && [...d[2]]])),
+      [[[2, LISTEN, undefined]], [[2, TW, [...program]]]],
+    );
+  });
+
   const { addon, error } = loadNative();
   it(
     "streams the live host's sockets as readSockDiag decodes them",

@@ -106,6 +106,18 @@ export class TimeWaitGrouper {
     }
   }
 
+  /**
+   * Remote ports of the outgoing groups so far: sockets in other states
+   * count only toward these (see finish()), so a source may skip the rest.
+   */
+  outgoingRemotePorts(): number[] {
+    const ports = new Set<number>();
+    for (const byRemote of this.outgoing.values()) {
+      for (const byPort of byRemote.values()) for (const port of byPort.keys()) ports.add(port as number);
+    }
+    return [...ports];
+  }
+
   /** A socket in another connected state (not TIME_WAIT, not LISTEN). */
   addOther(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): void {
     if (!this.ephemeral(localPort)) return;

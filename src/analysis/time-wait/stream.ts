@@ -51,6 +51,11 @@ export class TimeWaitStream<S extends StreamedSocket> {
     g.addOther(s.localAddress, s.localPort, s.remoteAddress, s.remotePort);
   }
 
+  /** Remote ports of the outgoing TIME_WAIT destinations seen so far (grouping.ts). */
+  outgoingRemotePorts(): number[] {
+    return this.grouper?.outgoingRemotePorts() ?? [];
+  }
+
   finish(): Grouping {
     return (this.grouper ??= this.grouperNow()).finish();
   }

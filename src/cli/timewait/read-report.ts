@@ -20,7 +20,7 @@ import {
   takeLiveSnapshot,
   visitLivePasses,
 } from "../../sources/live.js";
-import { localPortRangeProgram, type SocketCursor } from "../../sources/sock-diag.js";
+import { localPortRangeProgram, MAX_REMOTE_PORTS, type SocketCursor } from "../../sources/sock-diag.js";
 
 const READ_MASK = PORT_HOLDING_STATES_MASK;
 const LISTEN_BIT = stateBit(TcpState.LISTEN);
@@ -51,7 +51,13 @@ export function readReport(
     { statesMask: TIME_WAIT_BIT, visit: add },
     {
       statesMask: READ_MASK & ~LISTEN_BIT & ~TIME_WAIT_BIT,
-      bytecode: localPortRangeProgram(low, high),
+      // Known once TIME_WAIT is grouped: they count only toward its outgoing
+      // destinations, so the kernel keeps just those remote ports too (none: skip).
+      bytecode: () => {
+        const ports = stream.outgoingRemotePorts();
+        if (ports.length === 0) return null;
+        return localPortRangeProgram(low, high, ports.length <= MAX_REMOTE_PORTS ? ports : undefined);
+      },
       visit: add,
     },
   ]);

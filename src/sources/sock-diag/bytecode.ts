@@ -14,40 +14,97 @@
 
 export const INET_DIAG_BC_S_GE = 2;
 export const INET_DIAG_BC_S_LE = 3;
+export const INET_DIAG_BC_D_GE = 4;
+export const INET_DIAG_BC_D_LE = 5;
 
 const OP_BYTES = 4;
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const PORT_TEST_BYTES = 2 * OP_BYTES;
+/** A port test is two ops: the test, then one whose `no` field holds the port. */
+const TEST_BYTES = 2 * OP_BYTES;
+/** The addon refuses longer programs (native/inet-diag-dump.cc kMaxBytecode). */
+const MAX_PROGRAM_BYTES = 4096;
+/** Remote ports one program can list: two tests each, after the two of the local range. */
+export const MAX_REMOTE_PORTS = MAX_PROGRAM_BYTES / TEST_BYTES / 2 - 1;
+
+/** Where a test jumps: the next test, test number n, or past the end. */
+type Target = "next" | "accept" | "reject" | number;
+
+interface PortTest {
+  code: number;
+  port: number;
+  yes: Target;
+  no: Target;
+}
 
 /**
- * Keeps only sockets whose local port is within [low, high] (both included).
- * TIME_WAIT sockets are tested on their local port too.
+ * Lays the tests out one after another. The kernel's audit walks the `yes`
+ * jumps from the start and wants them to end exactly at the end, and every
+ * `no` jump to land on a test that walk reaches: so every `yes` here must
+ * be "next", except that the last test's "next" is the end (accept).
  */
-export function localPortRangeProgram(low: number, high: number): Uint8Array {
-  for (const port of [low, high]) {
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new RangeError(`port ${port} out of range`);
-  }
-  if (low > high) throw new RangeError(`empty port range ${low}-${high}`);
-  const tests = [
-    { code: INET_DIAG_BC_S_GE, port: low },
-    { code: INET_DIAG_BC_S_LE, port: high },
-  ];
-  const length = tests.length * PORT_TEST_BYTES;
+function assemble(tests: readonly PortTest[]): Uint8Array {
+  const length = tests.length * TEST_BYTES;
   const program = new Uint8Array(length);
   const view = new DataView(program.buffer);
   // The kernel reads the u16 fields in its own byte order.
   const le = HOST_LITTLE_ENDIAN;
-  tests.forEach(({ code, port }, i) => {
-    const at = i * PORT_TEST_BYTES;
-    const left = length - at;
-    view.setUint8(at, code);
-    // True: on to the next test (or exactly the end: accept).
-    view.setUint8(at + 1, PORT_TEST_BYTES);
-    // False: 4 bytes past the end: reject.
-    view.setUint16(at + 2, left + OP_BYTES, le);
-    // The port op: only its `no` field is read.
-    view.setUint16(at + 4 + 2, port, le);
+  const offset = (t: Target, i: number): number =>
+    t === "next"
+      ? (i + 1) * TEST_BYTES
+      : t === "accept"
+        ? length
+        : t === "reject"
+          ? length + OP_BYTES
+          : t * TEST_BYTES;
+  tests.forEach((test, i) => {
+    const at = i * TEST_BYTES;
+    if (test.yes !== "next" && !(test.yes === "accept" && i === tests.length - 1)) {
+      throw new Error("bytecode: a yes jump other than to the next test would fail the kernel's audit");
+    }
+    view.setUint8(at, test.code);
+    view.setUint8(at + 1, offset(test.yes, i) - at);
+    view.setUint16(at + 2, offset(test.no, i) - at, le);
+    view.setUint16(at + OP_BYTES + 2, test.port, le);
   });
   return program;
+}
+
+function checkPort(port: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${port} out of range`);
+}
+
+/**
+ * Keeps only sockets whose local port is within [low, high] (both included)
+ * and, when remotePorts is given, whose remote port is one of them (at most
+ * MAX_REMOTE_PORTS). TIME_WAIT sockets are tested like the others.
+ */
+export function localPortRangeProgram(
+  low: number,
+  high: number,
+  remotePorts?: readonly number[],
+): Uint8Array {
+  checkPort(low);
+  checkPort(high);
+  if (low > high) throw new RangeError(`empty port range ${low}-${high}`);
+  const ports = [...new Set(remotePorts ?? [])].sort((a, b) => a - b);
+  ports.forEach(checkPort);
+  if (ports.length > MAX_REMOTE_PORTS) throw new RangeError(`more than ${MAX_REMOTE_PORTS} remote ports`);
+  const tests: PortTest[] = [
+    { code: INET_DIAG_BC_S_GE, port: low, yes: "next", no: "reject" },
+    { code: INET_DIAG_BC_S_LE, port: high, yes: "next", no: "reject" },
+  ];
+  ports.forEach((port, k) => {
+    const last = k === ports.length - 1;
+    const nextAlternative: Target = last ? "reject" : tests.length + 2;
+    if (last) {
+      // remote >= port and remote <= port: the final yes lands on the end.
+      tests.push({ code: INET_DIAG_BC_D_GE, port, yes: "next", no: "reject" });
+      tests.push({ code: INET_DIAG_BC_D_LE, port, yes: "next", no: "reject" });
+    } else {
+      // remote >= port, and not remote >= port + 1 (then accept, through `no`).
+      tests.push({ code: INET_DIAG_BC_D_GE, port, yes: "next", no: nextAlternative });
+      tests.push({ code: INET_DIAG_BC_D_GE, port: port + 1, yes: "next", no: "accept" });
+    }
+  });
+  return assemble(tests);
 }
