@@ -76,32 +76,33 @@ export function loadNative(): { addon: NativeAddon | null; error: string | null 
     cached = { addon: null, error: "disabled by SOCKDOC_NO_NATIVE=1" };
     return cached;
   }
-  const require = createRequire(import.meta.url);
   const tried: string[] = [];
   for (const path of candidatePaths()) {
     if (!existsSync(path)) {
       tried.push(path);
       continue;
     }
-    try {
-      const addon = require(path) as Partial<NativeAddon>;
-      // An addon built before the current sources (a pull without a rebuild) lacks newer calls.
-      const missing = ["inetDiagDump", "InetDiagStream", "inetDiagDestroy", "scanSocketFds"].filter(
-        (name) => typeof addon[name as keyof NativeAddon] !== "function",
-      );
-      cached =
-        missing.length === 0
-          ? { addon: addon as NativeAddon, error: null }
-          : {
-              addon: null,
-              error: `${path} is out of date (no ${missing.join(", ")}); run "npm run install" to rebuild it`,
-            };
-      return cached;
-    } catch (err) {
-      cached = { addon: null, error: `cannot load ${path}: ${(err as Error).message}` };
-      return cached;
-    }
+    cached = loadAddonFile(path);
+    return cached;
   }
   cached = { addon: null, error: `native addon not built (looked for ${tried.join(", ")})` };
   return cached;
+}
+
+/** The calls sockdoc uses; an addon missing one was built from older sources. */
+const REQUIRED_CALLS = ["inetDiagDump", "InetDiagStream", "inetDiagDestroy", "scanSocketFds"] as const;
+
+/** Loads one built addon file, refusing one that lacks a call (a pull without a rebuild). */
+export function loadAddonFile(path: string): { addon: NativeAddon | null; error: string | null } {
+  try {
+    const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
+    const missing = REQUIRED_CALLS.filter((name) => typeof addon[name] !== "function");
+    if (missing.length === 0) return { addon: addon as NativeAddon, error: null };
+    return {
+      addon: null,
+      error: `${path} is out of date (no ${missing.join(", ")}); run "npm run install" to rebuild it`,
+    };
+  } catch (err) {
+    return { addon: null, error: `cannot load ${path}: ${(err as Error).message}` };
+  }
 }
