@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import {
@@ -13,6 +15,7 @@ import {
   isRoot,
   type MadeSockets,
   makeSockets,
+  repoRoot,
   sockdoc,
   sockdocBin,
 } from "../support/run.js";
@@ -77,6 +80,19 @@ describe("sockdoc metrics --listen", () => {
       child.kill();
       await once(child, "exit");
     }
+  });
+
+  it("reads a capture from stdin once, every family from it", () => {
+    const file = join(repoRoot, "..", "shared", "captures", "jc__proc-net-tcp_concat_closewait.txt");
+    const r = spawnSync(sockdocBin, ["metrics", "-p", "--input", "-"], {
+      input: readFileSync(file),
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const values = parse(r.stdout);
+    assert.equal(values.get('sockdoc_tcp_sockets{state="time_wait"}'), 15);
+    assert.equal(values.get('sockdoc_tcp_sockets{state="close_wait"}'), 1);
+    assert.ok([...values.keys()].some((k) => k.startsWith("sockdoc_time_wait_destination_sockets{")));
   });
 
   it("refuses a bad address or a capture with exit 2", () => {

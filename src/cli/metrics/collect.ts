@@ -3,11 +3,12 @@
  * CLOSE_WAIT processes of this host or a capture, as metric families.
  */
 import { performance } from "node:perf_hooks";
+import { summarize } from "../../analysis/summary.js";
 import { compileFilter } from "../../filter/compile.js";
 import type { MetricFamily } from "../../render/prometheus.js";
 import { reportFor } from "../closewait/analyze.js";
 import { collectSample } from "../closewait/collect.js";
-import type { CommonOptions } from "../common.js";
+import { type CommonOptions, captureFor } from "../common.js";
 import { readSummary } from "../commands/summary.js";
 import { collectTimeWait } from "../timewait/collect.js";
 import { metricFamilies } from "./families.js";
@@ -24,9 +25,13 @@ export function scrape(
   topDestinations: number,
 ): { families: MetricFamily[]; warnings: string[] } {
   const t0 = performance.now();
-  const { header, summary } = readSummary([], { ...opts, processes: false, top: "0" }, 0);
-  const timeWait = collectTimeWait(compileFilter([]), opts, WINDOW_SEC);
-  const closeWait = opts.processes ? reportFor(collectSample([], opts), null) : null;
+  // A capture is read once and shared: stdin cannot be read again.
+  const capture = captureFor([], opts) ?? undefined;
+  const { header, summary } = capture
+    ? { header: capture, summary: summarize(capture.sockets, 0, false) }
+    : readSummary([], { ...opts, processes: false, top: "0" }, 0);
+  const timeWait = collectTimeWait(compileFilter([]), opts, WINDOW_SEC, capture);
+  const closeWait = opts.processes ? reportFor(collectSample([], opts, capture), null) : null;
   const families = metricFamilies({
     summary,
     timeWait: timeWait.report,

@@ -6,6 +6,7 @@
 import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
 import type { TimeWaitReport } from "../../analysis/time-wait/report.js";
 import type { CompiledFilter } from "../../filter/compile.js";
+import type { Snapshot } from "../../model/snapshot.js";
 import type { SnapshotHeader } from "../../sources/live.js";
 import { ProcFs } from "../../sources/procfs.js";
 import { type CommonOptions, captureFor, families, sourceChoice, sysctlsFor } from "../common.js";
@@ -18,13 +19,18 @@ export interface CollectedTimeWait {
   warnings: string[];
 }
 
+/**
+ * capture: one the caller has read already (metrics), so stdin is not read
+ * twice; else --input is read here when given.
+ */
 export function collectTimeWait(
   filter: CompiledFilter,
   opts: CommonOptions,
   windowSec: number,
+  read?: Snapshot,
 ): CollectedTimeWait {
   // A capture holds sockets of every state: the report picks TIME_WAIT itself.
-  const capture = captureFor([], opts);
+  const capture = read ?? captureFor([], opts);
   const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, capture);
   const { settings, warnings } = settingsFromSysctls(sysctls.values);
   for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
