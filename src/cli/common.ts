@@ -57,6 +57,15 @@ export function sourceChoice(value: string | undefined): SourceChoice {
   throw new UsageError(`unknown source "${value}"; expected one of: auto, netlink, proc`);
 }
 
+/** An option's value as a whole number within [min, max]; a usage error otherwise. */
+export function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} wants a whole number from ${min} to ${max}, not "${value}"`);
+  }
+  return n;
+}
+
 export function outputFormat(opts: CommonOptions): Format {
   return parseFormat(opts.format, opts.json);
 }

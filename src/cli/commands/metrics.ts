@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { UsageError } from "../../model/errors.js";
 import { emit } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
-import { addSourceOptions, printWarnings } from "../common.js";
+import { addSourceOptions, printWarnings, wholeNumber } from "../common.js";
 import { type ScrapeOptions, scrape } from "../metrics/collect.js";
 import { parseListen, serveMetrics } from "../metrics/serve.js";
 
@@ -41,13 +41,6 @@ Examples:
 
 Exit status: 0 ok; 2 usage error; 3 input could not be read; 4 not permitted.`;
 
-function wholeNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 10_000)
-    throw new UsageError(`${flag} wants 0 to 10000, not "${value}"`);
-  return n;
-}
-
 export function metricsCommand(): Command {
   const cmd = new Command("metrics")
     .summary("Prometheus metrics: print once, or serve with --listen")
@@ -61,7 +54,7 @@ export function metricsCommand(): Command {
   addSourceOptions(cmd);
   cmd.addHelpText("after", HELP);
   return cmd.action(async (opts: MetricsOptions) => {
-    const top = wholeNumber("--top", opts.top);
+    const top = wholeNumber("--top", opts.top, 0, 10_000);
     const render = () => {
       const { families, warnings } = scrape(opts, top);
       printWarnings(warnings);

@@ -16,6 +16,7 @@ import {
   type CommonOptions,
   outputFormat,
   printWarnings,
+  wholeNumber,
 } from "../common.js";
 import { DESCRIPTION, HELP } from "../timewait/help.js";
 import { collectTimeWait } from "../timewait/collect.js";
@@ -26,14 +27,6 @@ interface TimeWaitOptions extends CommonOptions {
   all?: boolean;
   window: string;
   failOn?: Severity;
-}
-
-function wholeNumber(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} wants a whole number from ${min} to ${max}, not "${value}"`);
-  }
-  return n;
 }
 
 export function timewaitCommand(): Command {

@@ -8,6 +8,7 @@
 import type { ProcessReport } from "../../analysis/close-wait/report.js";
 import type { Summary } from "../../analysis/summary.js";
 import type { Destination, TimeWaitReport } from "../../analysis/time-wait/report.js";
+import { severityRank } from "../../model/severity.js";
 import { ALL_STATES, stateName } from "../../model/tcp-state.js";
 import type { MetricFamily, Sample } from "../../render/prometheus.js";
 
@@ -20,8 +21,6 @@ export interface MetricsInput {
   closeWaitProcesses: ProcessReport[] | null;
   scrapeSeconds: number;
 }
-
-const SEVERITY_LEVEL: Record<string, number> = { none: 0, info: 0, warning: 1, critical: 2 };
 
 function destinationLabels(d: Destination): Record<string, string> {
   return { local: d.local.address, remote: d.remote.address, port: String(d.remote.port ?? 0) };
@@ -94,7 +93,8 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
       name: "sockdoc_time_wait_severity",
       help: "Worst TIME_WAIT finding: 0 none or info, 1 warning, 2 critical.",
       type: "gauge",
-      samples: [{ value: SEVERITY_LEVEL[timeWait.severity] ?? 0 }],
+      // info (0), warning (1), critical (2); none counts as info.
+      samples: [{ value: Math.max(0, severityRank(timeWait.severity)) }],
     },
     {
       name: "sockdoc_time_wait_buckets_max",

@@ -22,7 +22,6 @@ import {
 } from "../../sources/live.js";
 import { localPortRangeProgram, MAX_REMOTE_PORTS, type SocketCursor } from "../../sources/sock-diag.js";
 
-const READ_MASK = PORT_HOLDING_STATES_MASK;
 const LISTEN_BIT = stateBit(TcpState.LISTEN);
 const TIME_WAIT_BIT = stateBit(TcpState.TIME_WAIT);
 
@@ -50,7 +49,7 @@ export function readReport(
     { statesMask: LISTEN_BIT, visit: add },
     { statesMask: TIME_WAIT_BIT, visit: add },
     {
-      statesMask: READ_MASK & ~LISTEN_BIT & ~TIME_WAIT_BIT,
+      statesMask: PORT_HOLDING_STATES_MASK & ~LISTEN_BIT & ~TIME_WAIT_BIT,
       // Known once TIME_WAIT is grouped: they count only toward its outgoing
       // destinations, so the kernel keeps just those remote ports too (none: skip).
       bytecode: () => {
@@ -62,7 +61,7 @@ export function readReport(
     },
   ]);
   if (header) return { header, report: reportFromGrouping(stream.finish(), settings, windowSec) };
-  const snapshot = takeLiveSnapshot({ ...req, statesMask: READ_MASK, owners: false });
+  const snapshot = takeLiveSnapshot({ ...req, statesMask: PORT_HOLDING_STATES_MASK, owners: false });
   return { header: snapshot, report: reportFromSnapshot(snapshot, filter, settings, windowSec) };
 }
 
