@@ -1,18 +1,19 @@
 /**
- * @module What every live command shares: the source and output options,
- * turning them into a ProcFs, a filter and a snapshot, and warnings on stderr.
+ * @module What every reporting command shares: the source and output
+ * options, turning them into a scope to inspect, and warnings on stderr.
  */
 import type { Command } from "commander";
 import { readCapture } from "../capture/read-capture.js";
-import { type CompiledFilter, compileFilter } from "../filter/compile.js";
+import type { CompiledFilter } from "../filter/compile.js";
+import type { Analysis } from "../inspect/analysis.js";
+import { type Inspection, inspect } from "../inspect/inspect.js";
+import type { Scope } from "../inspect/scope.js";
 import type { Family } from "../model/endpoint.js";
 import { UsageError } from "../model/errors.js";
-import type { Snapshot } from "../model/snapshot.js";
-import { stateBit } from "../model/tcp-state.js";
+import type { TcpSocket } from "../model/socket.js";
 import { type Format, parseFormat } from "../render/output.js";
-import { type LiveRequest, type SourceChoice, takeLiveSnapshot } from "../sources/live.js";
+import type { SourceChoice } from "../inspect/scope.js";
 import { ProcFs } from "../sources/procfs.js";
-import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
 
 export interface CommonOptions {
   format?: string;
@@ -70,80 +71,51 @@ export function outputFormat(opts: CommonOptions): Format {
   return parseFormat(opts.format, opts.json);
 }
 
-/** What to read for these filter words and options. */
-export function liveRequest(
-  words: string[],
-  opts: CommonOptions,
-  owners: boolean,
-): { request: LiveRequest; filter: CompiledFilter } {
-  const filter = compileFilter(words);
-  const request: LiveRequest = {
+/**
+ * What the options point at: the capture --input names (read once, here,
+ * so stdin is never read twice), else this host (or a --proc-root tree).
+ * The one place that tells a capture from the live host.
+ */
+export function scopeFor(opts: CommonOptions): Scope {
+  if (opts.input !== undefined) {
+    if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
+      throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
+    }
+    return { kind: "capture", capture: readCapture(opts.input), families: families(opts) };
+  }
+  return {
+    kind: "host",
     proc: new ProcFs(opts.procRoot ?? "/proc"),
-    statesMask: filter.mask,
-    families: families(opts),
     source: sourceChoice(opts.source),
-    owners,
-    // A filter of states only is done entirely by the kernel's state mask.
-    ...(filter.statesOnly ? {} : { filter: filter.matches }),
+    families: families(opts),
   };
-  return { request, filter };
 }
 
-/**
- * The capture --input names, keeping the sockets the filter words and -4/-6
- * keep; null when the live host is read. Its owners are the capture's own
- * (a capture's /proc is not this host's).
- */
-export function captureFor(words: string[], opts: CommonOptions): Snapshot | null {
-  if (opts.input === undefined) return null;
-  if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
-    throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
-  }
-  const filter = compileFilter(words);
-  const keep = families(opts);
-  const capture = readCapture(opts.input);
-  capture.sockets = capture.sockets.filter(
-    (s) => keep.includes(s.family) && (filter.mask & stateBit(s.state)) !== 0 && filter.matches(s),
-  );
-  return capture;
+/** The sockets' filter beyond its states; undefined when the kernel's state mask does it all. */
+export function beyondStates(filter: CompiledFilter): ((s: TcpSocket) => boolean) | undefined {
+  return filter.statesOnly ? undefined : filter.matches;
+}
+
+/** Inspects the scope with the analyses and prints the read's warnings. */
+export async function inspectAndWarn(
+  scope: Scope,
+  analyses: readonly Analysis<unknown>[],
+): Promise<Inspection> {
+  const inspection = await inspect(scope, analyses);
+  printWarnings(inspection.warnings);
+  return inspection;
 }
 
 /** The source detail of a capture ("capture: FILE (FORMAT)"); undefined for the live host. */
-export function capturedFrom(snapshot: Snapshot): string | undefined {
-  return snapshot.source.kind === "capture" ? snapshot.source.detail : undefined;
+export function capturedFrom(inspection: Inspection): string | undefined {
+  return inspection.facts.source.kind === "capture" ? inspection.facts.source.detail : undefined;
 }
 
 /** With -p on a capture that has no process column: say so, once, instead of showing nothing. */
-export function warnNoOwners(snapshot: Snapshot, wanted: boolean): void {
-  if (wanted && snapshot.source.kind === "capture" && !snapshot.ownersResolved) {
-    printWarnings([`${snapshot.source.detail} has no process column, so -p has no owners to show`]);
+export function warnNoOwners(inspection: Inspection, wanted: boolean): void {
+  if (wanted && inspection.facts.source.kind === "capture" && !inspection.ownersResolved) {
+    printWarnings([`${inspection.facts.source.detail} has no process column, so -p has no owners to show`]);
   }
-}
-
-/** Reads the capture (--input) or the live host (or --proc-root) through the filter words. */
-export function snapshotFor(words: string[], opts: CommonOptions, owners: boolean): Snapshot {
-  const snapshot = captureFor(words, opts) ?? takeLiveSnapshot(liveRequest(words, opts, owners).request);
-  printWarnings(snapshot.warnings);
-  return snapshot;
-}
-
-/**
- * The sysctls to judge by: a capture's own (a sosreport carries them; the
- * names it lacks are missing), else this host's or --proc-root's.
- */
-export function sysctlsFor(
-  opts: CommonOptions,
-  names: readonly string[],
-  capture: Snapshot | null,
-): SysctlRead {
-  if (!capture) return readSysctlSet(new ProcFs(opts.procRoot ?? "/proc"), names);
-  const read: SysctlRead = { values: {}, missing: [], unreadable: [] };
-  for (const name of names) {
-    const value = capture.host.sysctls[name];
-    if (value === undefined) read.missing.push(name);
-    else read.values[name] = value;
-  }
-  return read;
 }
 
 export function printWarnings(warnings: readonly string[]): void {

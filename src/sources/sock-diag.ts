@@ -37,6 +37,13 @@ export interface PlannedDump {
 
 const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
 
+let dumpRequests = 0;
+
+/** Dump requests sent to the kernel by this process so far (the inspection counts its own). */
+export function dumpRequestCount(): number {
+  return dumpRequests;
+}
+
 /**
  * The dumps that together cover statesMask for these families. Both
  * families come from one dump (AF_UNSPEC: one walk of the kernel's socket
@@ -83,11 +90,13 @@ function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<
     for (let i = 0; i < plan.length; i++) {
       const d = plan[i]!;
       for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
+        dumpRequests++;
         yield [i, addon.inetDiagDump(...request({ ...d, family }))];
       }
     }
     return;
   }
+  dumpRequests += plan.length;
   const stream = new addon.InetDiagStream(
     plan.map(request),
     plan.map((d) => d.lane),

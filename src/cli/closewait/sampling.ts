@@ -36,12 +36,12 @@ export function planSampling(opts: { interval?: string; count?: string; watch?: 
 /** Calls sampleOnce count times (or until signal aborts), waiting intervalMs between calls. */
 export async function sampleLoop(
   plan: SamplingPlan,
-  sampleOnce: (index: number) => void,
+  sampleOnce: (index: number) => void | Promise<void>,
   signal: AbortSignal,
 ): Promise<void> {
   for (let i = 0; plan.count === null || i < plan.count; i++) {
     if (signal.aborted) return;
-    sampleOnce(i);
+    await sampleOnce(i);
     if (plan.count !== null && i + 1 >= plan.count) return;
     try {
       await sleep(plan.intervalMs, undefined, { signal });

@@ -7,36 +7,54 @@ import { Command, Option } from "commander";
 import type { CloseWaitReport } from "../../analysis/close-wait/report.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/close-wait/severity.js";
 import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
+import { closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
+import { type InspectionHeader, headerOf } from "../../inspect/header.js";
+import { inspect, resultOf } from "../../inspect/inspect.js";
 import { EXIT, UsageError } from "../../model/errors.js";
-import { TcpState } from "../../model/tcp-state.js";
 import { renderCsv } from "../../render/csv.js";
 import { emit, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
-import { reportFor } from "../closewait/analyze.js";
-import { type CloseWaitSample, type CollectOptions, collectSample } from "../closewait/collect.js";
-import { CSV_COLUMNS } from "../closewait/csv-columns.js";
+import { CSV_COLUMNS } from "../../report/close-wait/csv-columns.js";
 import { CLOSEWAIT_DESCRIPTION, CLOSEWAIT_EXAMPLES, CLOSEWAIT_HELP } from "../closewait/help.js";
-import { closeWaitJson, groupJson, type Sampling } from "../closewait/json.js";
+import { closeWaitJson, groupJson, type Sampling } from "../../report/close-wait/json.js";
 import { planSampling, sampleLoop } from "../closewait/sampling.js";
-import { closeWaitText } from "../closewait/text.js";
-import { addOutputOptions, addSourceOptions, capturedFrom, outputFormat, printWarnings } from "../common.js";
+import { closeWaitText } from "../../report/close-wait/text.js";
+import { closeWaitPredicate } from "../closewait/predicate.js";
+import {
+  addOutputOptions,
+  addSourceOptions,
+  type CommonOptions,
+  outputFormat,
+  printWarnings,
+  scopeFor,
+} from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
-interface CloseWaitOptions extends CollectOptions {
+interface CloseWaitOptions extends CommonOptions {
+  /** false: skip /proc/PID/task (processes with thousands of threads). */
+  threads?: boolean;
   interval?: string;
   count?: string;
   watch?: boolean;
   failOn?: Severity;
 }
 
-function render(format: string, sample: CloseWaitSample, report: CloseWaitReport, extra: ExtraInfo): void {
+interface Sample {
+  header: InspectionHeader;
+  report: CloseWaitReport;
+}
+
+function render(format: string, { header, report }: Sample, extra: ExtraInfo): void {
   if (format === "json") {
-    const doc = closeWaitJson(sample.snapshot, report, extra);
+    const doc = closeWaitJson(header, report, extra);
     // In --watch, one compact document per sample so a script can read them as they come.
     if (extra.streaming) emit(JSON.stringify(doc));
     else emitJson(doc);
   } else if (format === "ndjson") emitNdjson(report.groups.map(groupJson));
   else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));
-  else emit(closeWaitText(report, terminalWidth(), capturedFrom(sample.snapshot)));
+  else {
+    const captured = header.source.kind === "capture" ? header.source.detail : undefined;
+    emit(closeWaitText(report, terminalWidth(), captured));
+  }
 }
 
 interface ExtraInfo {
@@ -75,7 +93,14 @@ export function closewaitCommand(): Command {
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once("SIGINT", onSignal);
-    let last: { sample: CloseWaitSample; report: CloseWaitReport } | null = null;
+    let last: Sample | null = null;
+    const analysis = closeWaitAnalysis({
+      matches: closeWaitPredicate(words),
+      threads: opts.threads !== false,
+      tracker,
+    });
+    // A capture is read once; each sample of the live host reads it afresh.
+    const scope = scopeFor(opts);
     const extra = (): ExtraInfo => ({
       failOn: opts.failOn ?? null,
       sampling:
@@ -91,19 +116,17 @@ export function closewaitCommand(): Command {
     try {
       await sampleLoop(
         plan,
-        (i) => {
-          const sample = collectSample(words, opts);
-          printWarnings(sample.snapshot.warnings.filter((w) => !warned.has(w)));
-          for (const w of sample.snapshot.warnings) warned.add(w);
-          const cw = sample.snapshot.sockets.filter((s) => s.state === TcpState.CLOSE_WAIT);
-          tracker.add(sample.snapshot.takenAt, cw);
-          last = { sample, report: reportFor(sample, tracker) };
+        async (i) => {
+          const inspection = await inspect(scope, [analysis]);
+          printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
+          for (const w of inspection.warnings) warned.add(w);
+          const { report } = resultOf(inspection, analysis);
+          last = { header: headerOf(inspection), report };
           if (plan.watch) {
             if (format === "table" && process.stdout.isTTY) process.stdout.write("\x1b[H\x1b[2J");
             else if (format === "table" && i > 0) emit("");
-            if (format === "table")
-              emit(`sample ${i + 1} at ${new Date(sample.snapshot.takenAt).toISOString()}`);
-            render(format, sample, last.report, extra());
+            if (format === "table") emit(`sample ${i + 1} at ${new Date(last.header.takenAt).toISOString()}`);
+            render(format, last, extra());
           } else if (plan.count !== null && plan.count > 1 && process.stderr.isTTY) {
             process.stderr.write(`sockdoc: sample ${i + 1} of ${plan.count}\r`);
           }
@@ -113,9 +136,9 @@ export function closewaitCommand(): Command {
     } finally {
       process.removeListener("SIGINT", onSignal);
     }
-    const done = last as { sample: CloseWaitSample; report: CloseWaitReport } | null;
+    const done = last as Sample | null;
     if (!done) return;
-    if (!plan.watch) render(format, done.sample, done.report, extra());
+    if (!plan.watch) render(format, done, extra());
     if (opts.failOn && severityRank(done.report.severity) >= severityRank(opts.failOn)) {
       process.exitCode = EXIT.findings;
     }

@@ -28,18 +28,21 @@ import { invokedAs, rerunCommand } from "../../actions/kill/rerun-command.js";
 import type { KillResult, KillSupport } from "../../actions/kill/types.js";
 import { compileFilter } from "../../filter/compile.js";
 import { InputError, PermissionError, UsageError } from "../../model/errors.js";
+import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
+import { headerOf } from "../../inspect/header.js";
+import { inspect, resultOf } from "../../inspect/inspect.js";
+import type { Scope } from "../../inspect/scope.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, type Format, tableOrCsv, terminalWidth } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
 import type { Column } from "../../render/table.js";
-import { takeLiveSnapshot } from "../../sources/live.js";
 import { loadNative } from "../../sources/native.js";
 import { ProcFs } from "../../sources/procfs.js";
-import { wrap } from "../closewait/wrap.js";
+import { wrap } from "../../report/wrap.js";
 import { addOutputOptions, type CommonOptions, families, outputFormat, printWarnings } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
-import { socketColumns } from "../socket-columns.js";
+import { socketColumns } from "../../report/socket-columns.js";
 
 interface KillOptions extends CommonOptions {
   yes?: boolean;
@@ -199,14 +202,20 @@ export function killCommand(): Command {
     if (opts.yes && !canAct) {
       throw new PermissionError(`closing sockets needs CAP_NET_ADMIN (root); run: ${sudoRerun}`);
     }
-    const snapshot = takeLiveSnapshot({
-      proc: new ProcFs("/proc"),
+    // SOCK_DESTROY needs each socket's cookie, which only netlink gives.
+    const analysis = socketsAnalysis({
       statesMask: filter.mask,
-      families: families(opts),
-      source: "netlink",
+      matches: filter.matchesAll ? undefined : filter.matches,
       owners: true,
-      ...(filter.matchesAll ? {} : { filter: filter.matches }),
     });
+    const scope: Scope = {
+      kind: "host",
+      proc: new ProcFs("/proc"),
+      source: "netlink",
+      families: families(opts),
+    };
+    const inspection = await inspect(scope, [analysis]);
+    const snapshot: Snapshot = { ...headerOf(inspection), sockets: resultOf(inspection, analysis) };
     printWarnings(snapshot.warnings);
     const targets = [...snapshot.sockets].sort(compareSockets);
     checkBatch(targets.length, max, force);

@@ -8,7 +8,7 @@ import { checkLabOptions, type LabReady, startCloseWaitLab } from "../../actions
 import { CAUSES } from "../../analysis/close-wait/types.js";
 import { InputError, UsageError } from "../../model/errors.js";
 import { ProcFs } from "../../sources/procfs.js";
-import { wrap } from "../closewait/wrap.js";
+import { wrap } from "../../report/wrap.js";
 
 interface LabCloseWaitOptions {
   cause: string;

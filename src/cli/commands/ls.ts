@@ -2,19 +2,25 @@
  * @module `sockdoc ls [FILTER]`: one row per socket, like `ss -tan`.
  */
 import { Command } from "commander";
+import { compileFilter } from "../../filter/compile.js";
+import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
+import { headerOf } from "../../inspect/header.js";
+import { resultOf } from "../../inspect/inspect.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJsonWithArray, emitNdjson, tableOrCsv } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
+import { socketColumns } from "../../report/socket-columns.js";
 import {
   addOutputOptions,
   addSourceOptions,
+  beyondStates,
   type CommonOptions,
+  inspectAndWarn,
   outputFormat,
-  snapshotFor,
+  scopeFor,
   warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
-import { socketColumns } from "../socket-columns.js";
 
 interface LsOptions extends CommonOptions {
   processes?: boolean;
@@ -34,17 +40,21 @@ export function lsCommand(): Command {
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText("after", FILTER_HELP);
-  return cmd.action((words: string[], opts: LsOptions) => {
+  return cmd.action(async (words: string[], opts: LsOptions) => {
     const format = outputFormat(opts);
-    const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
-    warnNoOwners(snapshot, Boolean(opts.processes));
+    const filter = compileFilter(words);
+    const owners = Boolean(opts.processes);
+    const analysis = socketsAnalysis({ statesMask: filter.mask, matches: beyondStates(filter), owners });
+    const inspection = await inspectAndWarn(scopeFor(opts), [analysis]);
+    warnNoOwners(inspection, owners);
+    const sockets = resultOf(inspection, analysis);
     if (format === "json") {
-      const head = { ...envelope("ls", snapshot), total: snapshot.sockets.length };
-      emitJsonWithArray(head, "sockets", snapshot.sockets, socketToJson);
+      const head = { ...envelope("ls", headerOf(inspection)), total: sockets.length };
+      emitJsonWithArray(head, "sockets", sockets, socketToJson);
     } else if (format === "ndjson") {
-      emitNdjson(snapshot.sockets, socketToJson);
+      emitNdjson(sockets, socketToJson);
     } else {
-      emit(tableOrCsv(format, snapshot.sockets, socketColumns(opts)));
+      emit(tableOrCsv(format, sockets, socketColumns(opts)));
     }
   });
 }

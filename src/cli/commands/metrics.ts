@@ -7,11 +7,12 @@ import { Command, Option } from "commander";
 import { UsageError } from "../../model/errors.js";
 import { emit } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
-import { addSourceOptions, printWarnings, wholeNumber } from "../common.js";
-import { type ScrapeOptions, scrape } from "../metrics/collect.js";
+import { addSourceOptions, type CommonOptions, printWarnings, scopeFor, wholeNumber } from "../common.js";
+import { scrape } from "../metrics/collect.js";
 import { parseListen, serveMetrics } from "../metrics/serve.js";
 
-interface MetricsOptions extends ScrapeOptions {
+interface MetricsOptions extends CommonOptions {
+  processes?: boolean;
   listen?: string;
   top: string;
 }
@@ -55,17 +56,18 @@ export function metricsCommand(): Command {
   cmd.addHelpText("after", HELP);
   return cmd.action(async (opts: MetricsOptions) => {
     const top = wholeNumber("--top", opts.top, 0, 10_000);
-    const render = () => {
-      const { families, warnings } = scrape(opts, top);
+    if (opts.listen !== undefined && opts.input !== undefined)
+      throw new UsageError("--listen serves this host; a capture (--input) is printed once");
+    const scope = scopeFor(opts);
+    const render = async () => {
+      const { families, warnings } = await scrape(scope, Boolean(opts.processes), top);
       printWarnings(warnings);
       return renderPrometheus(families);
     };
     if (opts.listen === undefined) {
-      emit(render().trimEnd());
+      emit((await render()).trimEnd());
       return;
     }
-    if (opts.input !== undefined)
-      throw new UsageError("--listen serves this host; a capture (--input) is printed once");
     await serveMetrics(parseListen(opts.listen), render);
   });
 }

@@ -6,6 +6,9 @@
 import { Command, Option } from "commander";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/time-wait/severity.js";
 import { compileFilter } from "../../filter/compile.js";
+import { timeWaitAnalysis } from "../../inspect/analyses/time-wait.js";
+import { headerOf } from "../../inspect/header.js";
+import { resultOf } from "../../inspect/inspect.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { stateBit, TcpState } from "../../model/tcp-state.js";
 import { envelope } from "../../render/envelope.js";
@@ -13,14 +16,16 @@ import { emit, emitJson, emitNdjson, tableOrCsv, terminalWidth } from "../../ren
 import {
   addOutputOptions,
   addSourceOptions,
+  beyondStates,
   type CommonOptions,
+  inspectAndWarn,
   outputFormat,
   printWarnings,
+  scopeFor,
   wholeNumber,
 } from "../common.js";
 import { DESCRIPTION, HELP } from "../timewait/help.js";
-import { collectTimeWait } from "../timewait/collect.js";
-import { CSV, DEFAULT_TOP, textReport } from "../timewait/text.js";
+import { CSV, DEFAULT_TOP, textReport } from "../../report/time-wait/text.js";
 
 interface TimeWaitOptions extends CommonOptions {
   top?: string;
@@ -45,7 +50,7 @@ export function timewaitCommand(): Command {
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText("after", HELP);
-  return cmd.action((words: string[], opts: TimeWaitOptions) => {
+  return cmd.action(async (words: string[], opts: TimeWaitOptions) => {
     const format = outputFormat(opts);
     const windowSec = wholeNumber("--window", opts.window, 1, 60);
     const topGiven = opts.top === undefined ? null : wholeNumber("--top", opts.top, 0, 1_000_000);
@@ -53,8 +58,11 @@ export function timewaitCommand(): Command {
     if ((filter.mask & stateBit(TcpState.TIME_WAIT)) === 0) {
       throw new UsageError(`the filter "${filter.text}" leaves out time-wait, so there is nothing to report`);
     }
-    const { header, report, warnings } = collectTimeWait(filter, opts, windowSec);
-    printWarnings([...header.warnings, ...warnings]);
+    const analysis = timeWaitAnalysis({ matches: beyondStates(filter), windowSec });
+    const inspection = await inspectAndWarn(scopeFor(opts), [analysis]);
+    const { report, warnings } = resultOf(inspection, analysis);
+    printWarnings(warnings);
+    const header = headerOf(inspection);
     const top = opts.all ? null : topGiven;
     const limited = top === null ? report.destinations : report.destinations.slice(0, top);
     if (format === "json") {

@@ -1,46 +1,46 @@
 /**
- * @module One scrape: the summary, the TIME_WAIT report and (with -p) the
- * CLOSE_WAIT processes of this host or a capture, as metric families.
+ * @module One scrape: one inspection of this host or a capture (the summary,
+ * the TIME_WAIT report and, with -p, the CLOSE_WAIT processes from one
+ * read), as metric families. An analysis that fails leaves its families out
+ * and says why on stderr; the others are still exported.
  */
 import { performance } from "node:perf_hooks";
-import { summarize } from "../../analysis/summary.js";
-import { compileFilter } from "../../filter/compile.js";
+import { closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
+import { summaryAnalysis } from "../../inspect/analyses/summary.js";
+import { timeWaitAnalysis } from "../../inspect/analyses/time-wait.js";
+import { failures, inspect, resultOrNull } from "../../inspect/inspect.js";
+import type { Scope } from "../../inspect/scope.js";
+import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import type { MetricFamily } from "../../render/prometheus.js";
-import { reportFor } from "../closewait/analyze.js";
-import { collectSample } from "../closewait/collect.js";
-import { type CommonOptions, captureFor } from "../common.js";
-import { readSummary } from "../commands/summary.js";
-import { collectTimeWait } from "../timewait/collect.js";
-import { metricFamilies } from "./families.js";
-
-export interface ScrapeOptions extends CommonOptions {
-  processes?: boolean;
-}
+import { metricFamilies } from "../../report/metrics/families.js";
 
 /** TIME_WAIT ages younger than this give the close rate (as timewait's default --window). */
 const WINDOW_SEC = 10;
 
-export function scrape(
-  opts: ScrapeOptions,
+export async function scrape(
+  scope: Scope,
+  processes: boolean,
   topDestinations: number,
-): { families: MetricFamily[]; warnings: string[] } {
+): Promise<{ families: MetricFamily[]; warnings: string[] }> {
   const t0 = performance.now();
-  // A capture is read once and shared: stdin cannot be read again.
-  const capture = captureFor([], opts) ?? undefined;
-  const { header, summary } = capture
-    ? { header: capture, summary: summarize(capture.sockets, 0, false) }
-    : readSummary([], { ...opts, processes: false, top: "0" }, 0);
-  const timeWait = collectTimeWait(compileFilter([]), opts, WINDOW_SEC, capture);
-  const closeWait = opts.processes ? reportFor(collectSample([], opts, capture), null) : null;
+  const summaryOf = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false });
+  const timeWaitOf = timeWaitAnalysis({ windowSec: WINDOW_SEC });
+  const closeWaitOf = closeWaitAnalysis({ threads: false });
+  const inspection = await inspect(
+    scope,
+    processes ? [summaryOf, timeWaitOf, closeWaitOf] : [summaryOf, timeWaitOf],
+  );
+  const warnings = [...inspection.warnings, ...failures(inspection)];
+  const summary = resultOrNull(inspection, summaryOf);
+  const timeWait = resultOrNull(inspection, timeWaitOf);
+  const closeWait = processes ? resultOrNull(inspection, closeWaitOf) : null;
+  if (timeWait) warnings.push(...timeWait.warnings);
   const families = metricFamilies({
     summary,
-    timeWait: timeWait.report,
+    timeWait: timeWait?.report ?? null,
     topDestinations,
-    closeWaitProcesses: closeWait?.processes ?? null,
+    closeWaitProcesses: closeWait?.report.processes ?? null,
     scrapeSeconds: (performance.now() - t0) / 1000,
   });
-  return {
-    families,
-    warnings: [...new Set([...header.warnings, ...timeWait.header.warnings, ...timeWait.warnings])],
-  };
+  return { families, warnings: [...new Set(warnings)] };
 }

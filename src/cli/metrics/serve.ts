@@ -26,16 +26,16 @@ export function parseListen(text: string): ListenAddress {
 }
 
 /** Serves until the process is stopped; each request body comes from render(). */
-export function serveMetrics(address: ListenAddress, render: () => string): Promise<never> {
+export function serveMetrics(address: ListenAddress, render: () => Promise<string>): Promise<never> {
   return new Promise((_, reject) => {
-    const server = createServer((req, res) => {
+    const server = createServer(async (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       if (req.method !== "GET" || path !== "/metrics") {
         res.writeHead(404, { "content-type": "text/plain" }).end("sockdoc: only GET /metrics\n");
         return;
       }
       try {
-        const body = render();
+        const body = await render();
         res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE }).end(body);
       } catch (err) {
         const message = (err as Error).message;

@@ -33,9 +33,9 @@ export function adviseCommand(): Command {
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText("after", ADVISE_HELP);
-  return cmd.action((opts: Options) => {
+  return cmd.action(async (opts: Options) => {
     const format = outputFormat(opts);
-    const { input, header, warnings } = gatherAdvice(opts);
+    const { input, header, warnings } = await gatherAdvice(opts);
     printWarnings(warnings);
     const { findings, severity } = advise(input);
     if (format === "json") {

@@ -5,7 +5,7 @@
 import { APPLY_ALLOWLIST } from "../../analysis/advisor/known-settings.js";
 import { DEFAULT_JOURNAL } from "../../actions/tune/journal.js";
 import { DEFAULT_PERSIST_FILE } from "../../actions/tune/persist-text.js";
-import { wrap } from "../closewait/wrap.js";
+import { wrap } from "../../report/wrap.js";
 
 export const TUNE_DESCRIPTION = `Kernel settings around CLOSE_WAIT and TIME_WAIT: advice for this host, a lint
 of the sysctl config files, and a safe way to change settings (a dry run

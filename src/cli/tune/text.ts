@@ -7,7 +7,7 @@ import { invokedAs, rerunCommand, shellQuote } from "../../actions/kill/rerun-co
 import { DEFAULT_JOURNAL } from "../../actions/tune/journal.js";
 import { SEVERITIES, type Severity } from "../../model/severity.js";
 import { terminalWidth } from "../../render/output.js";
-import { wrap } from "../closewait/wrap.js";
+import { wrap } from "../../report/wrap.js";
 
 export function width(): number {
   return terminalWidth() || 80;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { summarize } from "../../../src/analysis/summary.js";
-import { buildTimeWaitReport } from "../../../src/analysis/time-wait/report.js";
-import { settingsFromSysctls } from "../../../src/analysis/time-wait/settings.js";
-import { metricFamilies } from "../../../src/cli/metrics/families.js";
-import type { TcpSocket } from "../../../src/model/socket.js";
-import { TcpState } from "../../../src/model/tcp-state.js";
+import { summarize } from "../../src/analysis/summary.js";
+import { buildTimeWaitReport } from "../../src/analysis/time-wait/report.js";
+import { settingsFromSysctls } from "../../src/analysis/time-wait/settings.js";
+import { metricFamilies } from "../../src/report/metrics/families.js";
+import type { TcpSocket } from "../../src/model/socket.js";
+import { TcpState } from "../../src/model/tcp-state.js";
 
 function socket(state: TcpState, localPort: number, remote: string, remotePort: number): TcpSocket {
   return {

@@ -6,7 +6,7 @@ import { formatRate, formatSeconds } from "../../analysis/time-wait/note.js";
 import type { Destination, TimeWaitReport } from "../../analysis/time-wait/report.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { type Column, renderTable } from "../../render/table.js";
-import { wrap } from "../closewait/wrap.js";
+import { wrap } from "../wrap.js";
 
 export const DEFAULT_TOP = 10;
 const MAX_NOTES = 5;

@@ -13,8 +13,9 @@ import { ALL_STATES, stateName } from "../../model/tcp-state.js";
 import type { MetricFamily, Sample } from "../../render/prometheus.js";
 
 export interface MetricsInput {
-  summary: Summary;
-  timeWait: TimeWaitReport;
+  /** null: the analysis failed; its families are left out. */
+  summary: Summary | null;
+  timeWait: TimeWaitReport | null;
   /** Outgoing destinations exported, most ports in use first. */
   topDestinations: number;
   /** null: owners were not looked up (no -p). */
@@ -67,22 +68,24 @@ const DESTINATION_METRICS: Array<[string, string, (d: Destination) => number | n
   ],
 ];
 
-export function metricFamilies(input: MetricsInput): MetricFamily[] {
-  const { summary, timeWait } = input;
+function stateFamily(summary: Summary): MetricFamily {
+  return {
+    name: "sockdoc_tcp_sockets",
+    help: "TCP sockets per state (every state, zero included).",
+    type: "gauge",
+    samples: ALL_STATES.map((state) => ({
+      labels: { state: stateName(state).toLowerCase() },
+      value: summary.states[stateName(state)] ?? 0,
+    })),
+  };
+}
+
+function timeWaitFamilies(timeWait: TimeWaitReport, top: number): MetricFamily[] {
   const outgoing = timeWait.destinations
     .filter((d) => d.direction === "outgoing")
     .sort((a, b) => (b.portsInUse ?? 0) - (a.portsInUse ?? 0))
-    .slice(0, input.topDestinations);
-  const families: MetricFamily[] = [
-    {
-      name: "sockdoc_tcp_sockets",
-      help: "TCP sockets per state (every state, zero included).",
-      type: "gauge",
-      samples: ALL_STATES.map((state) => ({
-        labels: { state: stateName(state).toLowerCase() },
-        value: summary.states[stateName(state)] ?? 0,
-      })),
-    },
+    .slice(0, top);
+  return [
     ...DESTINATION_METRICS.map(([name, help, value]): MetricFamily => ({
       name,
       help,
@@ -103,6 +106,12 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
       samples: timeWait.settings.maxTwBuckets === null ? [] : [{ value: timeWait.settings.maxTwBuckets }],
     },
   ];
+}
+
+export function metricFamilies(input: MetricsInput): MetricFamily[] {
+  const families: MetricFamily[] = [];
+  if (input.summary) families.push(stateFamily(input.summary));
+  if (input.timeWait) families.push(...timeWaitFamilies(input.timeWait, input.topDestinations));
   if (input.closeWaitProcesses) {
     families.push({
       name: "sockdoc_close_wait_process_sockets",

@@ -3,9 +3,9 @@
  * (sources/process-info.ts) and turns it into the analysis's ProcessFacts.
  */
 import { join } from "node:path";
-import type { ProcessFacts } from "../../analysis/close-wait/types.js";
-import { type ProcessInfo, readProcessInfo } from "../../sources/process-info.js";
-import type { ProcFs } from "../../sources/procfs.js";
+import type { ProcessFacts } from "../analysis/close-wait/types.js";
+import { type ProcessInfo, readProcessInfo } from "../sources/process-info.js";
+import type { ProcFs } from "../sources/procfs.js";
 
 export function toFacts(info: ProcessInfo): ProcessFacts {
   return {

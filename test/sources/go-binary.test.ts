@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
-import { elfSectionNames, isGoExecutable, isGoSectionList } from "../../../src/cli/closewait/go-binary.js";
+import { elfSectionNames, isGoExecutable, isGoSectionList } from "../../src/sources/go-binary.js";
 
 /** A minimal ELF64 little-endian image: header, a string table, and section headers naming them. */
 function elf(names: string[]): Buffer {

@@ -9,7 +9,7 @@ import { threadLine } from "../../analysis/close-wait/threads.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { type Column, renderTable } from "../../render/table.js";
 import { type Block, blocksOf } from "./blocks.js";
-import { compactNumbers, duration, wrap } from "./wrap.js";
+import { compactNumbers, duration, wrap } from "../wrap.js";
 
 function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;

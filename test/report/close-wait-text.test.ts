@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildReport } from "../../../src/analysis/close-wait/report.js";
-import { closeWaitText, headlineText } from "../../../src/cli/closewait/text.js";
-import { facts, listener, owner, sock } from "../../analysis/close-wait/make.js";
+import { buildReport } from "../../src/analysis/close-wait/report.js";
+import { closeWaitText, headlineText } from "../../src/report/close-wait/text.js";
+import { facts, listener, owner, sock } from "../analysis/close-wait/make.js";
 
 const longCmd = `java -cp ${Array.from({ length: 40 }, (_, i) => `/opt/app/lib/dep-${i}.jar`).join(":")} com.example.Main --port 8080`;
 

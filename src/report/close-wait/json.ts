@@ -5,6 +5,8 @@
  */
 import type { CloseWaitReport, ProcessReport, ReportGroup } from "../../analysis/close-wait/report.js";
 import type { Snapshot } from "../../model/snapshot.js";
+
+type Header = Omit<Snapshot, "sockets">;
 import { envelope } from "../../render/envelope.js";
 
 export interface Sampling {
@@ -51,7 +53,7 @@ export function processJson(p: ProcessReport) {
 }
 
 export function closeWaitJson(
-  snapshot: Snapshot,
+  snapshot: Header,
   report: CloseWaitReport,
   extra: { failOn: string | null; sampling: Sampling | null; warnings?: string[] },
 ) {

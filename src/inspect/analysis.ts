@@ -1,0 +1,81 @@
+/**
+ * @module What an analysis is to the inspection layer: what it needs read
+ * about a scope, and a collector that sees each socket of its states once,
+ * in one shared read, then builds its result from what was gathered.
+ */
+import type { ProcessFacts } from "../analysis/close-wait/types.js";
+import type { HostFacts, SourceInfo } from "../model/snapshot.js";
+import type { TcpSocket } from "../model/socket.js";
+import type { Counters } from "../sources/counters.js";
+import type { SocketCursor } from "../sources/sock-diag.js";
+import type { SysctlRead } from "../sources/sysctl.js";
+
+export interface Needs {
+  /** Kernel state bits (tcp-state.ts stateBit) of the sockets the collector sees. */
+  states: number;
+  /** Every LISTEN socket before any other (timewait: bound ports are never ephemeral). */
+  listenFirst?: boolean;
+  /** Sysctls (dotted names) read from the scope before any socket. */
+  sysctls?: readonly string[];
+  /** Kernel counters (/proc/net/netstat, snmp, sockstat) of the scope. */
+  counters?: boolean;
+  /** Owners (pid, comm, fd) of the records the collector keeps. */
+  owners?: boolean;
+  /** Facts about those owners' processes (command line, limits; threads when asked). */
+  processes?: { threads: boolean };
+}
+
+/** What is known of a scope before its sockets are read. */
+export interface ScopeFacts {
+  host: HostFacts;
+  sysctls: SysctlRead;
+  /** null when not asked for or not readable. */
+  counters: Counters | null;
+  /** Where the sockets come from; known once they were read. */
+  source: SourceInfo;
+  /** When the sockets were read (a capture's own time where it has one). */
+  takenAt: number;
+  /** Whether the sysctls describe the scope (false: a capture without them). */
+  sysctlsKnown: boolean;
+}
+
+/** What the read gathered beyond the sockets, for the collectors' results. */
+export interface Gathered {
+  facts: ScopeFacts;
+  /** Whether owners were looked up (so owners: [] means "none found"). */
+  ownersResolved: boolean;
+  /** Processes whose fds could not be read (other users' when not root). */
+  deniedCount: number;
+  processes: ReadonlyMap<number, ProcessFacts>;
+  /** uid -> user name. */
+  users: ReadonlyMap<number, string>;
+  /** Owners whose executable is a Go binary (Go is not recognisable by name). */
+  goBinaries: ReadonlySet<number>;
+}
+
+export interface Collector<R> {
+  /** One socket of the needed states; the cursor is valid only during the call. */
+  add(s: SocketCursor): void;
+  /**
+   * A kernel filter for the sockets of states other than LISTEN and TIME_WAIT,
+   * asked once LISTEN and TIME_WAIT were seen; only used when this collector
+   * is the only one that wants those states. null: none of them is wanted.
+   * Absent: every one is.
+   */
+  narrowOthers?(): Uint8Array | null;
+  /** The records whose owners (and processes) are wanted, once every socket was seen. */
+  records?(): readonly TcpSocket[];
+  finish(gathered: Gathered): R;
+}
+
+export interface Analysis<R> {
+  /** Names the analysis in results, logs and the exporter's collector label. */
+  readonly name: string;
+  readonly needs: Needs;
+  /** A collector for one read of a scope. */
+  start(facts: ScopeFacts): Collector<R>;
+}
+
+/** One analysis's outcome, as node_exporter reports each collector. */
+export type Outcome<R> =
+  { ok: true; value: R; durationMs: number } | { ok: false; error: Error; durationMs: number };

@@ -1,0 +1,47 @@
+/**
+ * @module The facts of a scope that analyses read besides its sockets:
+ * host name and kernel, sysctls, counters. Read from the scope itself (its
+ * /proc, or what a capture carries), never from wherever sockdoc runs.
+ */
+import { readCounters } from "../sources/counters.js";
+import { readHostFacts } from "../sources/host-facts.js";
+import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
+import type { Needs, ScopeFacts } from "./analysis.js";
+import type { CaptureScope, HostScope } from "./scope.js";
+
+export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): ScopeFacts {
+  const sysctls = readSysctlSet(scope.proc, needs.sysctls ?? []);
+  let counters = null;
+  if (needs.counters) {
+    const read = readCounters(scope.proc);
+    counters = read.counters;
+    warnings.push(...read.warnings);
+  }
+  return {
+    host: readHostFacts(scope.proc, sysctls.values),
+    sysctls,
+    counters,
+    source: { kind: "netlink", detail: "netlink sock_diag" },
+    takenAt: Date.now(),
+    sysctlsKnown: true,
+  };
+}
+
+/** A capture's own sysctls (a sosreport carries them); the names it lacks are missing. */
+export function captureFacts(scope: CaptureScope, needs: Needs): ScopeFacts {
+  const { capture } = scope;
+  const sysctls: SysctlRead = { values: {}, missing: [], unreadable: [] };
+  for (const name of needs.sysctls ?? []) {
+    const value = capture.host.sysctls[name];
+    if (value === undefined) sysctls.missing.push(name);
+    else sysctls.values[name] = value;
+  }
+  return {
+    host: capture.host,
+    sysctls,
+    counters: null,
+    source: capture.source,
+    takenAt: capture.takenAt,
+    sysctlsKnown: Object.keys(capture.host.sysctls).length > 0,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * @module One read of a scope's sockets for every collector at once: at
+ * most three kernel dumps (LISTEN, TIME_WAIT, the other states), streamed
+ * through a cursor, or the records of /proc or a capture through the same
+ * cursor interface. LISTEN sockets come first, so an analysis that must know
+ * every listening port before the rest (timewait) can rely on it.
+ */
+import { InputError, UsageError } from "../model/errors.js";
+import type { SourceInfo } from "../model/snapshot.js";
+import type { TcpSocket } from "../model/socket.js";
+import { stateBit, TcpState } from "../model/tcp-state.js";
+import { loadNative } from "../sources/native.js";
+import { readProcNetTcp } from "../sources/proc-net-tcp.js";
+import { type DiagPass, visitSockDiagPasses } from "../sources/sock-diag.js";
+import { dispatcher, type Running } from "./dispatch.js";
+import { RecordCursor } from "./record-cursor.js";
+import type { CaptureScope, HostScope } from "./scope.js";
+
+const LISTEN = stateBit(TcpState.LISTEN);
+const TIME_WAIT = stateBit(TcpState.TIME_WAIT);
+
+export const NETLINK_SOURCE: SourceInfo = { kind: "netlink", detail: "netlink sock_diag" };
+
+export interface SocketsRead {
+  source: SourceInfo;
+  warnings: string[];
+}
+
+/** The passes of a read: LISTEN, TIME_WAIT, then the rest, each only when some collector wants it. */
+export function planPasses(running: readonly Running[], statesMask: number): DiagPass[] {
+  const passes: DiagPass[] = [];
+  for (const mask of [LISTEN, TIME_WAIT, statesMask & ~LISTEN & ~TIME_WAIT]) {
+    if ((statesMask & mask) === 0) continue;
+    const visit = dispatcher(running, statesMask & mask);
+    if (visit === null) continue;
+    const pass: DiagPass = { statesMask: statesMask & mask, visit };
+    if (mask !== LISTEN && mask !== TIME_WAIT) {
+      // One collector alone on these states may narrow them in the kernel (timewait).
+      const wanting = running.filter((r) => r.collector && (r.analysis.needs.states & mask) !== 0);
+      const only = wanting.length === 1 ? wanting[0]!.collector : null;
+      if (only?.narrowOthers) pass.bytecode = () => only.narrowOthers!();
+    }
+    passes.push(pass);
+  }
+  return passes;
+}
+
+/**
+ * Feeds records in their own order (what `ls` prints of /proc or a capture
+ * stays in that order), except that collectors that must see every LISTEN
+ * socket first get those before the rest.
+ */
+export function feedRecords(
+  sockets: readonly TcpSocket[],
+  running: readonly Running[],
+  statesMask: number,
+): void {
+  const first = running.filter((r) => r.analysis.needs.listenFirst);
+  const inOrder = dispatcher(
+    running.filter((r) => !r.analysis.needs.listenFirst),
+    statesMask,
+  );
+  const afterListen = dispatcher(first, statesMask);
+  const cursor = new RecordCursor();
+  if (afterListen && statesMask & LISTEN) {
+    for (const s of sockets) if (s.state === TcpState.LISTEN) afterListen(cursor.at(s));
+  }
+  for (let i = 0; i < sockets.length; i++) {
+    const s = sockets[i]!;
+    if ((statesMask & stateBit(s.state)) === 0) continue;
+    inOrder?.(cursor.at(s));
+    if (afterListen && s.state !== TcpState.LISTEN) afterListen(cursor.at(s));
+  }
+}
+
+/** A capture's sockets of the wanted families and states. */
+export function readCaptureSockets(
+  scope: CaptureScope,
+  running: readonly Running[],
+  statesMask: number,
+): SocketsRead {
+  const sockets = scope.capture.sockets.filter((s) => scope.families.includes(s.family));
+  feedRecords(sockets, running, statesMask);
+  return { source: scope.capture.source, warnings: [...scope.capture.warnings] };
+}
+
+function readProc(scope: HostScope, statesMask: number, running: readonly Running[]): SocketsRead {
+  let read: { sockets: TcpSocket[]; warnings: string[] };
+  try {
+    read = readProcNetTcp(scope.proc, scope.families, statesMask);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(`cannot read ${scope.proc.path("net", "tcp")}: ${e.code ?? e.message}`, {
+      cause: err,
+    });
+  }
+  feedRecords(read.sockets, running, statesMask);
+  return {
+    source: { kind: "proc", detail: `${scope.proc.path("net", "tcp")}{,6}` },
+    warnings: read.warnings,
+  };
+}
+
+/**
+ * netlink's reason for not being usable, or null once every pass was
+ * visited. On a failure part way, collectors may have seen some sockets:
+ * the caller starts them over.
+ */
+function tryNetlink(scope: HostScope, passes: readonly DiagPass[]): string | null {
+  const { addon, error } = loadNative();
+  if (!addon) return error ?? "native addon unavailable";
+  try {
+    visitSockDiagPasses(addon, scope.families, passes);
+    return null;
+  } catch (err) {
+    // Anything but a failed syscall or a bad reply is a bug: let it surface.
+    const e = err as NodeJS.ErrnoException;
+    if (!(err instanceof InputError) && typeof e.syscall !== "string") throw err;
+    return `netlink sock_diag failed (${e.code ?? e.message})`;
+  }
+}
+
+/**
+ * Reads the host's sockets into the passes: netlink unless /proc is asked
+ * for (or implied by a fixture --proc-root); /proc when netlink cannot be
+ * used, after restart() gave fresh passes, with a warning saying why.
+ */
+export function readHostSockets(
+  scope: HostScope,
+  statesMask: number,
+  running: readonly Running[],
+  restart: () => void,
+): SocketsRead {
+  const passes = planPasses(running, statesMask);
+  if (statesMask === 0 || passes.length === 0) {
+    return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
+  }
+  // netlink sees the live kernel, so a fixture --proc-root implies the /proc source.
+  const fakeRoot = scope.proc.root !== "/proc";
+  if (scope.source === "proc" || (scope.source === "auto" && fakeRoot))
+    return readProc(scope, statesMask, running);
+  if (scope.source === "netlink" && fakeRoot) {
+    throw new UsageError("--source netlink reads the live kernel and cannot be combined with --proc-root");
+  }
+  const failed = tryNetlink(scope, passes);
+  if (failed === null) return { source: NETLINK_SOURCE, warnings: [] };
+  if (scope.source === "netlink") throw new InputError(failed);
+  restart();
+  const viaProc = readProc(scope, statesMask, running);
+  viaProc.warnings.unshift(`${failed}; read /proc/net/tcp instead (slower, no socket cookies)`);
+  return viaProc;
+}
