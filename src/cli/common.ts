@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { readCapture } from "../capture/read-capture.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
+import { describeInspection } from "../inspect/describe.js";
 import { type Inspection, inspect } from "../inspect/inspect.js";
 import type { Scope } from "../inspect/scope.js";
 import type { Family } from "../model/endpoint.js";
@@ -96,12 +97,21 @@ export function beyondStates(filter: CompiledFilter): ((s: TcpSocket) => boolean
   return filter.statesOnly ? undefined : filter.matches;
 }
 
+/** --debug anywhere on the command line (a program-wide flag). */
+const DEBUG = process.argv.includes("--debug");
+
+/** With --debug, one line on stderr about the inspection (dump requests, times). */
+export function debugInspection(inspection: Inspection): void {
+  if (DEBUG) process.stderr.write(`sockdoc: debug: ${describeInspection(inspection)}\n`);
+}
+
 /** Inspects the scope with the analyses and prints the read's warnings. */
 export async function inspectAndWarn(
   scope: Scope,
   analyses: readonly Analysis<unknown>[],
 ): Promise<Inspection> {
   const inspection = await inspect(scope, analyses);
+  debugInspection(inspection);
   printWarnings(inspection.warnings);
   return inspection;
 }

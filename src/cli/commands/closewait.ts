@@ -23,6 +23,7 @@ import {
   addOutputOptions,
   addSourceOptions,
   type CommonOptions,
+  debugInspection,
   outputFormat,
   printWarnings,
   scopeFor,
@@ -118,6 +119,7 @@ export function closewaitCommand(): Command {
         plan,
         async (i) => {
           const inspection = await inspect(scope, [analysis]);
+          debugInspection(inspection);
           printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
           for (const w of inspection.warnings) warned.add(w);
           const { report } = resultOf(inspection, analysis);

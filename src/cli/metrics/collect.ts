@@ -13,6 +13,7 @@ import type { Scope } from "../../inspect/scope.js";
 import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import type { MetricFamily } from "../../render/prometheus.js";
 import { metricFamilies } from "../../report/metrics/families.js";
+import { debugInspection } from "../common.js";
 
 /** TIME_WAIT ages younger than this give the close rate (as timewait's default --window). */
 const WINDOW_SEC = 10;
@@ -30,6 +31,7 @@ export async function scrape(
     scope,
     processes ? [summaryOf, timeWaitOf, closeWaitOf] : [summaryOf, timeWaitOf],
   );
+  debugInspection(inspection);
   const warnings = [...inspection.warnings, ...failures(inspection)];
   const summary = resultOrNull(inspection, summaryOf);
   const timeWait = resultOrNull(inspection, timeWaitOf);

@@ -1,0 +1,17 @@
+/**
+ * @module One line about an inspection for --debug: how many dump requests
+ * it sent, how long the shared read took, and each analysis's time and
+ * outcome (as node_exporter logs its collectors).
+ */
+import type { Inspection } from "./inspect.js";
+
+export function describeInspection(inspection: Inspection): string {
+  const analyses = [...inspection.outcomes]
+    .map(([name, o]) => `${name} ${o.ok ? "ok" : "FAILED"} ${o.durationMs.toFixed(1)} ms`)
+    .join(", ");
+  const { dumps, readMs, totalMs } = inspection.stats;
+  return (
+    `inspection of ${inspection.facts.source.detail}: ${dumps} dump request${dumps === 1 ? "" : "s"}, ` +
+    `read ${readMs.toFixed(1)} ms, total ${totalMs.toFixed(1)} ms; ${analyses}`
+  );
+}
