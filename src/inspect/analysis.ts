@@ -35,6 +35,11 @@ export interface ScopeFacts {
   source: SourceInfo;
   /** When the sockets were read (a capture's own time where it has one). */
   takenAt: number;
+  /**
+   * The network namespace the sockets were read in ("net:[INODE]"), which
+   * makes a socket cookie unique; null for a capture.
+   */
+  netns: string | null;
   /** Whether the sysctls describe the scope (false: a capture without them). */
   sysctlsKnown: boolean;
 }

@@ -9,6 +9,15 @@ import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
 import type { Needs, ScopeFacts } from "./analysis.js";
 import type { CaptureScope, HostScope } from "./scope.js";
 
+/** The namespace of the process reading (its /proc/self/ns/net link), when the root has one. */
+function netnsOf(scope: HostScope): string | null {
+  try {
+    return scope.proc.readlink("self", "ns", "net");
+  } catch {
+    return null;
+  }
+}
+
 export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): ScopeFacts {
   const sysctls = readSysctlSet(scope.proc, needs.sysctls ?? []);
   let counters = null;
@@ -23,6 +32,7 @@ export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): S
     counters,
     source: { kind: "netlink", detail: "netlink sock_diag" },
     takenAt: Date.now(),
+    netns: netnsOf(scope),
     sysctlsKnown: true,
   };
 }
@@ -42,6 +52,7 @@ export function captureFacts(scope: CaptureScope, needs: Needs): ScopeFacts {
     counters: null,
     source: capture.source,
     takenAt: capture.takenAt,
+    netns: null,
     sysctlsKnown: Object.keys(capture.host.sysctls).length > 0,
   };
 }

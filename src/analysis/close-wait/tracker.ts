@@ -40,38 +40,67 @@ export interface HolderHistory {
   oldestFirstSeen: number | null;
 }
 
-interface Seen {
+export interface Seen {
   firstSeen: number;
   holder: string;
 }
 
-export class CloseWaitTracker {
+/**
+ * Where the tracker keeps the sockets of the last sample (key -> when first
+ * seen, who held it): in memory for one run; a store on disk lets a restarted
+ * watcher resume the ages.
+ */
+export interface SeenStore {
+  /** The sockets of the previous sample. */
+  previous(): ReadonlyMap<string, Seen>;
+  /** This sample's sockets replace them. */
+  replace(current: Map<string, Seen>, at: number): void;
+}
+
+export class MemorySeenStore implements SeenStore {
   private seen = new Map<string, Seen>();
+  previous(): ReadonlyMap<string, Seen> {
+    return this.seen;
+  }
+  replace(current: Map<string, Seen>): void {
+    this.seen = current;
+  }
+}
+
+export class CloseWaitTracker {
   private histories = new Map<string, HolderHistory>();
   private samples = 0;
   firstAt: number | null = null;
   lastAt: number | null = null;
 
   /** maxPoints bounds memory in --watch: the growth rate uses the most recent points. */
-  constructor(private readonly maxPoints = 120) {}
+  constructor(
+    private readonly maxPoints = 120,
+    private readonly store: SeenStore = new MemorySeenStore(),
+  ) {}
 
   get sampleCount(): number {
     return this.samples;
   }
 
-  add(at: number, sockets: readonly TcpSocket[]): void {
+  /**
+   * One sample's CLOSE_WAIT sockets. scope names the network namespace they
+   * were read in: a cookie is unique only within one.
+   */
+  add(at: number, sockets: readonly TcpSocket[], scope = ""): void {
+    const seen = this.store.previous();
     const current = new Map<string, Seen>();
     const counts = new Map<string, number>();
     for (const s of sockets) {
-      const key = socketKey(s);
+      const key = `${scope}/${socketKey(s)}`;
       const holder = holderOf(s);
-      const before = this.seen.get(key);
+      const before = seen.get(key);
       current.set(key, { firstSeen: before?.firstSeen ?? at, holder });
       counts.set(holder, (counts.get(holder) ?? 0) + 1);
       if (!before && this.samples > 0) this.history(holder).added++;
     }
-    for (const [key, was] of this.seen) if (!current.has(key)) this.history(was.holder).gone++;
-    this.seen = current;
+    for (const [key, was] of seen) if (!current.has(key)) this.history(was.holder).gone++;
+    this.store.replace(current, at);
     for (const holder of counts.keys()) this.history(holder);
     for (const [holder, h] of this.histories) {
       h.series.push([at, counts.get(holder) ?? 0]);

@@ -1,9 +1,7 @@
 /**
  * @module --interval / --count / --watch: how many CLOSE_WAIT samples to
- * take and how far apart, and the loop that takes them (stoppable by Ctrl-C
- * in watch mode through an AbortSignal).
+ * take and how far apart (inspect/watch.ts takes them).
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../../model/errors.js";
 
 export interface SamplingPlan {
@@ -31,22 +29,4 @@ export function planSampling(opts: { interval?: string; count?: string; watch?: 
     }
   }
   return { count, intervalMs: Math.round(intervalS * 1000), watch: Boolean(opts.watch) };
-}
-
-/** Calls sampleOnce count times (or until signal aborts), waiting intervalMs between calls. */
-export async function sampleLoop(
-  plan: SamplingPlan,
-  sampleOnce: (index: number) => void | Promise<void>,
-  signal: AbortSignal,
-): Promise<void> {
-  for (let i = 0; plan.count === null || i < plan.count; i++) {
-    if (signal.aborted) return;
-    await sampleOnce(i);
-    if (plan.count !== null && i + 1 >= plan.count) return;
-    try {
-      await sleep(plan.intervalMs, undefined, { signal });
-    } catch {
-      return;
-    }
-  }
 }

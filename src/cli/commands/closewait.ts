@@ -9,14 +9,16 @@ import { SEVERITIES, type Severity, severityRank } from "../../analysis/close-wa
 import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
 import { closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
 import { type InspectionHeader, headerOf } from "../../inspect/header.js";
-import { inspect, resultOf } from "../../inspect/inspect.js";
+import { resultOf } from "../../inspect/inspect.js";
+import { inspections } from "../../inspect/watch.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { renderCsv } from "../../render/csv.js";
+import { loadNative } from "../../sources/native.js";
 import { emit, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
 import { CSV_COLUMNS } from "../../report/close-wait/csv-columns.js";
 import { CLOSEWAIT_DESCRIPTION, CLOSEWAIT_EXAMPLES, CLOSEWAIT_HELP } from "../closewait/help.js";
 import { closeWaitJson, groupJson, type Sampling } from "../../report/close-wait/json.js";
-import { planSampling, sampleLoop } from "../closewait/sampling.js";
+import { planSampling } from "../closewait/sampling.js";
 import { closeWaitText } from "../../report/close-wait/text.js";
 import { closeWaitPredicate } from "../closewait/predicate.js";
 import {
@@ -102,6 +104,8 @@ export function closewaitCommand(): Command {
     });
     // A capture is read once; each sample of the live host reads it afresh.
     const scope = scopeFor(opts);
+    // Watching runs long: load the addon before the first sample, not during it.
+    if (plan.watch) loadNative();
     const extra = (): ExtraInfo => ({
       failOn: opts.failOn ?? null,
       sampling:
@@ -115,26 +119,23 @@ export function closewaitCommand(): Command {
       streaming: plan.watch,
     });
     try {
-      await sampleLoop(
-        plan,
-        async (i) => {
-          const inspection = await inspect(scope, [analysis]);
-          debugInspection(inspection);
-          printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
-          for (const w of inspection.warnings) warned.add(w);
-          const { report } = resultOf(inspection, analysis);
-          last = { header: headerOf(inspection), report };
-          if (plan.watch) {
-            if (format === "table" && process.stdout.isTTY) process.stdout.write("\x1b[H\x1b[2J");
-            else if (format === "table" && i > 0) emit("");
-            if (format === "table") emit(`sample ${i + 1} at ${new Date(last.header.takenAt).toISOString()}`);
-            render(format, last, extra());
-          } else if (plan.count !== null && plan.count > 1 && process.stderr.isTTY) {
-            process.stderr.write(`sockdoc: sample ${i + 1} of ${plan.count}\r`);
-          }
-        },
-        controller.signal,
-      );
+      let i = 0;
+      for await (const inspection of inspections(scope, [analysis], plan, controller.signal)) {
+        debugInspection(inspection);
+        printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
+        for (const w of inspection.warnings) warned.add(w);
+        const { report } = resultOf(inspection, analysis);
+        last = { header: headerOf(inspection), report };
+        if (plan.watch) {
+          if (format === "table" && process.stdout.isTTY) process.stdout.write("\x1b[H\x1b[2J");
+          else if (format === "table" && i > 0) emit("");
+          if (format === "table") emit(`sample ${i + 1} at ${new Date(last.header.takenAt).toISOString()}`);
+          render(format, last, extra());
+        } else if (plan.count !== null && plan.count > 1 && process.stderr.isTTY) {
+          process.stderr.write(`sockdoc: sample ${i + 1} of ${plan.count}\r`);
+        }
+        i++;
+      }
     } finally {
       process.removeListener("SIGINT", onSignal);
     }

@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { UsageError } from "../../model/errors.js";
 import { emit } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
+import { loadNative } from "../../sources/native.js";
 import { addSourceOptions, type CommonOptions, printWarnings, scopeFor, wholeNumber } from "../common.js";
 import { scrape } from "../metrics/collect.js";
 import { parseListen, serveMetrics } from "../metrics/serve.js";
@@ -68,6 +69,8 @@ export function metricsCommand(): Command {
       emit((await render()).trimEnd());
       return;
     }
+    // A long-running server loads the addon now, not during the first scrape.
+    loadNative();
     await serveMetrics(parseListen(opts.listen), render);
   });
 }

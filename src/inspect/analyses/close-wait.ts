@@ -62,6 +62,7 @@ export function closeWaitAnalysis(p: CloseWaitParams): Analysis<CloseWaitResult>
             p.tracker.add(
               facts.takenAt,
               sockets.filter((s) => s.state === TcpState.CLOSE_WAIT),
+              facts.netns ?? "",
             );
           }
           const ephemeral = ephemeralOf(facts);

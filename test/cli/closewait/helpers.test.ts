@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { keepRelevant } from "../../../src/analysis/close-wait/relevant.js";
 import { closeWaitPredicate } from "../../../src/cli/closewait/predicate.js";
 import { passwdPathFor, toFacts } from "../../../src/inspect/process-facts.js";
-import { planSampling, sampleLoop } from "../../../src/cli/closewait/sampling.js";
+import { planSampling } from "../../../src/cli/closewait/sampling.js";
 import { compactNumbers, duration, wrap } from "../../../src/report/wrap.js";
 import { TcpState } from "../../../src/model/tcp-state.js";
 import { ProcFs } from "../../../src/sources/procfs.js";
@@ -33,33 +33,6 @@ describe("planSampling", () => {
     ]) {
       assert.throws(() => planSampling(bad), { name: "UsageError" }, JSON.stringify(bad));
     }
-  });
-});
-
-describe("sampleLoop", () => {
-  it("calls the sampler count times", async () => {
-    const seen: number[] = [];
-    await sampleLoop(
-      { count: 3, intervalMs: 1, watch: false },
-      (i) => {
-        seen.push(i);
-      },
-      new AbortController().signal,
-    );
-    assert.deepEqual(seen, [0, 1, 2]);
-  });
-  it("stops when aborted, even without a count", async () => {
-    const ac = new AbortController();
-    const seen: number[] = [];
-    await sampleLoop(
-      { count: null, intervalMs: 1, watch: true },
-      (i) => {
-        seen.push(i);
-        if (i === 4) ac.abort();
-      },
-      ac.signal,
-    );
-    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
   });
 });
 
