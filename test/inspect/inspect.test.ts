@@ -102,9 +102,8 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
 
   it("gives the same sockets through netlink and through /proc", async () => {
     const mask = 1 << TcpState.CLOSE_WAIT;
-    const of = (source: HostScope["source"]) => socketsAnalysis({ statesMask: mask, owners: true });
-    const a = of("netlink");
-    const b = of("proc");
+    const a = socketsAnalysis({ statesMask: mask, owners: true });
+    const b = socketsAnalysis({ statesMask: mask, owners: true });
     const viaNetlink = resultOf(await inspect(host("netlink"), [a]), a);
     const viaProc = resultOf(await inspect(host("proc"), [b]), b);
     const key = (s: (typeof viaNetlink)[number]) =>
