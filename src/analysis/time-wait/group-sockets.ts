@@ -1,22 +1,14 @@
 /**
  * @module Groups a snapshot's sockets (TcpSocket records) by TIME_WAIT
- * destination through TimeWaitGrouper: the LISTEN sockets among them say
- * which ports are bound, the filter picks the TIME_WAIT sockets reported.
+ * destination: the records through the one streaming implementation
+ * (stream.ts). The LISTEN sockets among them say which ports are bound, the
+ * filter picks the TIME_WAIT sockets reported.
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
-import { type Grouping, TimeWaitGrouper } from "./grouping.js";
+import type { Grouping } from "./grouping.js";
 import type { PortRange } from "./ports.js";
-
-/** Local ports of the LISTEN sockets among sockets. */
-export function listeningPorts(sockets: readonly TcpSocket[]): Set<number> {
-  const ports = new Set<number>();
-  for (let i = 0; i < sockets.length; i++) {
-    const s = sockets[i]!;
-    if (s.state === TcpState.LISTEN) ports.add(s.local.port);
-  }
-  return ports;
-}
+import { type StreamedSocket, TimeWaitStream } from "./stream.js";
 
 export interface GroupingInput {
   sockets: readonly TcpSocket[];
@@ -26,26 +18,35 @@ export interface GroupingInput {
   matches?: (s: TcpSocket) => boolean;
 }
 
-/** Groups a snapshot's sockets. */
+/** A record as the stream reads it. */
+function streamed(s: TcpSocket): StreamedSocket & { record: TcpSocket } {
+  return {
+    record: s,
+    state: s.state,
+    localAddress: s.local.address,
+    localPort: s.local.port,
+    remoteAddress: s.remote.address,
+    remotePort: s.remote.port,
+    expiresMs: s.timer ? s.timer.expiresMs : null,
+  };
+}
+
+/**
+ * Groups a snapshot's sockets through the same stream the inspection feeds
+ * (stream.ts): the LISTEN sockets first, then the rest in their order.
+ */
 export function groupTimeWait(input: GroupingInput): Grouping {
-  const grouper = new TimeWaitGrouper({
-    portRange: input.portRange,
-    reserved: input.reserved,
-    listening: listeningPorts(input.sockets),
-  });
-  // Indexed loops: the first (and only) pass over 100k sockets runs before the JIT warms up.
+  const { matches } = input;
+  const stream = new TimeWaitStream<ReturnType<typeof streamed>>(
+    { portRange: input.portRange, reserved: input.reserved },
+    matches && ((v) => matches(v.record)),
+  );
   const sockets = input.sockets;
   for (let i = 0; i < sockets.length; i++) {
-    const s = sockets[i]!;
-    if (s.state === TcpState.TIME_WAIT) {
-      if (input.matches && !input.matches(s)) grouper.countOnly();
-      else {
-        const ms = s.timer ? s.timer.expiresMs : null;
-        grouper.addTimeWait(s.local.address, s.local.port, s.remote.address, s.remote.port, ms);
-      }
-    } else if (s.state !== TcpState.LISTEN) {
-      grouper.addOther(s.local.address, s.local.port, s.remote.address, s.remote.port);
-    }
+    if (sockets[i]!.state === TcpState.LISTEN) stream.add(streamed(sockets[i]!));
   }
-  return grouper.finish();
+  for (let i = 0; i < sockets.length; i++) {
+    if (sockets[i]!.state !== TcpState.LISTEN) stream.add(streamed(sockets[i]!));
+  }
+  return stream.finish();
 }
