@@ -4,6 +4,8 @@
  * and /etc/passwd. Each takes the file's text and returns null for what it
  * cannot find; none throws.
  */
+import type { ContainerRuntime } from "../../model/netns.js";
+import { containerOfCgroupPath } from "../netns/cgroup-container.js";
 
 /** NUL-separated argv as one line; trailing NULs dropped. */
 export function parseCmdline(text: string): string {
@@ -69,19 +71,11 @@ export interface CgroupInfo {
   path: string;
   /** Deepest systemd .service or .scope in that path, e.g. "nginx.service". */
   unit: string | null;
-  /** 64-hex container id from any hierarchy (docker, containerd, podman, cri-o). */
+  /** Container id from any hierarchy (64 hex digits; a machine name for lxc and systemd-nspawn). */
   containerId: string | null;
-  runtime: "docker" | "containerd" | "podman" | "cri-o" | null;
-}
-
-const CONTAINER_ID = /(?:^|[^0-9a-f])([0-9a-f]{64})(?![0-9a-f])/;
-
-function runtimeOf(path: string): CgroupInfo["runtime"] {
-  if (/cri-containerd|containerd/.test(path)) return "containerd";
-  if (/libpod/.test(path)) return "podman";
-  if (/crio/.test(path)) return "cri-o";
-  if (/docker/.test(path)) return "docker";
-  return null;
+  runtime: ContainerRuntime | null;
+  /** Kubernetes pod uid, when the container runs in a pod. */
+  podUid: string | null;
 }
 
 /** /proc/PID/cgroup ("id:controllers:path" per line, v1 or v2). */
@@ -101,17 +95,11 @@ export function parseCgroup(text: string): CgroupInfo | null {
       .split("/")
       .reverse()
       .find((part) => /\.(service|scope)$/.test(part)) ?? null;
-  let containerId: string | null = null;
-  let runtime: CgroupInfo["runtime"] = null;
   for (const e of entries) {
-    const m = CONTAINER_ID.exec(e.path);
-    if (m) {
-      containerId = m[1] as string;
-      runtime = runtimeOf(e.path);
-      break;
-    }
+    const found = containerOfCgroupPath(e.path);
+    if (found) return { path, unit, containerId: found.id, runtime: found.runtime, podUid: found.podUid };
   }
-  return { path, unit, containerId, runtime };
+  return { path, unit, containerId: null, runtime: null, podUid: null };
 }
 
 /** A limit from /proc/PID/limits: soft value, "unlimited", or null when absent. */

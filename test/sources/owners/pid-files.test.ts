@@ -12,6 +12,8 @@ import {
 } from "../../../src/sources/owners/pid-files.js";
 
 const ID = "3f4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f";
+const POD = "8e2f5a10-7b3c-4d5e-9f60-1a2b3c4d5e6f";
+const POD_ = POD.replaceAll("-", "_");
 
 describe("pid-files", () => {
   it("joins argv with spaces", () => {
@@ -57,7 +59,13 @@ describe("pid-files", () => {
     [
       "v2 service",
       "0::/system.slice/nginx.service\n",
-      { path: "/system.slice/nginx.service", unit: "nginx.service", containerId: null, runtime: null },
+      {
+        path: "/system.slice/nginx.service",
+        unit: "nginx.service",
+        containerId: null,
+        runtime: null,
+        podUid: null,
+      },
     ],
     [
       "v2 user session app scope",
@@ -67,12 +75,13 @@ describe("pid-files", () => {
         unit: "app-firefox-42.scope",
         containerId: null,
         runtime: null,
+        podUid: null,
       },
     ],
     [
       "v1 docker, hybrid root v2 line",
       `12:pids:/docker/${ID}\n1:name=systemd:/docker/${ID}\n0::/\n`,
-      { path: `/docker/${ID}`, unit: null, containerId: ID, runtime: "docker" },
+      { path: `/docker/${ID}`, unit: null, containerId: ID, runtime: "docker", podUid: null },
     ],
     [
       "v2 docker scope",
@@ -82,16 +91,62 @@ describe("pid-files", () => {
         unit: `docker-${ID}.scope`,
         containerId: ID,
         runtime: "docker",
+        podUid: null,
       },
     ],
     [
       "kubernetes containerd",
-      `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b.slice/cri-containerd-${ID}.scope\n`,
+      `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_}.slice/cri-containerd-${ID}.scope\n`,
       {
-        path: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b.slice/cri-containerd-${ID}.scope`,
+        path: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_}.slice/cri-containerd-${ID}.scope`,
         unit: `cri-containerd-${ID}.scope`,
         containerId: ID,
         runtime: "containerd",
+        podUid: POD,
+      },
+    ],
+    [
+      "kubernetes cgroupfs driver, v1",
+      `4:memory:/kubepods/burstable/pod${POD}/${ID}\n`,
+      {
+        path: `/kubepods/burstable/pod${POD}/${ID}`,
+        unit: null,
+        containerId: ID,
+        runtime: "containerd",
+        podUid: POD,
+      },
+    ],
+    [
+      "cri-o under kubernetes",
+      `0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD_}.slice/crio-${ID}.scope\n`,
+      {
+        path: `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD_}.slice/crio-${ID}.scope`,
+        unit: `crio-${ID}.scope`,
+        containerId: ID,
+        runtime: "cri-o",
+        podUid: POD,
+      },
+    ],
+    [
+      "lxc",
+      "0::/lxc.payload.web1/system.slice/nginx.service\n",
+      {
+        path: "/lxc.payload.web1/system.slice/nginx.service",
+        unit: "nginx.service",
+        containerId: "web1",
+        runtime: "lxc",
+        podUid: null,
+      },
+    ],
+    [
+      "systemd-nspawn",
+      "0::/machine.slice/systemd-nspawn@box.service/payload\n",
+      {
+        path: "/machine.slice/systemd-nspawn@box.service/payload",
+        unit: "systemd-nspawn@box.service",
+        containerId: "box",
+        runtime: "systemd-nspawn",
+        podUid: null,
       },
     ],
     [
@@ -102,9 +157,10 @@ describe("pid-files", () => {
         unit: `libpod-${ID}.scope`,
         containerId: ID,
         runtime: "podman",
+        podUid: null,
       },
     ],
-    ["root only", "0::/\n", { path: "/", unit: null, containerId: null, runtime: null }],
+    ["root only", "0::/\n", { path: "/", unit: null, containerId: null, runtime: null, podUid: null }],
   ];
   for (const [name, text, expected] of cgroups) {
     it(`reads cgroup: ${name}`, () => assert.deepEqual(parseCgroup(text), expected));
