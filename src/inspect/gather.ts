@@ -52,27 +52,48 @@ function processFacts(scope: HostScope, records: readonly TcpSocket[], threads: 
   return { users, processes, goBinaries };
 }
 
-export function gather(
-  scope: Scope,
-  needs: Needs,
-  facts: ScopeFacts,
-  kept: ReadonlyArray<readonly TcpSocket[]>,
-  warnings: string[],
-): Gathered {
-  const none: Gathered = {
+/** What gather needs of each scope's read. */
+export interface ToGather {
+  scope: Scope;
+  needs: Needs;
+  facts: ScopeFacts;
+  kept: ReadonlyArray<readonly TcpSocket[]>;
+}
+
+/**
+ * Owners and processes for every scope at once: one fd walk of the host's
+ * /proc for the records of all host scopes (sockets of any namespace are
+ * held by processes of any namespace), then their processes' facts.
+ */
+export function gather(reads: readonly ToGather[], warnings: string[]): Gathered[] {
+  const none = (facts: ScopeFacts): Gathered => ({
     facts,
     ownersResolved: false,
     deniedCount: 0,
     processes: new Map<number, ProcessFacts>(),
     users: new Map(),
     goBinaries: new Set(),
-  };
-  if (scope.kind === "capture") return { ...none, ownersResolved: scope.capture.ownersResolved };
-  if (!needs.owners) return none;
-  const records = distinct(kept);
-  const deniedCount = attachOwners(scope, records, warnings);
-  const gathered = { ...none, ownersResolved: true, deniedCount };
-  return needs.processes
-    ? { ...gathered, ...processFacts(scope, records, needs.processes.threads) }
-    : gathered;
+  });
+  const wanting = reads.filter((r) => r.scope.kind === "host" && r.needs.owners);
+  let shared: Omit<Gathered, "facts"> | null = null;
+  if (wanting.length > 0) {
+    // Every host scope of one inspection reads the same /proc.
+    const scope = wanting[0]!.scope as HostScope;
+    const records = distinct(wanting.flatMap((r) => r.kept));
+    const deniedCount = attachOwners(scope, records, warnings);
+    const threads = wanting.some((r) => r.needs.processes?.threads);
+    const processes = wanting.some((r) => r.needs.processes);
+    shared = {
+      ownersResolved: true,
+      deniedCount,
+      ...(processes
+        ? processFacts(scope, records, threads)
+        : { processes: new Map(), users: new Map(), goBinaries: new Set<number>() }),
+    };
+  }
+  return reads.map((r) => {
+    if (r.scope.kind === "capture") return { ...none(r.facts), ownersResolved: r.scope.capture.ownersResolved };
+    if (!r.needs.owners || shared === null) return none(r.facts);
+    return { ...shared, facts: r.facts };
+  });
 }

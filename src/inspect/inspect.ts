@@ -8,7 +8,7 @@
 import { performance } from "node:perf_hooks";
 import type { TcpSocket } from "../model/socket.js";
 import { dumpRequestCount } from "../sources/sock-diag.js";
-import type { Analysis, Outcome, ScopeFacts } from "./analysis.js";
+import type { Analysis, Gathered, Needs, Outcome, ScopeFacts } from "./analysis.js";
 import { asError, type Running } from "./dispatch.js";
 import { captureFacts, hostFacts } from "./facts.js";
 import { gather } from "./gather.js";
@@ -48,7 +48,19 @@ function startAll(running: Running[], facts: ScopeFacts): void {
   }
 }
 
-export async function inspect(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Inspection> {
+/** One scope's read, before the owners are known. */
+interface Reading {
+  scope: Scope;
+  needs: Needs;
+  facts: ScopeFacts;
+  running: Running[];
+  warnings: string[];
+  kept: Array<readonly TcpSocket[]>;
+  dumps: number;
+  t0: number;
+}
+
+function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Reading {
   const t0 = performance.now();
   const dumpsBefore = dumpRequestCount();
   const needs = mergeNeeds(analyses.map((a) => a.needs));
@@ -77,8 +89,12 @@ export async function inspect(scope: Scope, analyses: readonly Analysis<unknown>
       r.error = asError(err);
     }
   }
-  const gathered = gather(scope, needs, facts, kept, warnings);
-  const readMs = performance.now() - t0;
+  return { scope, needs, facts, running, warnings, kept, dumps: dumpRequestCount() - dumpsBefore, t0 };
+}
+
+function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): Inspection {
+  const { running, facts, scope, warnings } = reading;
+  const readMs = performance.now() - reading.t0;
   const outcomes = new Map<string, Outcome<unknown>>();
   for (const r of running) {
     const t1 = performance.now();
@@ -97,12 +113,37 @@ export async function inspect(scope: Scope, analyses: readonly Analysis<unknown>
   }
   return {
     scope,
-    facts,
+    facts: { ...facts },
     ownersResolved: gathered.ownersResolved,
     warnings,
     outcomes,
-    stats: { dumps: dumpRequestCount() - dumpsBefore, readMs, totalMs: performance.now() - t0 },
+    stats: { dumps: reading.dumps, readMs: readMs + gatherMs, totalMs: performance.now() - reading.t0 },
   };
+}
+
+/**
+ * Inspects several scopes (network namespaces of one host, say) with the
+ * analyses each is given: each scope read on its own, then one fd walk for
+ * the owners of all of them (an owner may live in any namespace), then each
+ * scope's results.
+ */
+export async function inspectMany(
+  scopes: readonly Scope[],
+  analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
+): Promise<Inspection[]> {
+  const readings = scopes.map((scope) => readScope(scope, analysesFor(scope)));
+  const t0 = performance.now();
+  const shared: string[] = [];
+  const gathered = gather(readings, shared);
+  const gatherMs = performance.now() - t0;
+  // The walk's warnings (unreadable processes) belong to every scope it served.
+  for (const r of readings) if (r.scope.kind === "host") r.warnings.push(...shared);
+  return readings.map((r, i) => finishScope(r, gathered[i]!, gatherMs));
+}
+
+export async function inspect(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Inspection> {
+  const [inspection] = await inspectMany([scope], () => analyses);
+  return inspection!;
 }
 
 /** An analysis's result, or its kept error thrown (for commands that need that one result). */
