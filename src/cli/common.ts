@@ -7,7 +7,8 @@ import { readCapture } from "../capture/read-capture.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
 import { describeInspection } from "../inspect/describe.js";
-import { type Inspection, inspect } from "../inspect/inspect.js";
+import { type Inspection, inspect, inspectMany } from "../inspect/inspect.js";
+import { namespaceScopes } from "../inspect/namespaces.js";
 import type { Scope } from "../inspect/scope.js";
 import type { Family } from "../model/endpoint.js";
 import { UsageError } from "../model/errors.js";
@@ -25,6 +26,8 @@ export interface CommonOptions {
   ipv6?: boolean;
   /** A capture to analyse instead of the live host (a file, a sosreport folder, or - for stdin). */
   input?: string;
+  netns?: string;
+  allNetns?: boolean;
   debug?: boolean;
 }
 
@@ -38,7 +41,9 @@ export function addSourceOptions(cmd: Command): Command {
       "--input <path>",
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
         "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
-    );
+    )
+    .option("--netns <ns>", "read one network namespace: an ip netns name, a PID, or a /proc/PID/ns/net or bind-mount path")
+    .option("--all-netns", "read every network namespace of the host (containers and pods), each under its own name");
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -78,6 +83,13 @@ export function outputFormat(opts: CommonOptions): Format {
  * The one place that tells a capture from the live host.
  */
 export function scopeFor(opts: CommonOptions): Scope {
+  if (opts.netns !== undefined || opts.allNetns) {
+    throw new UsageError("--netns and --all-netns are not supported by this command");
+  }
+  return oneScope(opts);
+}
+
+function oneScope(opts: CommonOptions): Scope {
   if (opts.input !== undefined) {
     if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
       throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
@@ -90,6 +102,42 @@ export function scopeFor(opts: CommonOptions): Scope {
     source: sourceChoice(opts.source),
     families: families(opts),
   };
+}
+
+/**
+ * The scopes of a command that takes --netns and --all-netns: one per
+ * network namespace named (with its name and container), or the one scope
+ * of scopeFor. namespaced says whether the output names namespaces.
+ */
+export function scopesFor(opts: CommonOptions): { scopes: Scope[]; namespaced: boolean } {
+  if (opts.netns === undefined && !opts.allNetns) return { scopes: [oneScope(opts)], namespaced: false };
+  if (opts.netns !== undefined && opts.allNetns) throw new UsageError("--netns and --all-netns: pick one");
+  if (opts.input !== undefined || opts.procRoot !== undefined) {
+    throw new UsageError("--netns and --all-netns read this host's namespaces; they cannot be combined with --input or --proc-root");
+  }
+  const choice = opts.allNetns ? { all: true } : { spec: opts.netns! };
+  const { scopes, warnings } = namespaceScopes(choice, {
+    proc: new ProcFs("/proc"),
+    source: sourceChoice(opts.source),
+    families: families(opts),
+  });
+  printWarnings(warnings);
+  return { scopes, namespaced: true };
+}
+
+/** Inspects every scope with the analyses made for it, printing the reads' warnings (each once). */
+export async function inspectAllAndWarn(
+  scopes: readonly Scope[],
+  analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
+): Promise<Inspection[]> {
+  const inspections = await inspectMany(scopes, analysesFor);
+  const printed = new Set<string>();
+  for (const inspection of inspections) {
+    debugInspection(inspection);
+    printWarnings(inspection.warnings.filter((w) => !printed.has(w)));
+    for (const w of inspection.warnings) printed.add(w);
+  }
+  return inspections;
 }
 
 /** The sockets' filter beyond its states; undefined when the kernel's state mask does it all. */

@@ -5,24 +5,44 @@
  */
 import { readCounters } from "../sources/counters.js";
 import { readHostFacts } from "../sources/host-facts.js";
-import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
+import { readFilesInNetns } from "../sources/netns/read-in-netns.js";
+import { ProcFs } from "../sources/procfs.js";
+import { readSysctlSet, type SysctlRead, sysctlPath } from "../sources/sysctl.js";
 import type { Needs, ScopeFacts } from "./analysis.js";
 import type { CaptureScope, HostScope } from "./scope.js";
 
-/** The namespace of the process reading (its /proc/self/ns/net link), when the root has one. */
+/** The namespace read ("net:[INODE]"): the scope's, else that of the process reading. */
 function netnsOf(scope: HostScope): string | null {
-  try {
-    return scope.proc.readlink("self", "ns", "net");
-  } catch {
-    return null;
-  }
+  if (scope.netns) return `net:[${scope.netns.ref.inode}]`;
+  return scope.proc.tryReadlink("self", "ns", "net");
+}
+
+/** Sysctls as a process inside the namespace reads them (they are per namespace). */
+function sysctlsInside(path: string, names: readonly string[]): SysctlRead {
+  const read: SysctlRead = { values: {}, missing: [], unreadable: [] };
+  const texts = readFilesInNetns(path, names.map((n) => `/proc/${sysctlPath(n).join("/")}`));
+  names.forEach((name, i) => {
+    const text = texts[i];
+    if (text === null || text === undefined) read.missing.push(name);
+    else read.values[name] = text.trim();
+  });
+  return read;
 }
 
 export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): ScopeFacts {
-  const sysctls = readSysctlSet(scope.proc, needs.sysctls ?? []);
+  const inside = scope.netns && !scope.netns.own ? scope.netns : null;
+  const sysctls = inside
+    ? sysctlsInside(inside.path, needs.sysctls ?? [])
+    : readSysctlSet(scope.proc, needs.sysctls ?? []);
   let counters = null;
   if (needs.counters) {
-    const read = readCounters(scope.proc);
+    // /proc/PID/net is the namespace of PID: a process inside gives the namespace's counters.
+    const pid = inside?.pids[0];
+    const read = inside
+      ? pid === undefined
+        ? { counters: null, warnings: [`no process in ${inside.path}: its counters are unknown`] }
+        : readCounters(new ProcFs(scope.proc.path(pid)))
+      : readCounters(scope.proc);
     counters = read.counters;
     warnings.push(...read.warnings);
   }

@@ -6,6 +6,7 @@
  * An analysis that fails keeps its error; the others still report.
  */
 import { performance } from "node:perf_hooks";
+import type { NetnsRef } from "../model/netns.js";
 import type { TcpSocket } from "../model/socket.js";
 import { dumpRequestCount } from "../sources/sock-diag.js";
 import type { Analysis, Gathered, Needs, Outcome, ScopeFacts } from "./analysis.js";
@@ -92,6 +93,32 @@ function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Readin
   return { scope, needs, facts, running, warnings, kept, dumps: dumpRequestCount() - dumpsBefore, t0 };
 }
 
+/**
+ * A namespace that cannot be read (no permission to enter, gone meanwhile)
+ * fails its own analyses, with a warning, and never the whole run. Without
+ * namespaces the error is the command's.
+ */
+function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]): Reading {
+  if (scope.kind !== "host" || !scope.netns) return readScope(scope, analyses);
+  try {
+    return readScope(scope, analyses);
+  } catch (err) {
+    const error = asError(err);
+    const running: Running[] = analyses.map((analysis) => ({ analysis, collector: null, error, ownMs: 0 }));
+    const facts: ScopeFacts = {
+      host: { hostname: "unknown", kernel: null, sysctls: {} },
+      sysctls: { values: {}, missing: [], unreadable: [] },
+      counters: null,
+      source: { kind: "netlink", detail: `netns ${scope.netns.path}` },
+      takenAt: Date.now(),
+      netns: `net:[${scope.netns.ref.inode}]`,
+      sysctlsKnown: false,
+    };
+    const needs = mergeNeeds(analyses.map((a) => a.needs));
+    return { scope, needs, facts, running, warnings: [error.message], kept: [], dumps: 0, t0: performance.now() };
+  }
+}
+
 function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): Inspection {
   const { running, facts, scope, warnings } = reading;
   const readMs = performance.now() - reading.t0;
@@ -131,7 +158,7 @@ export async function inspectMany(
   scopes: readonly Scope[],
   analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
 ): Promise<Inspection[]> {
-  const readings = scopes.map((scope) => readScope(scope, analysesFor(scope)));
+  const readings = scopes.map((scope) => readOrKeep(scope, analysesFor(scope)));
   const t0 = performance.now();
   const shared: string[] = [];
   const gathered = gather(readings, shared);
@@ -167,4 +194,16 @@ export function failures(inspection: Inspection): string[] {
     if (!outcome.ok) lines.push(`${name} failed: ${outcome.error.message}`);
   }
   return lines;
+}
+
+/** The error an analysis failed with, as one line; null when it succeeded. */
+export function errorOf(inspection: Inspection, analysis: Analysis<unknown>): string | null {
+  const outcome = inspection.outcomes.get(analysis.name);
+  return outcome && !outcome.ok ? outcome.error.message : null;
+}
+
+/** The namespace an inspection read, as output names it; null for sockdoc's own when none was asked for. */
+export function netnsOf(inspection: Inspection): NetnsRef | null {
+  const scope = inspection.scope;
+  return scope.kind === "host" && scope.netns ? scope.netns.ref : null;
 }

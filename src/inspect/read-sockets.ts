@@ -14,7 +14,8 @@ import { readProcNetTcp } from "../sources/proc-net-tcp.js";
 import { type DiagPass, visitSockDiagPasses } from "../sources/sock-diag.js";
 import { dispatcher, type Running } from "./dispatch.js";
 import { RecordCursor } from "./record-cursor.js";
-import type { CaptureScope, HostScope } from "./scope.js";
+import { ProcFs } from "../sources/procfs.js";
+import type { CaptureScope, HostScope, NetnsTarget } from "./scope.js";
 
 const LISTEN = stateBit(TcpState.LISTEN);
 const TIME_WAIT = stateBit(TcpState.TIME_WAIT);
@@ -122,6 +123,23 @@ function tryNetlink(scope: HostScope, passes: readonly DiagPass[]): string | nul
 }
 
 /**
+ * Another namespace's sockets: through /proc/PID/net/tcp of a process in it
+ * (that file lists the namespace of PID).
+ */
+function readInside(
+  scope: HostScope,
+  inside: NetnsTarget,
+  statesMask: number,
+  running: readonly Running[],
+): SocketsRead {
+  const pid = inside.pids[0];
+  if (pid === undefined) {
+    throw new InputError(`cannot read ${inside.path}: no process in it, and netlink cannot enter it here`);
+  }
+  return readProc({ ...scope, proc: new ProcFs(scope.proc.path(pid)) }, statesMask, running);
+}
+
+/**
  * Reads the host's sockets into the passes: netlink unless /proc is asked
  * for (or implied by a fixture --proc-root); /proc when netlink cannot be
  * used, after restart() gave fresh passes, with a warning saying why.
@@ -136,6 +154,8 @@ export function readHostSockets(
   if (statesMask === 0 || passes.length === 0) {
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   }
+  const inside = scope.netns && !scope.netns.own ? scope.netns : null;
+  if (inside) return readInside(scope, inside, statesMask, running);
   // netlink sees the live kernel, so a fixture --proc-root implies the /proc source.
   const fakeRoot = scope.proc.root !== "/proc";
   if (scope.source === "proc" || (scope.source === "auto" && fakeRoot))

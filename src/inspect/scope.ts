@@ -4,6 +4,7 @@
  * analysis of one inspection sees the same sockets and the same facts.
  */
 import type { Family } from "../model/endpoint.js";
+import type { NetnsRef } from "../model/netns.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { ProcFs } from "../sources/procfs.js";
 
@@ -16,6 +17,18 @@ export interface HostScope {
   proc: ProcFs;
   source: SourceChoice;
   families: readonly Family[];
+  /** A network namespace other than sockdoc's own, or its own named for output; absent: sockdoc's own. */
+  netns?: NetnsTarget;
+}
+
+export interface NetnsTarget {
+  ref: NetnsRef;
+  /** A path setns() can enter it by: /run/netns/NAME, a runtime's bind mount, /proc/PID/ns/net. */
+  path: string;
+  /** Processes inside: /proc/PID/net is the namespace's (the /proc fallback and its counters). */
+  pids: readonly number[];
+  /** The namespace sockdoc itself runs in: read as usual, no entering. */
+  own: boolean;
 }
 
 export interface CaptureScope {

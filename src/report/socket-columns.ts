@@ -2,9 +2,11 @@
  * @module The columns of a socket row in tables and CSV, ss-like.
  */
 import { formatEndpoint } from "../model/endpoint.js";
+import type { NetnsRef } from "../model/netns.js";
 import type { TcpSocket, Timer } from "../model/socket.js";
 import { stateSsName } from "../model/tcp-state.js";
 import type { Column } from "../render/table.js";
+import { netnsLabel } from "./netns.js";
 
 export function formatTimer(t: Timer | null): string {
   if (!t) return "-";
@@ -30,4 +32,18 @@ export function socketColumns(opts: { timers?: boolean; processes?: boolean }): 
   if (opts.timers) cols.push({ header: "Timer", value: (s) => formatTimer(s.timer) });
   if (opts.processes) cols.push({ header: "Process", value: formatOwners, shrinkable: true });
   return cols;
+}
+
+/** A socket with the namespace it was read in (--netns, --all-netns). */
+export interface NamespacedSocket {
+  socket: TcpSocket;
+  netns: NetnsRef;
+}
+
+/** The columns of socketColumns, after a namespace column. */
+export function namespacedColumns(opts: { timers?: boolean; processes?: boolean }): Column<NamespacedSocket>[] {
+  return [
+    { header: "Netns", value: (r) => netnsLabel(r.netns), shrinkable: true },
+    ...socketColumns(opts).map((c): Column<NamespacedSocket> => ({ ...c, value: (r) => c.value(r.socket) })),
+  ];
 }

@@ -3,7 +3,9 @@
  * heading row. Shared by `summary` and the default report.
  */
 import type { Summary } from "../analysis/summary.js";
+import type { NetnsRef } from "../model/netns.js";
 import type { Column } from "../render/table.js";
+import { netnsLabel } from "./netns.js";
 
 export interface SummaryLine {
   what: string;
@@ -37,6 +39,23 @@ export function summaryLines(summary: Summary): SummaryLine[] {
       "top processes",
       summary.topOwners.map((o) => ({ label: `${o.comm} (pid ${o.pid})`, count: o.count })),
     );
+  }
+  return lines;
+}
+
+export interface NamespaceCount {
+  netns: NetnsRef | null;
+  total: number | null;
+  error: string | null;
+}
+
+/** The host-wide summary, then one row per namespace with its total (or why it could not be read). */
+export function namespaceSummaryLines(summary: Summary, namespaces: readonly NamespaceCount[]): SummaryLine[] {
+  const lines = summaryLines(summary);
+  lines.push({ what: `namespaces (${namespaces.length})`, count: "" });
+  for (const n of namespaces) {
+    const label = n.netns ? netnsLabel(n.netns) : "this namespace";
+    lines.push({ what: `  ${label}${n.error ? ` (not read: ${n.error})` : ""}`, count: n.total ?? "" });
   }
   return lines;
 }

@@ -34,6 +34,15 @@ export class ProcFs {
     return readlinkSync(this.path(...parts));
   }
 
+  /** The link's target, or null when it is missing or unreadable. */
+  tryReadlink(...parts: Array<string | number>): string | null {
+    try {
+      return this.readlink(...parts);
+    } catch {
+      return null;
+    }
+  }
+
   /** Numeric entries of the root: the pids. */
   pids(): number[] {
     const pids: number[] = [];

@@ -5,19 +5,20 @@ import { Command } from "commander";
 import { compileFilter } from "../../filter/compile.js";
 import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
 import { headerOf } from "../../inspect/header.js";
-import { resultOf } from "../../inspect/inspect.js";
+import { netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJsonWithArray, emitNdjson, tableOrCsv } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
-import { socketColumns } from "../../report/socket-columns.js";
+import { type NamespacedSocket, namespacedColumns, socketColumns } from "../../report/socket-columns.js";
 import {
   addOutputOptions,
   addSourceOptions,
   beyondStates,
   type CommonOptions,
+  inspectAllAndWarn,
   inspectAndWarn,
   outputFormat,
-  scopeFor,
+  scopesFor,
   warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
@@ -45,7 +46,21 @@ export function lsCommand(): Command {
     const filter = compileFilter(words);
     const owners = Boolean(opts.processes);
     const analysis = socketsAnalysis({ statesMask: filter.mask, matches: beyondStates(filter), owners });
-    const inspection = await inspectAndWarn(scopeFor(opts), [analysis]);
+    const { scopes, namespaced } = scopesFor(opts);
+    if (namespaced) {
+      const inspections = await inspectAllAndWarn(scopes, () => [analysis]);
+      const rows: NamespacedSocket[] = inspections.flatMap((i) =>
+        (resultOrNull(i, analysis) ?? []).map((socket) => ({ socket, netns: netnsOf(i)! })),
+      );
+      const toJson = (r: NamespacedSocket) => ({ ...socketToJson(r.socket), netns: r.netns });
+      if (format === "json") {
+        const head = { ...envelope("ls", headerOf(inspections[0]!)), total: rows.length };
+        emitJsonWithArray(head, "sockets", rows, toJson);
+      } else if (format === "ndjson") emitNdjson(rows, toJson);
+      else emit(tableOrCsv(format, rows, namespacedColumns(opts)));
+      return;
+    }
+    const inspection = await inspectAndWarn(scopes[0]!, [analysis]);
     warnNoOwners(inspection, owners);
     const sockets = resultOf(inspection, analysis);
     if (format === "json") {

@@ -6,19 +6,20 @@ import { Command, Option } from "commander";
 import { compileFilter } from "../../filter/compile.js";
 import { summaryAnalysis } from "../../inspect/analyses/summary.js";
 import { headerOf } from "../../inspect/header.js";
-import { resultOf } from "../../inspect/inspect.js";
+import { errorOf, netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
-import { SUMMARY_COLUMNS, summaryLines } from "../../report/summary.js";
+import { namespaceSummaryLines, SUMMARY_COLUMNS, summaryLines } from "../../report/summary.js";
 import {
   addOutputOptions,
   addSourceOptions,
   beyondStates,
   type CommonOptions,
+  inspectAllAndWarn,
   inspectAndWarn,
   outputFormat,
-  scopeFor,
+  scopesFor,
   warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
@@ -52,13 +53,32 @@ export function summaryCommand(): Command {
     const top = parseTop(opts.top);
     const filter = compileFilter(words);
     const owners = Boolean(opts.processes);
-    const analysis = summaryAnalysis({ statesMask: filter.mask, matches: beyondStates(filter), top, owners });
-    const inspection = await inspectAndWarn(scopeFor(opts), [analysis]);
-    warnNoOwners(inspection, owners);
-    const summary = resultOf(inspection, analysis);
-    const header = headerOf(inspection);
-    if (format === "json") emitJson({ ...envelope("summary", header), ...summary });
-    else if (format === "ndjson") emitNdjson([{ ...envelope("summary", header), ...summary }]);
-    else emit(tableOrCsv(format, summaryLines(summary), SUMMARY_COLUMNS));
+    const params = { statesMask: filter.mask, matches: beyondStates(filter), top, owners };
+    const { scopes, namespaced } = scopesFor(opts);
+    if (!namespaced) {
+      const analysis = summaryAnalysis(params);
+      const inspection = await inspectAndWarn(scopes[0]!, [analysis]);
+      warnNoOwners(inspection, owners);
+      const summary = resultOf(inspection, analysis);
+      const header = headerOf(inspection);
+      if (format === "json") emitJson({ ...envelope("summary", header), ...summary });
+      else if (format === "ndjson") emitNdjson([{ ...envelope("summary", header), ...summary }]);
+      else emit(tableOrCsv(format, summaryLines(summary), SUMMARY_COLUMNS));
+      return;
+    }
+    // Every namespace, and the host-wide summary over all of them.
+    const each = summaryAnalysis({ ...params, top: 0, owners: false });
+    const all = summaryAnalysis({ ...params, acrossScopes: true });
+    const inspections = await inspectAllAndWarn(scopes, () => [each, all]);
+    const summary = resultOf(inspections[0]!, all);
+    const namespaces = inspections.map((i) => {
+      const one = resultOrNull(i, each);
+      return { netns: netnsOf(i), total: one?.total ?? null, states: one?.states ?? null, error: errorOf(i, each) };
+    });
+    const header = headerOf(inspections[0]!);
+    const doc = { ...envelope("summary", header), ...summary, namespaces };
+    if (format === "json") emitJson(doc);
+    else if (format === "ndjson") emitNdjson([doc]);
+    else emit(tableOrCsv(format, namespaceSummaryLines(summary, namespaces), SUMMARY_COLUMNS));
   });
 }

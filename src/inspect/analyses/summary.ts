@@ -15,16 +15,24 @@ export interface SummaryParams {
   top: number;
   /** Count per owning process too. */
   owners: boolean;
+  /**
+   * One count over every scope the analysis is given (the host-wide summary
+   * of --all-netns): its collectors share one tally, complete once every
+   * scope was read. Named "summary-all".
+   */
+  acrossScopes?: boolean;
 }
 
 export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
+  const sharedKept: TcpSocket[] = [];
+  const sharedBuilder = new SummaryBuilder();
   return {
-    name: "summary",
+    name: p.acrossScopes ? "summary-all" : "summary",
     needs: { states: p.statesMask, owners: p.owners },
     start(): Collector<Summary> {
       const { matches } = p;
       if (p.owners) {
-        const kept: TcpSocket[] = [];
+        const kept: TcpSocket[] = p.acrossScopes ? sharedKept : [];
         return {
           add: (c) => {
             if (matches === undefined || matches(c.socket)) kept.push(materialize(c));
@@ -33,7 +41,7 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
           finish: (g) => summarize(kept, p.top, g.ownersResolved),
         };
       }
-      const builder = new SummaryBuilder();
+      const builder = p.acrossScopes ? sharedBuilder : new SummaryBuilder();
       return {
         add: (c) => {
           if (matches === undefined || matches(c.socket)) builder.add(c.state, c.localPort, c.remoteAddress);

@@ -1,0 +1,15 @@
+/**
+ * @module How tables and messages name a network namespace.
+ */
+import type { NetnsRef } from "../model/netns.js";
+
+/** "RUNTIME:[POD_NS/POD/]CONTAINER", the ip netns name, or "net:[INODE]". */
+export function netnsLabel(ref: NetnsRef): string {
+  const c = ref.container;
+  if (c) {
+    const who = c.name ?? c.id.slice(0, 12);
+    const pod = c.pod?.name ? `${c.pod.namespace ? `${c.pod.namespace}/` : ""}${c.pod.name}/` : "";
+    return `${c.runtime}:${pod}${who}`;
+  }
+  return ref.name ?? `net:[${ref.inode}]`;
+}
