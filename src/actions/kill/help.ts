@@ -14,8 +14,11 @@ fails with ECONNABORTED. Support is probed first and said up front: SOCK_DESTROY
 Sockets are read over netlink only (the cookie makes each destroy exact: a
 socket replaced since the read is left alone and reported "gone").
 
-Refused without --force (exit 2): no filter; a filter that can match LISTEN
-sockets; more than --max sockets. Each closed socket gets an audit record (JSON
+Refused without --force (exit 2), before anything is read: no filter; a filter
+that can match LISTEN sockets; a filter that can match ESTABLISHED sockets with
+no address or exact port to narrow them ("exclude listen", "state connected",
+"state established dport != :22": live connections wholesale, your own SSH
+session among them); more than --max sockets. Each closed socket gets an audit record (JSON
 line: time, user, 4-tuple, state, inode, cookie, owners, outcome) in the audit
 log and, when \`logger\` is installed, the journal (tag sockdoc).
 

@@ -176,7 +176,7 @@ export function killCommand(): Command {
     .option("-y, --yes", "close them without asking")
     .option("--dry-run", "only list what would be closed; never ask")
     .option("--max <n>", `refuse more than N sockets unless --force (default ${DEFAULT_MAX})`)
-    .option("--force", "allow no filter, filters that can match LISTEN, and more than --max")
+    .option("--force", "allow no filter, broad filters (LISTEN, ESTABLISHED un-narrowed), more than --max")
     .option("--audit-log <file>", "append audit records to FILE", DEFAULT_AUDIT_LOG)
     .option("--no-journal", "do not also send audit records to the journal (logger -t sockdoc)")
     .option("-4, --ipv4", "only IPv4 sockets")
