@@ -7,14 +7,22 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import type { SocketJson } from "../../src/render/socket-json.js";
 import { loadNative } from "../../src/sources/native.js";
-import { createNetns, isRoot, type RunResult, repoRoot, sockdoc, sockdocBin } from "../support/run.js";
+import {
+  createNetns,
+  isRoot,
+  makeSockets,
+  type RunResult,
+  repoRoot,
+  sockdoc,
+  sockdocBin,
+} from "../support/run.js";
 
 interface Held {
   host: string;
@@ -35,6 +43,7 @@ interface KillDoc {
   source: { kind: string };
   warnings: string[];
   dryRun: boolean;
+  filter: string;
   matched: number;
   support: { destroy: { status: string }; timeWait: { status: string; detail: string } | null };
   results: Array<{ socket: SocketJson; outcome: string }>;
@@ -44,6 +53,7 @@ interface KillDoc {
 const COUNT = 3;
 const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
 const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+const prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => existsSync(p));
 const { addon, error } = loadNative();
 const skip = !isRoot
   ? "needs root: it creates a network namespace and destroys sockets"
@@ -230,6 +240,119 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
     },
   );
 
+  /** CLOSE_WAIT sockets on the leaky port, as ss in the namespace lists them. */
+  function ssCloseWait(h: Held): number {
+    const r = spawnSync(
+      "ip",
+      ["netns", "exec", ns.name, "ss", "-Htn", "state", "close-wait", "sport", "=", `:${h.leakyPort}`],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split("\n").filter((l) => l.includes(`:${h.leakyPort}`)).length;
+  }
+
+  it("an audit log that cannot be written: nothing is closed, exit 3, one line", () => {
+    const filter = ["state", "close-wait", "sport", "=", `:${v4.leakyPort}`, "--yes", "--no-journal"];
+    const readOnly = join(tmp, "read-only");
+    mkdirSync(readOnly);
+    writeFileSync(join(readOnly, "kill.log"), "earlier\n");
+    const aFile = join(tmp, "a-file");
+    writeFileSync(aFile, "");
+    const cases: Array<{ log: string; why: string; wrap?: (cmd: string[]) => string[] }> = [
+      // Opens fine; every write fails (as on a full filesystem).
+      { log: "/dev/full", why: "ENOSPC" },
+      { log: join(aFile, "kill.log"), why: "ENOTDIR" },
+      { log: tmp, why: "EISDIR" },
+      {
+        // A read-only mount of the directory, in this command's own mount namespace (ip netns exec
+        // makes one): root ignores file modes, not a read-only filesystem.
+        log: join(readOnly, "kill.log"),
+        why: "EROFS",
+        wrap: (cmd) => [
+          "sh",
+          "-c",
+          'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"',
+          readOnly,
+          ...cmd,
+        ],
+      },
+    ];
+    for (const { log, why, wrap } of cases) {
+      for (const format of [[], ["--json"]]) {
+        const cmd = [sockdocBin, "kill", ...filter, ...format, "--audit-log", log];
+        const r = spawnSync("ip", ["netns", "exec", ns.name, ...(wrap ? wrap(cmd) : cmd)], {
+          encoding: "utf8",
+        });
+        assert.equal(r.status, 3, `${log}: ${r.stderr}`);
+        assert.equal(r.stdout, "", `${log}: nothing listed as closed`);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^sockdoc: cannot (open|write) the audit log ${log.replace(/[/.]/g, "\\$&")} \\(${why}\\); ` +
+              "nothing was closed; choose another with --audit-log FILE\\n$",
+          ),
+        );
+        assert.equal(ssCloseWait(v4), COUNT, `${log}: ss still lists every CLOSE_WAIT socket`);
+      }
+    }
+    assert.equal(readFileSync(join(readOnly, "kill.log"), "utf8"), "earlier\n");
+    assert.deepEqual(auditLines(), []);
+  });
+
+  it(
+    "a log that fills up after the intents: the sockets closed are listed, then it stops (exit 3)",
+    { skip: !prlimit && "prlimit (util-linux) is not installed" },
+    async () => {
+      // Sockets of its own, so the tests after it still find the holder's.
+      const made = await makeSockets({ netns: ns.name, established: 0, closeWait: COUNT, timeWait: 0 });
+      try {
+        const filter = ["state", "close-wait", "sport", "=", `:${made.leakyPort}`];
+        const dry = killJson(filter);
+        assert.equal(dry.matched, COUNT);
+        // The intents' exact size (the records sockdoc writes, outcome null): the file may grow past
+        // them but not by the outcomes too. RLIMIT_FSIZE then fails the write with EFBIG.
+        const intents = dry.results.map((r) => `${JSON.stringify(intentLike(dry, r.socket))}\n`).join("");
+        const limit = Buffer.byteLength(intents) + 60;
+        const log = join(tmp, "small.log");
+        const cmd = [prlimit!, `--fsize=${limit}`, sockdocBin, "kill", ...filter, "--yes", "--no-journal"];
+        const r = spawnSync("ip", ["netns", "exec", ns.name, ...cmd, "--audit-log", log], {
+          encoding: "utf8",
+          env: { ...process.env, COLUMNS: "200" },
+        });
+        assert.equal(r.status, 3, r.stderr);
+        assert.equal(
+          r.stderr,
+          `sockdoc: cannot write the audit log ${log} (EFBIG) after closing ${COUNT} sockets (listed above ` +
+            "as closed, each with its intent record in the log); their outcomes are not in it; choose " +
+            "another with --audit-log FILE\n",
+        );
+        const rows = r.stdout.split("\n").filter((l) => l.includes(`:${made.leakyPort} `));
+        assert.equal(rows.length, COUNT, r.stdout);
+        for (const row of rows) assert.match(row, /\bclosed$/);
+        assert.match(r.stdout, new RegExp(`Closed ${COUNT} of ${COUNT} sockets\\.`));
+        assert.equal(ssCloseWait({ leakyPort: made.leakyPort } as Held), 0, "ss: they are closed");
+        const written = readFileSync(log, "utf8");
+        assert.equal(Buffer.byteLength(written), limit, "the intents, then outcomes cut at the limit");
+        assert.equal(
+          Buffer.byteLength(written.split("\n").slice(0, COUNT).join("\n")) + 1,
+          Buffer.byteLength(intents),
+        );
+        const lines = written.split("\n");
+        const whole = lines.slice(0, COUNT).map((l) => JSON.parse(l) as { phase: string; cookie: string });
+        assert.deepEqual(
+          whole.map((x) => x.phase),
+          Array(COUNT).fill("intent"),
+        );
+        assert.deepEqual(
+          new Set(whole.map((x) => x.cookie)),
+          new Set(dry.results.map((x) => x.socket.cookie)),
+        );
+      } finally {
+        made.child.kill();
+      }
+    },
+  );
+
   it("--yes closes the CLOSE_WAIT sockets: gone, peers reset, owner gets ECONNABORTED, the rest untouched, audited", async (t) => {
     const before = ls([]);
     const doc = killJson(["state", "close-wait", "sport", "=", `:${v4.leakyPort}`, "--yes"], 0);
@@ -272,19 +395,24 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
           cookie: string;
           user: { uid: number };
           owners: Array<{ pid: number }>;
-          outcome: string;
+          phase: string;
+          outcome: string | null;
           socket: { state: string };
         },
     );
-    assert.equal(records.length, COUNT);
+    // An intent per socket (synced before the destroy), then its outcome.
+    assert.deepEqual(
+      records.map((r) => r.phase),
+      [...Array(COUNT).fill("intent"), ...Array(COUNT).fill("outcome")],
+    );
     assert.deepEqual(new Set(records.map((r) => r.cookie)), killed);
     for (const r of records) {
-      assert.equal(r.outcome, "closed");
+      assert.equal(r.outcome, r.phase === "intent" ? null : "closed");
       assert.equal(r.socket.state, "CLOSE_WAIT");
       assert.equal(r.user.uid, 0);
       assert.equal(r.owners[0]?.pid, pid);
     }
-    assert.equal(doc.audit?.records, COUNT);
+    assert.equal(doc.audit?.records, 2 * COUNT);
     assert.equal(doc.audit?.path, auditLog);
   });
 
@@ -305,7 +433,7 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
         Array(COUNT).fill("closed"),
       );
       assert.deepEqual(ls(filter), []);
-      assert.equal(auditLines().length, already + COUNT);
+      assert.equal(auditLines().length, already + 2 * COUNT);
     } else {
       assert.equal(r.status, 1, r.stderr);
       assert.deepEqual(
@@ -347,6 +475,23 @@ describe("sockdoc kill (live, in a network namespace, root)", { skip }, () => {
     assert.equal(ls(["state", "listen"]).length, 2 * 2, "both listeners on both hosts");
   });
 });
+
+/** An intent record as sockdoc writes it for a socket of a dry run (same keys, same order). */
+function intentLike(doc: KillDoc, s: SocketJson) {
+  return {
+    time: new Date().toISOString(),
+    host: doc.host.hostname,
+    user: { uid: 0, name: "root", sudoUser: process.env.SUDO_USER ?? null },
+    action: "SOCK_DESTROY",
+    phase: "intent",
+    filter: doc.filter,
+    socket: { family: s.family, state: s.state, local: s.local, remote: s.remote },
+    inode: s.inode,
+    cookie: s.cookie,
+    owners: s.owners,
+    outcome: null,
+  };
+}
 
 function o(p: { host: string; port: number }): string {
   return `${p.host}:${p.port}`;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -102,6 +102,26 @@ describe("sockdoc tune apply in a network namespace (root)", { skip }, () => {
     const back = sockdoc(["tune", "rollback", "--yes", "--journal", journal], { netns: ns.name });
     assert.equal(back.status, 0, back.stderr);
     for (const [n, v] of Object.entries(before)) assert.equal(nsValue(ns.name, n), v);
+  });
+
+  it("rollback in the namespace: refused from a journal others can write, done once only root can", () => {
+    const old = nsValue(ns.name, FIN);
+    const target = old === "43" ? "44" : "43";
+    const own = join(dir, "trust.jsonl");
+    const r = sockdoc(["tune", "apply", `${FIN}=${target}`, "--yes", "--journal", own], { netns: ns.name });
+    assert.equal(r.status, 0, r.stderr);
+    chmodSync(own, 0o666);
+    const refused = sockdoc(["tune", "rollback", "--yes", "--journal", own], { netns: ns.name });
+    assert.equal(refused.status, 3, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^sockdoc: refusing the journal \S+: it is writable by group and others \(mode 0666\)/,
+    );
+    assert.equal(nsValue(ns.name, FIN), target, "not rolled back");
+    chmodSync(own, 0o600);
+    const back = sockdoc(["tune", "rollback", "--yes", "--journal", own], { netns: ns.name });
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(nsValue(ns.name, FIN), old);
   });
 
   it("a host-wide net.* setting: it exists only in the host's namespace, not 'this kernel has no'", () => {

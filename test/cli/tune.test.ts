@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
   appendFileSync,
+  chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -539,5 +541,141 @@ describe("sockdoc tune apply / rollback: the lock, the journal, the --persist fi
       assert.equal(value(name!), v);
     }
     assert.equal(existsSync(lock), false);
+  });
+});
+
+describe("sockdoc tune rollback writes only what apply may write, from a journal only root could write", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sockdoc-tune-trust-"));
+  const proc = join(dir, "proc");
+  const value = (name: string) => readFileSync(join(proc, "sys", ...name.split(".")), "utf8").trim();
+  const set = (name: string, v: string) => {
+    const path = join(proc, "sys", ...name.split("."));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${v}\n`);
+  };
+  set("kernel.core_pattern", "core");
+  set("net.ipv4.tcp_fin_timeout", "30");
+  set("kernel.osrelease", "6.1.0-18-amd64");
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A journal as sockdoc writes it: one applied batch setting name from old to new. */
+  function journalOf(path: string, name: string, old: string, now: string, mode = 0o640): string {
+    const base = {
+      v: 1,
+      time: "2026-01-01T00:00:00.000Z",
+      batch: "20260101T000000Z-f00d",
+      host: "h",
+      user: { uid: 0, name: "root", sudoUser: null },
+    };
+    const lines = [
+      { ...base, action: "apply", name, old, new: now, where: join(proc, "sys"), netns: null, of: null },
+      { ...base, action: "result", name, outcome: "applied", error: null },
+    ];
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(""), { mode });
+    chmodSync(path, mode); // the umask may have taken bits away
+    return path;
+  }
+
+  it("refuses a journal naming kernel.core_pattern (exit 2, one line): nothing written, no record added", () => {
+    const journal = journalOf(join(dir, "evil", "j.jsonl"), "kernel.core_pattern", "|/tmp/evil %p", "core");
+    const before = readFileSync(journal, "utf8");
+    for (const yes of [[], ["--yes"]]) {
+      const r = sockdoc(["tune", "rollback", "--proc-root", proc, "--journal", journal, ...yes]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stdout, "");
+      assert.equal(
+        r.stderr,
+        "sockdoc: rollback of batch 20260101T000000Z-f00d: refusing kernel.core_pattern: not one of the " +
+          "settings sockdoc tunes (see `sockdoc tune apply --help`); add --force to write it anyway; " +
+          "nothing was changed\n",
+      );
+      assert.equal(value("kernel.core_pattern"), "core");
+      assert.equal(readFileSync(journal, "utf8"), before);
+      assert.equal(existsSync(`${journal}.lock`), false);
+    }
+  });
+
+  it("with --force, as apply: the rule is apply's (written in the fake tree only)", () => {
+    const journal = journalOf(join(dir, "forced", "j.jsonl"), "kernel.core_pattern", "|/tmp/evil %p", "core");
+    const r = sockdoc(["tune", "rollback", "--proc-root", proc, "--journal", journal, "--yes", "--force"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(value("kernel.core_pattern"), "|/tmp/evil %p");
+    set("kernel.core_pattern", "core");
+  });
+
+  const untrusted: Array<[string, () => string, RegExp]> = [
+    [
+      "a journal anyone can write (0666)",
+      () => journalOf(join(dir, "m666", "j.jsonl"), "net.ipv4.tcp_fin_timeout", "60", "30", 0o666),
+      /: it is writable by group and others \(mode 0666\), so rollback could be made to write, as root, values someone else chose; if its content is yours: chmod go-w \S+$/,
+    ],
+    [
+      "a journal in a directory anyone can write (0777)",
+      () => {
+        const j = journalOf(join(dir, "d777", "j.jsonl"), "net.ipv4.tcp_fin_timeout", "60", "30");
+        chmodSync(join(dir, "d777"), 0o777);
+        return j;
+      },
+      /: its directory \S+d777 is writable by group and others \(mode 0777\), .*keep journals in a directory only root can write/,
+    ],
+  ];
+  if (process.geteuid?.() === 0) {
+    untrusted.push([
+      "a journal owned by another user",
+      () => {
+        const j = journalOf(join(dir, "nobody", "j.jsonl"), "net.ipv4.tcp_fin_timeout", "60", "30");
+        chownSync(j, 65534, 65534);
+        return j;
+      },
+      /: it belongs to uid 65534, not root, .*: chown root \S+$/,
+    ]);
+  }
+  for (const [what, make, message] of untrusted) {
+    it(`refuses ${what}: exit 3, one line, nothing written`, () => {
+      const journal = make();
+      for (const yes of [[], ["--yes"]]) {
+        const r = sockdoc(["tune", "rollback", "--proc-root", proc, "--journal", journal, ...yes]);
+        assert.equal(r.status, 3, r.stderr);
+        assert.equal(r.stdout, "");
+        assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+        assert.ok(r.stderr.startsWith(`sockdoc: refusing the journal ${journal}`), r.stderr);
+        assert.match(r.stderr.trimEnd(), message);
+        assert.equal(value("net.ipv4.tcp_fin_timeout"), "30", "not rolled back");
+        assert.equal(existsSync(`${journal}.lock`), false);
+      }
+    });
+  }
+
+  it("apply refuses up front a journal rollback would refuse (a directory anyone can write)", () => {
+    const open = join(dir, "open-dir");
+    mkdirSync(open);
+    chmodSync(open, 0o1777);
+    const journal = join(open, "j.jsonl");
+    const r = sockdoc([
+      "tune",
+      "apply",
+      "net.ipv4.tcp_fin_timeout=45",
+      "--proc-root",
+      proc,
+      "--journal",
+      journal,
+      "--yes",
+    ]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(
+      r.stderr,
+      /^sockdoc: refusing the journal \S+: its directory \S+ is writable by group and others \(mode 1777\)/,
+    );
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "30");
+    assert.equal(existsSync(journal), false);
+    assert.equal(existsSync(`${journal}.lock`), false);
+  });
+
+  it("a journal only root can write still rolls back", () => {
+    const journal = journalOf(join(dir, "good", "j.jsonl"), "net.ipv4.tcp_fin_timeout", "60", "30", 0o600);
+    const r = sockdoc(["tune", "rollback", "--proc-root", proc, "--journal", journal, "--yes"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(value("net.ipv4.tcp_fin_timeout"), "60");
   });
 });

@@ -2,54 +2,153 @@
  * @module Where audit records go: appended as JSON lines to a file
  * (default /var/log/sockdoc/kill.log), opened before anything is destroyed
  * so that a run that could not be logged does not run; and, when `logger`
- * is installed, to the journal / syslog with tag "sockdoc".
+ * is installed, to the journal / syslog with tag "sockdoc". Records are
+ * committed in groups, each written whole and fsynced before commit returns:
+ * the caller destroys nothing whose intent was not committed.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { InputError } from "../../model/errors.js";
 import type { AuditRecord } from "./audit-record.js";
 
 export const DEFAULT_AUDIT_LOG = "/var/log/sockdoc/kill.log";
 
-export class AuditLog {
-  readonly path: string;
-  private fd: number;
-  private lines: string[] = [];
+/**
+ * The bytes' way to the disk. A file descriptor in use; tests hand one that
+ * fails where they want (a disk that fills up after the first record).
+ */
+export interface AuditFile {
+  /** Writes all of text or throws (ENOSPC, EIO, EROFS...). */
+  write(text: string): void;
+  /** Makes what was written durable or throws. */
+  sync(): void;
+  close(): void;
+}
 
-  private constructor(path: string, fd: number) {
-    this.path = path;
-    this.fd = fd;
+/** A write that could not be made durable: the errno code (or message) says why. */
+export class AuditWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot write the audit log ${path} (${reason})`, options);
+    this.name = "AuditWriteError";
   }
+}
+
+/** Whether the file ends inside a line: a write cut short by a full disk left half a record. */
+function endsMidLine(fd: number): boolean {
+  try {
+    const { size } = fstatSync(fd);
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  } catch {
+    return false; // not readable (opened for append only, a device): nothing to mend
+  }
+}
+
+/** For appending, and reading the last byte when allowed (a write-only log is fine too). */
+function openAppend(path: string): number {
+  try {
+    return openSync(path, "a+", 0o640);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+    return openSync(path, "a", 0o640);
+  }
+}
+
+function fdFile(fd: number): AuditFile {
+  return {
+    write(text) {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;) {
+        const n = writeSync(fd, bytes, at);
+        // A regular file never writes 0 bytes; a device that does would loop forever.
+        if (n <= 0) throw Object.assign(new Error("short write"), { code: "EIO" });
+        at += n;
+      }
+    },
+    sync() {
+      try {
+        fsyncSync(fd);
+      } catch (err) {
+        // A terminal or pipe (--audit-log /dev/stderr) has nothing to sync: the write was the record.
+        if ((err as NodeJS.ErrnoException).code !== "EINVAL") throw err;
+      }
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+export class AuditLog {
+  private lines: string[] = [];
+  /** Written before the first record: a newline when the file ends mid-line. */
+  private prefix = "";
+
+  private constructor(
+    readonly path: string,
+    private readonly file: AuditFile,
+  ) {}
 
   /** Opens (creating the directory and file) for appending; InputError (exit 3) when it cannot. */
   static open(path: string): AuditLog {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
-      return new AuditLog(path, openSync(path, "a", 0o640));
+      const fd = openAppend(path);
+      const log = new AuditLog(path, fdFile(fd));
+      // The next record starts on a line of its own, not glued to a cut one.
+      log.prefix = endsMidLine(fd) ? "\n" : "";
+      return log;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      // mkdir -p answers EEXIST when a parent is a file: what it means is ENOTDIR.
+      const code = e.code === "EEXIST" ? "ENOTDIR" : (e.code ?? e.message);
       throw new InputError(
-        `cannot open the audit log ${path} (${e.code ?? e.message}); nothing was closed; choose another with --audit-log FILE`,
+        `cannot open the audit log ${path} (${code}); nothing was closed; choose another with --audit-log FILE`,
         { cause: err },
       );
     }
   }
 
-  /** Written at once, one line per record, so an interrupted run still leaves its records. */
-  append(record: AuditRecord): void {
-    const line = JSON.stringify(record);
-    writeSync(this.fd, `${line}\n`);
-    this.lines.push(line);
+  /** The seam for tests: records go to file instead of an opened path. */
+  static over(path: string, file: AuditFile): AuditLog {
+    return new AuditLog(path, file);
   }
 
+  /**
+   * Writes the records (one JSON line each, in one write) and syncs them;
+   * AuditWriteError when either failed. Then none of them counts as written
+   * (a part may be on disk: a cut last line that readers skip).
+   */
+  commit(records: readonly AuditRecord[]): void {
+    if (records.length === 0) return;
+    const lines = records.map((r) => JSON.stringify(r));
+    try {
+      this.file.write(`${this.prefix}${lines.join("\n")}\n`);
+      this.file.sync();
+      this.prefix = "";
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new AuditWriteError(this.path, e.code ?? e.message, { cause: err });
+    }
+    this.lines.push(...lines);
+  }
+
+  /** Records committed (written and synced). */
   get count(): number {
     return this.lines.length;
   }
 
+  /** Every commit was synced already: a failing close loses nothing. */
   close(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    try {
+      this.file.close();
+    } catch {
+      // Nothing left to lose (see above).
+    }
   }
 
   /**

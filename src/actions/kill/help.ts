@@ -14,13 +14,25 @@ fails with ECONNABORTED. Support is probed first and said up front: SOCK_DESTROY
 Sockets are read over netlink only (the cookie makes each destroy exact: a
 socket replaced since the read is left alone and reported "gone").
 
-Refused without --force (exit 2): no filter; a filter that can match LISTEN
-sockets; more than --max sockets. Each closed socket gets an audit record (JSON
-line: time, user, 4-tuple, state, inode, cookie, owners, outcome) in the audit
-log and, when \`logger\` is installed, the journal (tag sockdoc).
+Refused without --force (exit 2), before anything is read: no filter; a filter
+that can match LISTEN sockets; a filter that can match ESTABLISHED sockets with
+no address or exact port to narrow them ("exclude listen", "state connected",
+"state established dport != :22": live connections wholesale, your own SSH
+session among them). After reading: more than --max sockets.
+
+Audit: nothing is closed without a record. For each socket an "intent" record
+(JSON line: time, user, 4-tuple, state, inode, cookie, owners) is written and
+fsynced to the audit log before SOCK_DESTROY is asked, then an "outcome" record
+with what the kernel answered (in groups of up to 256 sockets: two fsyncs per
+group). An intent without an outcome means "possibly closed". A log that cannot
+be opened or written (full, read-only) stops the run: before the first destroy,
+nothing is closed (exit 3, one line); later, the sockets closed so far are
+listed, the rest are "stopped", and the run exits 3. The records also go to the
+journal (tag sockdoc) when \`logger\` is installed.
 
 Outcomes: closed, gone (already closed or replaced), unsupported (this kernel
-cannot), denied (not permitted), failed (another errno), would-close (dry run).
+cannot), denied (not permitted), failed (another errno), would-close (dry run),
+stopped (not attempted: the audit log could not be written).
 
 Exit status: 0 every socket closed or already gone, or a dry run where all
 would close (also when nothing matched); 1 some were not (or would not be)

@@ -46,7 +46,15 @@ export function exitCodeFor(results: readonly KillResult[]): number {
 
 /** Results per outcome, only the outcomes that occur, in a fixed order. */
 export function countOutcomes(results: readonly KillResult[]): Partial<Record<KillOutcome, number>> {
-  const order: KillOutcome[] = ["closed", "would-close", "gone", "unsupported", "denied", "failed"];
+  const order: KillOutcome[] = [
+    "closed",
+    "would-close",
+    "gone",
+    "unsupported",
+    "denied",
+    "failed",
+    "stopped",
+  ];
   const counts: Partial<Record<KillOutcome, number>> = {};
   for (const o of order) {
     const n = results.filter((r) => r.outcome === o).length;

@@ -1,18 +1,22 @@
 /**
  * @module What `sockdoc kill` refuses to do without --force, decided before
- * any socket is touched: no filter at all, a filter that can match LISTEN
- * sockets (closing a listener takes a service down), and batches above --max.
- * Each refusal is a UsageError (exit 2) whose one line says how to proceed.
+ * any socket is read: no filter at all, a filter that can match LISTEN
+ * sockets (closing a listener takes a service down), a filter that can match
+ * ESTABLISHED sockets with no address or port term narrowing them ("exclude
+ * listen", "state connected": live connections wholesale, the operator's own
+ * SSH session among them), and batches above --max. Each refusal is a
+ * UsageError (exit 2) whose one line says how to proceed.
  */
+import { broadStates } from "../../filter/breadth.js";
 import type { CompiledFilter } from "../../filter/compile.js";
 import { UsageError } from "../../model/errors.js";
-import { stateBit, TcpState } from "../../model/tcp-state.js";
+import { ALL_STATES_MASK, stateBit, TcpState } from "../../model/tcp-state.js";
 
 export const DEFAULT_MAX = 1000;
 
 /** Throws unless the filter is narrow enough to act on (or force is set). */
 export function checkFilter(
-  filter: Pick<CompiledFilter, "matchesAll" | "mask" | "text">,
+  filter: Pick<CompiledFilter, "matchesAll" | "mask" | "text" | "tree">,
   force: boolean,
 ): void {
   if (force) return;
@@ -26,7 +30,20 @@ export function checkFilter(
   if ((filter.mask & stateBit(TcpState.LISTEN)) !== 0) {
     throw new UsageError(
       `refusing: filter "${filter.text}" can match LISTEN sockets, and closing a listener ` +
-        `stops its service accepting; add a state (e.g. "state close-wait" or "exclude listen") or --force`,
+        `stops its service accepting; name the stuck state and port (e.g. state close-wait sport = :8080) or add --force`,
+    );
+  }
+  const broad = broadStates(filter.tree);
+  if ((broad & stateBit(TcpState.ESTABLISHED)) !== 0) {
+    // Only listeners (and the never-listed CLOSE) left out: as broad as no filter at all.
+    const allButListen = ALL_STATES_MASK & ~stateBit(TcpState.LISTEN) & ~stateBit(TcpState.CLOSE);
+    const why =
+      (broad & allButListen) === allButListen
+        ? "leaves out only listeners: it is as broad as no filter and would close every connection on this host"
+        : "can match ESTABLISHED sockets with no address or port to narrow them: it would close live connections wholesale";
+    throw new UsageError(
+      `refusing: filter "${filter.text}" ${why} (your own SSH session among them); ` +
+        "name the stuck state and port (e.g. state close-wait sport = :8080) or add --force",
     );
   }
 }

@@ -7,6 +7,7 @@
  * paste (never to be wrapped).
  */
 import type { Owner } from "../../model/socket.js";
+import { AuditWriteError } from "./audit-log.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { errnoName } from "./errno.js";
 import type { KillResult, KillSupport, ProbeResult } from "./types.js";
@@ -114,6 +115,12 @@ export function problemLines(results: readonly KillResult[], sudoCommand: string
     failed.set(why, (failed.get(why) ?? 0) + 1);
   }
   for (const [why, n] of failed) lines.push(`${plural(n, "socket")} not closed: ${why}.`);
+  const stopped = results.filter((r) => r.outcome === "stopped").length;
+  if (stopped > 0) {
+    lines.push(
+      `${plural(stopped, "socket")} not attempted: the run stopped when the audit log could not be written.`,
+    );
+  }
   return lines;
 }
 
@@ -153,8 +160,28 @@ export function endLines(results: readonly KillResult[], end: RunEnd): string[] 
   const lines = [`${line}.`];
   if (end.audit && end.audit.records > 0) {
     lines.push(
-      `Audit: ${plural(end.audit.records, "record")} appended to ${end.audit.path}${journalText(end.audit.journal)}.`,
+      `Audit: ${plural(end.audit.records, "record")} (intent and outcome per socket) appended to ` +
+        `${end.audit.path}${journalText(end.audit.journal)}.`,
     );
   }
   return lines;
+}
+
+/**
+ * The one line a run stopped by the audit log ends with (exit 3): what could
+ * not be written, and what was closed before (each of those has its intent
+ * record: nothing is closed unrecorded).
+ */
+export function auditStopLine(path: string, stopped: unknown, results: readonly KillResult[]): string {
+  const why = stopped instanceof AuditWriteError ? stopped.reason : String(stopped);
+  const closed = results.filter((r) => r.outcome === "closed").length;
+  const left = results.filter((r) => r.outcome === "stopped").length;
+  const head = `cannot write the audit log ${path} (${why})`;
+  const tail = "choose another with --audit-log FILE";
+  if (closed === 0) return `${head}; nothing was closed; ${tail}`;
+  const stop = left > 0 ? `stopped: ${left} not attempted` : "their outcomes are not in it";
+  return (
+    `${head} after closing ${plural(closed, "socket")} (listed above as closed, each with its intent ` +
+    `record in the log); ${stop}; ${tail}`
+  );
 }

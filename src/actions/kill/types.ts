@@ -8,9 +8,10 @@ import type { TcpSocket } from "../../model/socket.js";
  * closed: destroyed now. gone: no longer there when we asked (closed by its
  * owner or peer, or replaced: the cookie did not match). unsupported: this
  * kernel cannot destroy it. denied: not permitted. failed: any other errno.
- * would-close: a dry run's prediction.
+ * would-close: a dry run's prediction. stopped: not attempted, because the
+ * run stopped when the audit log could not be written.
  */
-export type KillOutcome = "closed" | "gone" | "unsupported" | "denied" | "failed" | "would-close";
+export type KillOutcome = "closed" | "gone" | "unsupported" | "denied" | "failed" | "would-close" | "stopped";
 
 export type SupportStatus = "supported" | "unsupported" | "unknown";
 

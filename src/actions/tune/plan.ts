@@ -6,7 +6,7 @@
  * those for the host's namespace only). Values already in place are set apart.
  */
 import { knownSetting } from "../../analysis/advisor/known-settings.js";
-import { parseKernelInt, sameValue } from "../../analysis/advisor/setting-value.js";
+import { parseKernelInt, sameValue, type ValueContext } from "../../analysis/advisor/setting-value.js";
 import { PermissionError, UsageError } from "../../model/errors.js";
 import type { Assignment } from "./assignments.js";
 import { checkAssignment } from "./refusals.js";
@@ -53,18 +53,23 @@ export function currentValue(io: SysctlIo, name: string, kernel: string | null):
   }
 }
 
-export function planChanges(
-  io: SysctlIo,
-  wanted: readonly Assignment[],
-  opts: { force: boolean; kernel: string | null },
-): Plan {
+/** What the value checks need from the kernel (apply's and rollback's). */
+export function valueContext(io: SysctlIo): ValueContext {
   let start: number | null = null;
   try {
     start = parseKernelInt(io.read("net.ipv4.ip_unprivileged_port_start"));
   } catch {
     // Older kernels (before 4.11) lack it: the checks then assume 1024.
   }
-  const ctx = start === null ? {} : { unprivilegedPortStart: start };
+  return start === null ? {} : { unprivilegedPortStart: start };
+}
+
+export function planChanges(
+  io: SysctlIo,
+  wanted: readonly Assignment[],
+  opts: { force: boolean; kernel: string | null },
+): Plan {
+  const ctx = valueContext(io);
   for (const a of wanted) checkAssignment(a, opts.force, ctx);
   const plan: Plan = { changes: [], unchanged: [] };
   for (const a of wanted) {

@@ -1,8 +1,12 @@
 /**
  * @module What `sockdoc tune apply` refuses, before anything is read or
  * written: tcp_tw_recycle always, names outside the allowlist unless
- * --force, and values the kernel would refuse. Each refusal is a UsageError
- * (exit 2) whose one line says why and what to do instead.
+ * --force, and values the kernel would refuse. `rollback` refuses the same
+ * for the old values it would write: a journal is only a list of writes,
+ * and one apply could not have made (kernel.core_pattern = "|/tmp/x %p"
+ * runs a program as root at the next crash) is not rolled back either.
+ * Each refusal is a UsageError (exit 2) whose one line says why and what
+ * to do instead.
  */
 import { APPLY_ALLOWLIST, TW_RECYCLE } from "../../analysis/advisor/known-settings.js";
 import { type ValueContext, valueProblem } from "../../analysis/advisor/setting-value.js";
@@ -26,4 +30,21 @@ export function checkAssignment(a: Assignment, force: boolean, ctx: ValueContext
   const problem = valueProblem(a.name, a.value, ctx);
   if (problem)
     throw new UsageError(`refusing ${a.name}=${a.value}: the kernel would refuse it: ${a.name} ${problem}`);
+}
+
+/** The old values a rollback of batch would write, checked as apply checks what it writes. */
+export function checkRollback(
+  batch: string,
+  changes: ReadonlyArray<{ name: string; old: string }>,
+  force: boolean,
+  ctx: ValueContext,
+): void {
+  for (const c of changes) {
+    try {
+      checkAssignment({ name: c.name, value: c.old }, force, ctx);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      throw new UsageError(`rollback of batch ${batch}: ${err.message}; nothing was changed`, { cause: err });
+    }
+  }
 }

@@ -11,13 +11,14 @@ import { AuditLog, DEFAULT_AUDIT_LOG } from "../../actions/kill/audit-log.js";
 import type { AuditContext } from "../../actions/kill/audit-record.js";
 import { canDestroySockets } from "../../actions/kill/capability.js";
 import { errnoName } from "../../actions/kill/errno.js";
-import { destroySockets, predictSockets } from "../../actions/kill/execute.js";
+import { type DestroyRun, destroySockets, predictSockets } from "../../actions/kill/execute.js";
 import { KILL_HELP } from "../../actions/kill/help.js";
 import { compareSockets } from "../../actions/kill/order.js";
 import { exitCodeFor } from "../../actions/kill/outcome.js";
 import { probeSupport } from "../../actions/kill/probe.js";
 import { checkBatch, checkFilter, DEFAULT_MAX, parseMax } from "../../actions/kill/refusals.js";
 import {
+  auditStopLine,
   effectLines,
   endLines,
   headerLines,
@@ -179,7 +180,7 @@ export function killCommand(): Command {
     .option("-y, --yes", "close them without asking")
     .option("--dry-run", "only list what would be closed; never ask")
     .option("--max <n>", `refuse more than N sockets unless --force (default ${DEFAULT_MAX})`)
-    .option("--force", "allow no filter, filters that can match LISTEN, and more than --max")
+    .option("--force", "allow no filter, broad filters (LISTEN, ESTABLISHED un-narrowed), more than --max")
     .option("--audit-log <file>", "append audit records to FILE", DEFAULT_AUDIT_LOG)
     .option("--no-journal", "do not also send audit records to the journal (logger -t sockdoc)")
     .option("-4, --ipv4", "only IPv4 sockets")
@@ -249,6 +250,8 @@ export function killCommand(): Command {
     }
     if (act) run.end = { ...run.end, dryRun: false };
     // Nothing to call the kernel for: no audit log to open (or create).
+    // Set when the audit log failed midway: said last, after the list of what was closed.
+    let auditStop: string | null = null;
     if (act && run.results.some((r) => r.outcome === "would-close")) {
       const log = AuditLog.open(opts.auditLog);
       const context = {
@@ -257,16 +260,24 @@ export function killCommand(): Command {
         user: auditUser(),
         filter: run.filterText,
       };
+      let done: DestroyRun;
       try {
-        run.results = destroySockets(addon, targets, support, { log, context });
+        done = destroySockets(addon, targets, support, { log, context });
       } finally {
         log.close();
       }
+      run.results = done.results;
       const journal = opts.journal ? log.toJournal() : "off";
       run.end = { ...run.end, audit: { path: log.path, records: log.count, journal } };
+      if (done.stopped !== null) {
+        auditStop = auditStopLine(log.path, done.stopped, run.results);
+        // Nothing closed: the one line says it all.
+        if (!run.results.some((r) => r.outcome === "closed")) throw new InputError(auditStop);
+      }
     }
     if (format === "json" || format === "ndjson") printJson(format, run);
     else printText(format, run, ask);
     process.exitCode = exitCodeFor(run.results);
+    if (auditStop !== null) throw new InputError(auditStop);
   });
 }

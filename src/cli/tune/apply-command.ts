@@ -9,6 +9,7 @@ import { Command, Option } from "commander";
 import { type Assignment, parseAssignments } from "../../actions/tune/assignments.js";
 import { currentNetns } from "../../actions/tune/context.js";
 import { DEFAULT_JOURNAL } from "../../actions/tune/journal.js";
+import { checkJournalTrust } from "../../actions/tune/journal-trust.js";
 import { takeLock } from "../../actions/tune/lock.js";
 import { persistWarnings, readOptional } from "../../actions/tune/persist.js";
 import { DEFAULT_PERSIST_FILE, persistText } from "../../actions/tune/persist-text.js";
@@ -63,6 +64,8 @@ export function applyCommand(): Command {
       io,
       wanted.map((a) => a.name),
     );
+    // A journal rollback would refuse is refused now, before anything is written.
+    checkJournalTrust(opts.journal);
     const lock = takeLock(opts.journal, rerun(true));
     try {
       printWarnings(lock.notes);

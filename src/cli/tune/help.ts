@@ -116,7 +116,9 @@ Values are lost at reboot unless --persist writes them to a sysctl.d file
 (default ${DEFAULT_PERSIST_FILE}; its previous content is journaled; a
 symlink is written through). If that file cannot be written, the values are
 put back too. One apply or rollback at a time: a second one, while the lock
-beside the journal (JOURNAL.lock) is held, stops at once (exit 3).
+beside the journal (JOURNAL.lock) is held, stops at once (exit 3). A journal
+rollback would refuse (see \`sockdoc tune rollback --help\`: writable by
+others, or in a directory others can write, like /tmp) is refused first (exit 3).
 
 net.* settings belong to a network namespace: run inside one with
 \`ip netns exec NAME sockdoc tune apply ...\` to change that namespace only.
@@ -148,6 +150,14 @@ rolled back yet (or the one --batch names), and the --persist file's previous
 content if that batch wrote one. A dry run unless --yes. The rollback is
 journaled as a batch of its own, so rolling back twice undoes two applies.
 
+It writes only what apply may write: a setting outside apply's list (say,
+kernel.core_pattern, where a "|program" runs as root at the next crash) is
+refused unless --force, tcp_tw_recycle always, and values the kernel would
+refuse too (exit 2). The journal decides what root writes, so it must be a
+regular file owned by root (or by the user running sockdoc), and neither it
+nor its directory writable by group or others (a journal in /tmp is refused):
+exit 3, before anything is read or written; --force does not change that.
+
 Refused without --force: a value changed since the batch by something else
 (neither the batch's new value nor its old one); a batch applied in another
 network namespace or under another root (run the rollback there).
@@ -161,9 +171,9 @@ Examples:
   sudo sockdoc tune rollback --batch 20250102T030405Z-1a2b --yes
 
 Exit status: 0 restored (or a dry run); 1 a write failed (the rollback was
-put back); 2 refused, nothing to roll back, or bad usage; 3 no journal, the
-journal or a file could not be read or written, or another apply or rollback
-is running; 4 not root.`;
+put back); 2 refused, nothing to roll back, or bad usage; 3 no journal, a
+journal others could have written, the journal or a file could not be read or
+written, or another apply or rollback is running; 4 not root.`;
 
 export const HISTORY_HELP = `
 Lists the batches in the journal, oldest first: each change (old -> new) and

@@ -14,9 +14,11 @@ import {
 } from "../../actions/tune/batches.js";
 import { currentNetns } from "../../actions/tune/context.js";
 import { DEFAULT_JOURNAL, readJournal, requireJournal } from "../../actions/tune/journal.js";
+import { checkJournalTrust } from "../../actions/tune/journal-trust.js";
 import { takeLock } from "../../actions/tune/lock.js";
 import { readOptional } from "../../actions/tune/persist.js";
-import { currentValue, dryRunResults } from "../../actions/tune/plan.js";
+import { currentValue, dryRunResults, valueContext } from "../../actions/tune/plan.js";
+import { checkRollback } from "../../actions/tune/refusals.js";
 import { planRollback } from "../../actions/tune/rollback-plan.js";
 import { procSysIo } from "../../actions/tune/sysctl-io.js";
 import { EXIT, UsageError } from "../../model/errors.js";
@@ -51,8 +53,9 @@ export function rollbackCommand(): Command {
   cmd.addHelpText("after", ROLLBACK_HELP);
   return cmd.action((opts: Options) => {
     const format = textFormat(opts);
-    // Said at once, without taking a lock beside a journal that is not there.
+    // Said at once, without taking a lock beside a journal that is not there, or one anyone could write.
     requireJournal(opts.journal);
+    checkJournalTrust(opts.journal);
     if (!opts.yes) {
       rollback(opts, format, []);
       return;
@@ -86,6 +89,8 @@ function rollback(opts: Options, format: "table" | "json", notes: readonly strin
   const procRoot = opts.procRoot ?? "/proc";
   const io = procSysIo(procRoot);
   const kernel = readKernelRelease(new ProcFs(procRoot));
+  // Before any value is read: the journal asks for writes apply would refuse.
+  checkRollback(target.id, changesToUndo(target), force, valueContext(io));
   const now: Record<string, string> = {};
   for (const c of changesToUndo(target)) now[c.name] = currentValue(io, c.name, kernel);
   const plan = planRollback(target, now, { where: io.where, netns: currentNetns() }, force);

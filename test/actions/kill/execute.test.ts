@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { constants } from "node:os";
 import { describe, it } from "node:test";
 import type { AuditRecord } from "../../../src/actions/kill/audit-record.js";
+import fc from "fast-check";
+import { type AuditFile, AuditLog, AuditWriteError } from "../../../src/actions/kill/audit-log.js";
 import { destroySockets, predictSockets } from "../../../src/actions/kill/execute.js";
 import type { KillSupport } from "../../../src/actions/kill/types.js";
 import type { TcpSocket } from "../../../src/model/socket.js";
@@ -37,15 +39,16 @@ function run(answers: Map<TcpSocket, number>, s: KillSupport) {
     user: { uid: 0, name: "root", sudoUser: null },
     filter: "f",
   };
-  const results = destroySockets(addon, [...answers.keys()], s, {
-    log: { append: (r) => records.push(r) },
+  const { results, stopped } = destroySockets(addon, [...answers.keys()], s, {
+    log: { commit: (rs) => records.push(...rs) },
     context,
   });
+  assert.equal(stopped, null);
   return { results, records, calls: addon.calls };
 }
 
 describe("destroySockets", () => {
-  it("maps each answer to an outcome and audits only the sockets it closed", () => {
+  it("maps each answer to an outcome, with an intent and an outcome record for each call", () => {
     const closed = sock();
     const gone = sock();
     const denied = sock();
@@ -70,8 +73,14 @@ describe("destroySockets", () => {
     );
     assert.equal(calls.length, 4);
     assert.deepEqual(
-      records.map((r) => r.cookie),
-      [closed.cookie],
+      records.map((r) => [r.phase, r.cookie, r.outcome]),
+      [
+        ...[closed, gone, denied, odd].map((s) => ["intent", s.cookie, null]),
+        ["outcome", closed.cookie, "closed"],
+        ["outcome", gone.cookie, "gone"],
+        ["outcome", denied.cookie, "denied"],
+        ["outcome", odd.cookie, "failed"],
+      ],
     );
   });
 
@@ -109,13 +118,138 @@ describe("destroySockets", () => {
       user: { uid: 0, name: null, sudoUser: null },
       filter: "f",
     };
-    const results = destroySockets(addon, [bad, good], support("supported"), {
-      log: { append: () => {} },
+    const { results } = destroySockets(addon, [bad, good], support("supported"), {
+      log: { commit: () => {} },
       context,
     });
     assert.deepEqual(
       results.map((r) => r.outcome),
       ["failed", "closed"],
+    );
+  });
+});
+
+/**
+ * An audit file that takes `good` writes and then fails every one with
+ * code, like a disk that fills up (or is made read-only) during the run.
+ * synced: the lines that were written and synced, as the disk would keep them.
+ */
+function fillingFile(good: number, code = "ENOSPC") {
+  const synced: string[] = [];
+  let pending: string[] = [];
+  let writes = 0;
+  const file: AuditFile = {
+    write(text) {
+      if (writes++ >= good) throw Object.assign(new Error(`${code} (test)`), { code });
+      pending = text.trimEnd().split("\n");
+    },
+    sync() {
+      synced.push(...pending);
+      pending = [];
+    },
+    close() {},
+  };
+  return { file, synced: () => synced.map((l) => JSON.parse(l) as AuditRecord) };
+}
+
+const context = { time: new Date(0), host: "h", user: { uid: 0, name: "root", sudoUser: null }, filter: "f" };
+
+describe("destroySockets when the audit log stops taking records", () => {
+  const three = () => [sock(), sock(), sock()];
+
+  it("destroys nothing when the first intent cannot be written", () => {
+    const targets = three();
+    const addon = fakeAddon(new Map(targets.map((t) => [t, 0])));
+    const disk = fillingFile(0);
+    const log = AuditLog.over("/x/kill.log", disk.file);
+    const run = destroySockets(addon, targets, support("supported"), { log, context });
+    assert.equal(addon.calls.length, 0, "no SOCK_DESTROY");
+    assert.ok(run.stopped instanceof AuditWriteError);
+    assert.equal(run.stopped.reason, "ENOSPC");
+    assert.deepEqual(
+      run.results.map((r) => r.outcome),
+      ["stopped", "stopped", "stopped"],
+    );
+    assert.equal(log.count, 0);
+  });
+
+  it("a log that fails after its first record: the socket it covers is closed, the run stops, nothing else is", () => {
+    const targets = three();
+    const addon = fakeAddon(new Map(targets.map((t) => [t, 0])));
+    const disk = fillingFile(1, "EROFS");
+    const log = AuditLog.over("/x/kill.log", disk.file);
+    const run = destroySockets(addon, targets, support("supported"), { log, context }, 1);
+    assert.equal(addon.calls.length, 1);
+    assert.deepEqual(
+      run.results.map((r) => r.outcome),
+      ["closed", "stopped", "stopped"],
+    );
+    assert.equal((run.stopped as AuditWriteError).reason, "EROFS");
+    // The closed socket's intent is on disk; its outcome could not be written.
+    assert.deepEqual(
+      disk.synced().map((r) => [r.phase, r.cookie]),
+      [["intent", targets[0]!.cookie]],
+    );
+  });
+
+  it("stops between groups: whole groups are recorded, the next one is not attempted", () => {
+    const targets = [...three(), ...three()];
+    const addon = fakeAddon(new Map(targets.map((t) => [t, 0])));
+    const disk = fillingFile(2); // the first group's intents and outcomes
+    const log = AuditLog.over("/x/kill.log", disk.file);
+    const run = destroySockets(addon, targets, support("supported"), { log, context }, 4);
+    assert.deepEqual(
+      run.results.map((r) => r.outcome),
+      ["closed", "closed", "closed", "closed", "stopped", "stopped"],
+    );
+    assert.equal(addon.calls.length, 4);
+    assert.equal(log.count, 8);
+    assert.deepEqual(
+      disk.synced().map((r) => r.phase),
+      [...Array(4).fill("intent"), ...Array(4).fill("outcome")],
+    );
+  });
+
+  it("never calls SOCK_DESTROY for a socket whose intent is not on disk (any failure point, any group size)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(0, E.ENOENT, E.EPERM), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 30 }),
+        (answers, group, good) => {
+          const targets = answers.map(() => sock());
+          const disk = fillingFile(good);
+          const onDisk = () =>
+            new Set(
+              disk
+                .synced()
+                .filter((r) => r.phase === "intent")
+                .map((r) => r.cookie),
+            );
+          const called: string[] = [];
+          const byRequest = new Map(targets.map((t, i) => [buildDestroyRequest(t).toString("hex"), i]));
+          const addon = {
+            inetDiagDestroy(request: Buffer): number {
+              const i = byRequest.get(request.toString("hex"))!;
+              assert.ok(onDisk().has(targets[i]!.cookie), "destroyed before its intent was synced");
+              called.push(targets[i]!.cookie!);
+              return answers[i]!;
+            },
+          };
+          const log = AuditLog.over("/x/kill.log", disk.file);
+          const run = destroySockets(addon, targets, support("supported"), { log, context }, group);
+          const writes = 2 * Math.ceil(targets.length / group);
+          assert.equal(run.stopped === null, good >= writes);
+          for (const [i, r] of run.results.entries()) {
+            assert.equal(r.outcome === "stopped", !called.includes(targets[i]!.cookie!));
+          }
+          // What was attempted is a prefix: after the stop, nothing.
+          const firstStopped = run.results.findIndex((r) => r.outcome === "stopped");
+          if (firstStopped >= 0)
+            assert.ok(run.results.slice(firstStopped).every((r) => r.outcome === "stopped"));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

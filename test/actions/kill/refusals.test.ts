@@ -15,9 +15,28 @@ describe("checkFilter", () => {
     { filter: "state close-wait", refused: null },
     { filter: "state close-wait sport = :8080 dst 10.0.0.9", refused: null },
     { filter: "state time-wait dport = :443", refused: null },
-    { filter: "exclude listen", refused: null },
-    { filter: "state connected", refused: null },
     { filter: "sport = :80 exclude listen", refused: null },
+    { filter: "state established dport = :5432", refused: null },
+    { filter: "state established dst 10.0.0.9", refused: null },
+    { filter: "state estab ( dport = :443 or dst 10.0.0.0/8 )", refused: null },
+    { filter: "state time-wait or state close-wait", refused: null },
+    { filter: "exclude listen exclude established", refused: null },
+    // As broad as no filter: only listeners left out.
+    { filter: "exclude listen", refused: /leaves out only listeners: it is as broad as no filter/ },
+    { filter: "not state listen", refused: /leaves out only listeners: it is as broad as no filter/ },
+    { filter: "state all exclude listen", refused: /leaves out only listeners/ },
+    { filter: "exclude listen exclude close", refused: /leaves out only listeners/ },
+    // Live connections with no address or port term.
+    { filter: "state connected", refused: /can match ESTABLISHED sockets with no address or port/ },
+    { filter: "state synchronized", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state established", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state established dport != :22", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state established sport > :1024", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state established dst 0.0.0.0/0", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state established and not dport = :22", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state close-wait or state established", refused: /can match ESTABLISHED sockets/ },
+    { filter: "( state close-wait sport = :80 ) or state estab", refused: /can match ESTABLISHED sockets/ },
+    { filter: "state close-wait sport = :80 or state estab", refused: null },
   ];
   for (const { filter, refused } of cases) {
     it(`${refused ? "refuses" : "accepts"} "${filter}"`, () => {
@@ -44,6 +63,20 @@ describe("checkFilter", () => {
       assert.doesNotMatch(e.message, /\n/);
       assert.match(e.message, /"dport = :443"/);
       assert.match(e.message, /--force/);
+    }
+  });
+
+  it("suggests a narrow filter, never a broad one, in every refusal", () => {
+    for (const filter of ["", "sport = :8080", "exclude listen", "state connected"]) {
+      try {
+        checkFilter(compileFilter(filter === "" ? [] : [filter]), false);
+        assert.fail(`"${filter}" not refused`);
+      } catch (e) {
+        assert.ok(e instanceof UsageError);
+        assert.doesNotMatch(e.message, /"?exclude listen"?\)|e\.g\. "?exclude/);
+        assert.match(e.message, /e\.g\. state close-wait sport = :8080/);
+        assert.equal(e.exitCode, 2);
+      }
     }
   });
 });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { constants } from "node:os";
 import { describe, it } from "node:test";
+import { AuditWriteError } from "../../../src/actions/kill/audit-log.js";
 import {
+  auditStopLine,
   effectLines,
   endLines,
   headerLines,
@@ -148,7 +150,7 @@ describe("endLines", () => {
     ];
     const lines = endLines(
       results,
-      end({ dryRun: false, audit: { path: "/tmp/k.log", records: 2, journal: "sent" } }),
+      end({ dryRun: false, audit: { path: "/tmp/k.log", records: 8, journal: "sent" } }),
     );
     assert.equal(
       lines[0],
@@ -156,15 +158,53 @@ describe("endLines", () => {
     );
     assert.equal(
       lines[1],
-      "Audit: 2 records appended to /tmp/k.log and sent to the journal (logger -t sockdoc).",
+      "Audit: 8 records (intent and outcome per socket) appended to /tmp/k.log and sent to the journal (logger -t sockdoc).",
     );
   });
   it("says when the journal copy failed", () => {
     const lines = endLines(
       [r(sock(), "closed", 0)],
-      end({ dryRun: false, audit: { path: "/a", records: 1, journal: "logger failed: no /dev/log" } }),
+      end({ dryRun: false, audit: { path: "/a", records: 2, journal: "logger failed: no /dev/log" } }),
     );
-    assert.equal(lines[1], "Audit: 1 record appended to /a (journal: logger failed: no /dev/log).");
+    assert.equal(
+      lines[1],
+      "Audit: 2 records (intent and outcome per socket) appended to /a (journal: logger failed: no /dev/log).",
+    );
+  });
+});
+
+describe("auditStopLine", () => {
+  const failure = new AuditWriteError("/var/log/k.log", "ENOSPC");
+  it("says nothing was closed when no socket was", () => {
+    const results = [r(sock(), "stopped"), r(sock(), "stopped")];
+    assert.equal(
+      auditStopLine("/var/log/k.log", failure, results),
+      "cannot write the audit log /var/log/k.log (ENOSPC); nothing was closed; choose another with --audit-log FILE",
+    );
+  });
+  it("counts what was closed before the stop and what was not attempted", () => {
+    const results = [
+      r(sock(), "closed", 0),
+      r(sock(), "gone", 2),
+      r(sock(), "stopped"),
+      r(sock(), "stopped"),
+    ];
+    assert.equal(
+      auditStopLine("/var/log/k.log", failure, results),
+      "cannot write the audit log /var/log/k.log (ENOSPC) after closing 1 socket (listed above as closed, " +
+        "each with its intent record in the log); stopped: 2 not attempted; choose another with --audit-log FILE",
+    );
+  });
+  it("says the outcomes are missing when the last group's could not be written", () => {
+    assert.match(
+      auditStopLine("/l", failure, [r(sock(), "closed", 0)]),
+      /after closing 1 socket .*; their outcomes are not in it; choose another/,
+    );
+  });
+  it("problemLines says why the rest were not attempted", () => {
+    assert.deepEqual(problemLines([r(sock(), "closed", 0), r(sock(), "stopped")], null), [
+      "1 socket not attempted: the run stopped when the audit log could not be written.",
+    ]);
   });
 });
 
