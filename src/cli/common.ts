@@ -42,8 +42,14 @@ export function addSourceOptions(cmd: Command): Command {
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
         "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
     )
-    .option("--netns <ns>", "read one network namespace: an ip netns name, a PID, or a /proc/PID/ns/net or bind-mount path")
-    .option("--all-netns", "read every network namespace of the host (containers and pods), each under its own name");
+    .option(
+      "--netns <ns>",
+      "read one network namespace: an ip netns name, a PID, or a /proc/PID/ns/net or bind-mount path",
+    )
+    .option(
+      "--all-netns",
+      "read every network namespace of the host (containers and pods), each under its own name",
+    );
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -113,7 +119,9 @@ export function scopesFor(opts: CommonOptions): { scopes: Scope[]; namespaced: b
   if (opts.netns === undefined && !opts.allNetns) return { scopes: [oneScope(opts)], namespaced: false };
   if (opts.netns !== undefined && opts.allNetns) throw new UsageError("--netns and --all-netns: pick one");
   if (opts.input !== undefined || opts.procRoot !== undefined) {
-    throw new UsageError("--netns and --all-netns read this host's namespaces; they cannot be combined with --input or --proc-root");
+    throw new UsageError(
+      "--netns and --all-netns read this host's namespaces; they cannot be combined with --input or --proc-root",
+    );
   }
   const choice = opts.allNetns ? { all: true } : { spec: opts.netns! };
   const { scopes, warnings } = namespaceScopes(choice, {

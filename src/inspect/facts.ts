@@ -20,7 +20,10 @@ function netnsOf(scope: HostScope): string | null {
 /** Sysctls as a process inside the namespace reads them (they are per namespace). */
 function sysctlsInside(path: string, names: readonly string[]): SysctlRead {
   const read: SysctlRead = { values: {}, missing: [], unreadable: [] };
-  const texts = readFilesInNetns(path, names.map((n) => `/proc/${sysctlPath(n).join("/")}`));
+  const texts = readFilesInNetns(
+    path,
+    names.map((n) => `/proc/${sysctlPath(n).join("/")}`),
+  );
   names.forEach((name, i) => {
     const text = texts[i];
     if (text === null || text === undefined) read.missing.push(name);

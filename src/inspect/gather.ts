@@ -92,7 +92,8 @@ export function gather(reads: readonly ToGather[], warnings: string[]): Gathered
     };
   }
   return reads.map((r) => {
-    if (r.scope.kind === "capture") return { ...none(r.facts), ownersResolved: r.scope.capture.ownersResolved };
+    if (r.scope.kind === "capture")
+      return { ...none(r.facts), ownersResolved: r.scope.capture.ownersResolved };
     if (!r.needs.owners || shared === null) return none(r.facts);
     return { ...shared, facts: r.facts };
   });

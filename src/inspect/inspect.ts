@@ -115,7 +115,16 @@ function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]): Readi
       sysctlsKnown: false,
     };
     const needs = mergeNeeds(analyses.map((a) => a.needs));
-    return { scope, needs, facts, running, warnings: [error.message], kept: [], dumps: 0, t0: performance.now() };
+    return {
+      scope,
+      needs,
+      facts,
+      running,
+      warnings: [error.message],
+      kept: [],
+      dumps: 0,
+      t0: performance.now(),
+    };
   }
 }
 

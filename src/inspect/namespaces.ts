@@ -43,20 +43,18 @@ export function namespaceScopes(
     }
   }
   const own = ownInode(base.proc);
-  const scopes = found.map(
-    (ns): HostScope => ({
-      kind: "host",
-      proc: base.proc,
-      source: base.source,
-      families: base.families,
-      netns: {
-        ref: identifyNamespace(ns, base.proc, hostRoot),
-        path: ns.path,
-        pids: ns.pids,
-        own: ns.inode === own,
-      },
-    }),
-  );
+  const scopes = found.map((ns): HostScope => ({
+    kind: "host",
+    proc: base.proc,
+    source: base.source,
+    families: base.families,
+    netns: {
+      ref: identifyNamespace(ns, base.proc, hostRoot),
+      path: ns.path,
+      pids: ns.pids,
+      own: ns.inode === own,
+    },
+  }));
   scopes.sort((a, b) => Number(b.netns!.own) - Number(a.netns!.own));
   return { scopes, warnings };
 }

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Analysis } from "./analysis.js";
-import { type Inspection, inspect } from "./inspect.js";
+import { type Inspection, inspectMany } from "./inspect.js";
 import type { Scope } from "./scope.js";
 
 export interface Schedule {
@@ -21,9 +21,19 @@ export async function* inspections(
   schedule: Schedule,
   signal: AbortSignal,
 ): AsyncGenerator<Inspection> {
+  for await (const [one] of inspectionsOfMany([scope], () => analyses, schedule, signal)) yield one!;
+}
+
+/** The same over several scopes (every network namespace): each round inspects them all. */
+export async function* inspectionsOfMany(
+  scopes: readonly Scope[],
+  analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
+  schedule: Schedule,
+  signal: AbortSignal,
+): AsyncGenerator<Inspection[]> {
   for (let i = 0; schedule.count === null || i < schedule.count; i++) {
     if (signal.aborted) return;
-    yield await inspect(scope, analyses);
+    yield await inspectMany(scopes, analysesFor);
     if (schedule.count !== null && i + 1 >= schedule.count) return;
     try {
       await sleep(schedule.intervalMs, undefined, { signal });

@@ -41,7 +41,10 @@ export interface NamespacedSocket {
 }
 
 /** The columns of socketColumns, after a namespace column. */
-export function namespacedColumns(opts: { timers?: boolean; processes?: boolean }): Column<NamespacedSocket>[] {
+export function namespacedColumns(opts: {
+  timers?: boolean;
+  processes?: boolean;
+}): Column<NamespacedSocket>[] {
   return [
     { header: "Netns", value: (r) => netnsLabel(r.netns), shrinkable: true },
     ...socketColumns(opts).map((c): Column<NamespacedSocket> => ({ ...c, value: (r) => c.value(r.socket) })),

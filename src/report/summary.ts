@@ -50,12 +50,16 @@ export interface NamespaceCount {
 }
 
 /** The host-wide summary, then one row per namespace with its total (or why it could not be read). */
-export function namespaceSummaryLines(summary: Summary, namespaces: readonly NamespaceCount[]): SummaryLine[] {
+export function namespaceSummaryLines(
+  summary: Summary,
+  namespaces: readonly NamespaceCount[],
+): SummaryLine[] {
   const lines = summaryLines(summary);
   lines.push({ what: `namespaces (${namespaces.length})`, count: "" });
   for (const n of namespaces) {
     const label = n.netns ? netnsLabel(n.netns) : "this namespace";
-    lines.push({ what: `  ${label}${n.error ? ` (not read: ${n.error})` : ""}`, count: n.total ?? "" });
+    // Why is in the warnings: a table row stays one short line.
+    lines.push({ what: `  ${label}${n.error ? " (not read)" : ""}`, count: n.total ?? "" });
   }
   return lines;
 }

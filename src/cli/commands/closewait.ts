@@ -7,10 +7,12 @@ import { Command, Option } from "commander";
 import type { CloseWaitReport } from "../../analysis/close-wait/report.js";
 import { SEVERITIES, type Severity, severityRank } from "../../analysis/close-wait/severity.js";
 import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
-import { closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
+import { type CloseWaitResult, closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
 import { type InspectionHeader, headerOf } from "../../inspect/header.js";
-import { resultOf } from "../../inspect/inspect.js";
-import { inspections } from "../../inspect/watch.js";
+import type { Analysis } from "../../inspect/analysis.js";
+import { type Inspection, resultOf, resultOrNull } from "../../inspect/inspect.js";
+import type { Scope } from "../../inspect/scope.js";
+import { inspectionsOfMany } from "../../inspect/watch.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { renderCsv } from "../../render/csv.js";
 import { loadNative } from "../../sources/native.js";
@@ -19,6 +21,13 @@ import { CSV_COLUMNS } from "../../report/close-wait/csv-columns.js";
 import { CLOSEWAIT_DESCRIPTION, CLOSEWAIT_EXAMPLES, CLOSEWAIT_HELP } from "../closewait/help.js";
 import { closeWaitJson, groupJson, type Sampling } from "../../report/close-wait/json.js";
 import { planSampling } from "../closewait/sampling.js";
+import {
+  combined,
+  type NamespaceReport,
+  namespaceParts,
+  namespacesJson,
+  namespacesText,
+} from "../../report/close-wait/namespaces.js";
 import { closeWaitText } from "../../report/close-wait/text.js";
 import { closeWaitPredicate } from "../closewait/predicate.js";
 import {
@@ -28,7 +37,7 @@ import {
   debugInspection,
   outputFormat,
   printWarnings,
-  scopeFor,
+  scopesFor,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 
@@ -43,10 +52,28 @@ interface CloseWaitOptions extends CommonOptions {
 
 interface Sample {
   header: InspectionHeader;
+  /** Every namespace's together (worst severity, all groups); the one scope's without namespaces. */
   report: CloseWaitReport;
+  /** With --netns or --all-netns: each namespace's report, and how many were read. */
+  namespaces: { parts: NamespaceReport[]; scanned: number } | null;
 }
 
-function render(format: string, { header, report }: Sample, extra: ExtraInfo): void {
+function render(format: string, { header, report, namespaces }: Sample, extra: ExtraInfo): void {
+  if (namespaces) {
+    const { parts, scanned } = namespaces;
+    if (format === "json") {
+      const doc = {
+        ...closeWaitJson(header, report, extra),
+        ...namespacesJson(parts),
+        namespacesRead: scanned,
+      };
+      if (extra.streaming) emit(JSON.stringify(doc));
+      else emitJson(doc);
+    } else if (format === "ndjson") emitNdjson(namespacesJson(parts).groups);
+    else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));
+    else emit(namespacesText(parts, scanned, terminalWidth()));
+    return;
+  }
   if (format === "json") {
     const doc = closeWaitJson(header, report, extra);
     // In --watch, one compact document per sample so a script can read them as they come.
@@ -64,6 +91,24 @@ interface ExtraInfo {
   failOn: Severity | null;
   sampling: Sampling | null;
   streaming: boolean;
+}
+
+function oneSample(inspection: Inspection, analysisFor: (s: Scope) => Analysis<CloseWaitResult>): Sample {
+  const { report } = resultOf(inspection, analysisFor(inspection.scope));
+  return { header: headerOf(inspection), report, namespaces: null };
+}
+
+/** Each namespace's report, and all of them as one (ranked, worst first). */
+function namespacesSample(
+  round: readonly Inspection[],
+  analysisFor: (s: Scope) => Analysis<CloseWaitResult>,
+): Sample {
+  const parts = namespaceParts(round, (i) => resultOrNull(i, analysisFor(i.scope))?.report ?? null);
+  return {
+    header: headerOf(round[0]!),
+    report: combined(parts),
+    namespaces: { parts, scanned: round.length },
+  };
 }
 
 export function closewaitCommand(): Command {
@@ -97,13 +142,23 @@ export function closewaitCommand(): Command {
     const onSignal = () => controller.abort();
     process.once("SIGINT", onSignal);
     let last: Sample | null = null;
-    const analysis = closeWaitAnalysis({
-      matches: closeWaitPredicate(words),
-      threads: opts.threads !== false,
-      tracker,
-    });
+    const matches = closeWaitPredicate(words);
+    const threads = opts.threads !== false;
+    // One tracker per namespace: each is sampled once a round.
+    const trackers = new Map<Scope, CloseWaitTracker>();
+    const analyses = new Map<Scope, ReturnType<typeof closeWaitAnalysis>>();
+    const analysisFor = (scope: Scope) => {
+      let analysis = analyses.get(scope);
+      if (!analysis) {
+        const own = trackers.size === 0 ? tracker : new CloseWaitTracker();
+        trackers.set(scope, own);
+        analysis = closeWaitAnalysis({ matches, threads, tracker: own });
+        analyses.set(scope, analysis);
+      }
+      return analysis;
+    };
     // A capture is read once; each sample of the live host reads it afresh.
-    const scope = scopeFor(opts);
+    const { scopes, namespaced } = scopesFor(opts);
     // Watching runs long: load the addon before the first sample, not during it.
     if (plan.watch) loadNative();
     const extra = (): ExtraInfo => ({
@@ -120,12 +175,14 @@ export function closewaitCommand(): Command {
     });
     try {
       let i = 0;
-      for await (const inspection of inspections(scope, [analysis], plan, controller.signal)) {
-        debugInspection(inspection);
-        printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
-        for (const w of inspection.warnings) warned.add(w);
-        const { report } = resultOf(inspection, analysis);
-        last = { header: headerOf(inspection), report };
+      const rounds = inspectionsOfMany(scopes, (scope) => [analysisFor(scope)], plan, controller.signal);
+      for await (const round of rounds) {
+        for (const inspection of round) {
+          debugInspection(inspection);
+          printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
+          for (const w of inspection.warnings) warned.add(w);
+        }
+        last = namespaced ? namespacesSample(round, analysisFor) : oneSample(round[0]!, analysisFor);
         if (plan.watch) {
           if (format === "table" && process.stdout.isTTY) process.stdout.write("\x1b[H\x1b[2J");
           else if (format === "table" && i > 0) emit("");

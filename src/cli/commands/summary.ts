@@ -73,7 +73,12 @@ export function summaryCommand(): Command {
     const summary = resultOf(inspections[0]!, all);
     const namespaces = inspections.map((i) => {
       const one = resultOrNull(i, each);
-      return { netns: netnsOf(i), total: one?.total ?? null, states: one?.states ?? null, error: errorOf(i, each) };
+      return {
+        netns: netnsOf(i),
+        total: one?.total ?? null,
+        states: one?.states ?? null,
+        error: errorOf(i, each),
+      };
     });
     const header = headerOf(inspections[0]!);
     const doc = { ...envelope("summary", header), ...summary, namespaces };

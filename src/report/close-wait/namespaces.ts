@@ -5,6 +5,7 @@
  */
 import type { CloseWaitReport } from "../../analysis/close-wait/report.js";
 import { maxSeverity, severityRank } from "../../analysis/close-wait/severity.js";
+import type { Inspection } from "../../inspect/inspect.js";
 import type { NetnsRef } from "../../model/netns.js";
 import { netnsLabel } from "../netns.js";
 import { wrap } from "../wrap.js";
@@ -13,8 +14,8 @@ import { closeWaitText } from "./text.js";
 
 export interface NamespaceReport {
   netns: NetnsRef;
-  /** How `--netns` reaches it: its ip netns name, else a path. */
-  enter: string;
+  /** How `--netns` reaches it: its ip netns name, else a path; null for sockdoc's own (no --netns needed). */
+  enter: string | null;
   report: CloseWaitReport;
 }
 
@@ -27,7 +28,8 @@ export function rankNamespaces(parts: readonly NamespaceReport[]): NamespaceRepo
 }
 
 /** The remedies' sockdoc kill lines run in the namespace: --netns added. */
-export function inNamespace(report: CloseWaitReport, enter: string): CloseWaitReport {
+export function inNamespace(report: CloseWaitReport, enter: string | null): CloseWaitReport {
+  if (enter === null) return report;
   const arg = /^[\w.@:/-]+$/.test(enter) ? enter : `'${enter.replaceAll("'", `'\\''`)}'`;
   return {
     ...report,
@@ -54,6 +56,10 @@ export function namespacesHeadline(parts: readonly NamespaceReport[], scanned: n
 
 function heading(p: NamespaceReport, width: number): string {
   const c = p.netns.container;
+  if (p.enter === null && !c && !p.netns.name) {
+    const line = `== this host's namespace (net:[${p.netns.inode}]) `;
+    return line.padEnd(width, "=");
+  }
   const what = c
     ? `${c.runtime} container ${c.name ?? c.id.slice(0, 12)}${c.pod ? ` in pod ${c.pod.namespace ? `${c.pod.namespace}/` : ""}${c.pod.name ?? c.pod.uid}` : ""}`
     : p.netns.name
@@ -75,13 +81,45 @@ export function namespacesText(parts: readonly NamespaceReport[], scanned: numbe
 /** groups and processes of every namespace, each with its netns; worst namespaces first. */
 export function namespacesJson(parts: readonly NamespaceReport[]) {
   const ranked = rankNamespaces(parts);
-  const all = ranked.map((p) => p.report.severity).filter((s) => s !== "none");
+  const { total, severity } = combined(parts);
   return {
-    total: ranked.reduce((n, p) => n + p.report.total, 0),
-    severity: all.length ? maxSeverity(all) : "none",
+    total,
+    severity,
     groups: ranked.flatMap((p) =>
       inNamespace(p.report, p.enter).groups.map((g) => ({ ...groupJson(g), netns: p.netns })),
     ),
     processes: ranked.flatMap((p) => p.report.processes.map((proc) => ({ ...proc, netns: p.netns }))),
+  };
+}
+
+/**
+ * Each inspected namespace's report (a namespace that could not be read is
+ * a warning already, and left out). Its --netns is its ip netns name, else
+ * its path; none for the namespace sockdoc runs in.
+ */
+export function namespaceParts(
+  round: readonly Inspection[],
+  reportOf: (inspection: Inspection) => CloseWaitReport | null,
+): NamespaceReport[] {
+  const parts: NamespaceReport[] = [];
+  for (const inspection of round) {
+    const report = reportOf(inspection);
+    const scope = inspection.scope;
+    if (!report || scope.kind !== "host" || !scope.netns) continue;
+    const { ref, own, path } = scope.netns;
+    parts.push({ netns: ref, enter: own ? null : (ref.name ?? path), report });
+  }
+  return parts;
+}
+
+/** Every namespace's report as one: the groups and processes of all, worst namespace first. */
+export function combined(parts: readonly NamespaceReport[]): CloseWaitReport {
+  const ranked = rankNamespaces(parts);
+  const severities = ranked.map((p) => p.report.severity).filter((s) => s !== "none");
+  return {
+    total: ranked.reduce((n, p) => n + p.report.total, 0),
+    severity: severities.length ? maxSeverity(severities) : "none",
+    groups: ranked.flatMap((p) => p.report.groups),
+    processes: ranked.flatMap((p) => p.report.processes),
   };
 }

@@ -17,7 +17,8 @@ export function readFilesInNetns(netnsPath: string, paths: readonly string[]): A
   const addon = loadNative().addon as InNetns | null;
   if (addon?.readFilesInNetns) return addon.readFilesInNetns(netnsPath, [...paths]);
   // One process for all files: "1\0CONTENT\0" or "0\0\0" per path.
-  const script = 'for f do if [ -r "$f" ] && cat "$f" >/dev/null 2>&1; then printf "1\\0"; cat "$f"; else printf "0\\0"; fi; printf "\\0"; done';
+  const script =
+    'for f do if [ -r "$f" ] && cat "$f" >/dev/null 2>&1; then printf "1\\0"; cat "$f"; else printf "0\\0"; fi; printf "\\0"; done';
   const r = spawnSync("nsenter", [`--net=${netnsPath}`, "sh", "-c", script, "sh", ...paths], {
     encoding: "latin1",
     timeout: 5000,
