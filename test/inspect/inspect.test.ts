@@ -12,6 +12,7 @@ import { timeWaitAnalysis } from "../../src/inspect/analyses/time-wait.js";
 import type { Analysis } from "../../src/inspect/analysis.js";
 import { failures, inspect, resultOf, resultOrNull } from "../../src/inspect/inspect.js";
 import type { HostScope, Scope } from "../../src/inspect/scope.js";
+import type { TcpSocket } from "../../src/model/socket.js";
 import { ALL_STATES_MASK, TcpState } from "../../src/model/tcp-state.js";
 import { loadNative } from "../../src/sources/native.js";
 import { ProcFs } from "../../src/sources/procfs.js";
@@ -44,9 +45,11 @@ function failing(): Analysis<number> {
 
 describe("inspect on the live host", { skip: loadNative().addon ? false : "native addon not built" }, () => {
   let lb: Loopback;
+  let port = 0;
   before(async () => {
     lb = loopback();
     const server = await lb.listen("127.0.0.1", { allowHalfOpen: true });
+    port = (server.address() as { port: number }).port;
     // Half-closed pairs: the server side sits in CLOSE_WAIT, the client in FIN_WAIT2.
     for (let i = 0; i < 3; i++) {
       const { client } = await lb.connect(server);
@@ -102,13 +105,16 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
 
   it("gives the same sockets through netlink and through /proc", async () => {
     const mask = 1 << TcpState.CLOSE_WAIT;
-    const a = socketsAnalysis({ statesMask: mask, owners: true });
-    const b = socketsAnalysis({ statesMask: mask, owners: true });
+    // Only this test's sockets: other processes' come and go between the two reads.
+    const mine = (s: TcpSocket) => s.local.port === port;
+    const a = socketsAnalysis({ statesMask: mask, matches: mine, owners: true });
+    const b = socketsAnalysis({ statesMask: mask, matches: mine, owners: true });
     const viaNetlink = resultOf(await inspect(host("netlink"), [a]), a);
     const viaProc = resultOf(await inspect(host("proc"), [b]), b);
     const key = (s: (typeof viaNetlink)[number]) =>
       `${s.local.address}:${s.local.port} ${s.remote.address}:${s.remote.port} ${s.inode} ${s.owners?.map((o) => `${o.pid}/${o.fd}`).join(",")}`;
     assert.deepEqual(viaNetlink.map(key).sort(), viaProc.map(key).sort());
+    assert.equal(viaNetlink.length, 3);
     assert.ok(viaNetlink.some((s) => s.owners?.some((o) => o.pid === process.pid)));
   });
 });
