@@ -8,7 +8,9 @@ import { SEVERITIES, type Severity, severityRank } from "../../analysis/time-wai
 import { compileFilter } from "../../filter/compile.js";
 import { timeWaitAnalysis } from "../../inspect/analyses/time-wait.js";
 import { headerOf } from "../../inspect/header.js";
-import { resultOf } from "../../inspect/inspect.js";
+import { netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
+import { netnsLabel } from "../../report/netns.js";
+import { rankByTimeWait } from "../../report/time-wait/namespaces.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { stateBit, TcpState } from "../../model/tcp-state.js";
 import { envelope } from "../../render/envelope.js";
@@ -18,10 +20,11 @@ import {
   addSourceOptions,
   beyondStates,
   type CommonOptions,
+  inspectAllAndWarn,
   inspectAndWarn,
   outputFormat,
   printWarnings,
-  scopeFor,
+  scopesFor,
   wholeNumber,
 } from "../common.js";
 import { DESCRIPTION, HELP } from "../timewait/help.js";
@@ -59,7 +62,50 @@ export function timewaitCommand(): Command {
       throw new UsageError(`the filter "${filter.text}" leaves out time-wait, so there is nothing to report`);
     }
     const analysis = timeWaitAnalysis({ matches: beyondStates(filter), windowSec });
-    const inspection = await inspectAndWarn(scopeFor(opts), [analysis]);
+    const { scopes, namespaced } = scopesFor(opts);
+    if (namespaced) {
+      // Each namespace has its own ports and settings: one report each, worst first.
+      const round = await inspectAllAndWarn(scopes, () => [analysis]);
+      const parts = round.flatMap((i) => {
+        const result = resultOrNull(i, analysis);
+        const netns = netnsOf(i);
+        return result && netns ? [{ netns, report: result.report }] : [];
+      });
+      const ranked = rankByTimeWait(parts);
+      const top = opts.all ? null : topGiven;
+      if (format === "json") {
+        emitJson({
+          ...envelope("timewait", headerOf(round[0]!)),
+          severity: ranked[0]?.report.severity ?? "none",
+          namespaces: ranked.map((p) => ({
+            netns: p.netns,
+            ...p.report,
+            destinations: (top === null ? p.report.destinations : p.report.destinations.slice(0, top)).map(
+              (d) => ({ ...d, netns: p.netns }),
+            ),
+          })),
+        });
+      } else if (format === "ndjson" || format === "csv") {
+        const rows = ranked.flatMap((p) => p.report.destinations.map((d) => ({ ...d, netns: p.netns })));
+        if (format === "ndjson") emitNdjson(rows);
+        else emit(tableOrCsv("csv", rows, CSV));
+      } else {
+        const width = terminalWidth() || 80;
+        emit(
+          ranked
+            .map(
+              (p) =>
+                `== namespace ${netnsLabel(p.netns)} ==\n${textReport(p.report, top ?? (opts.all ? null : DEFAULT_TOP), width)}`,
+            )
+            .join("\n\n"),
+        );
+      }
+      const worst = ranked[0]?.report.severity;
+      if (opts.failOn && worst && severityRank(worst) >= severityRank(opts.failOn))
+        process.exitCode = EXIT.findings;
+      return;
+    }
+    const inspection = await inspectAndWarn(scopes[0]!, [analysis]);
     const { report, warnings } = resultOf(inspection, analysis);
     printWarnings(warnings);
     const header = headerOf(inspection);
