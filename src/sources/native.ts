@@ -41,7 +41,7 @@ export interface NativeAddon {
    * TypeScript (family, protocol, states, exact id with cookie). Returns 0 on
    * success or the positive errno the kernel answered (ENOENT, EOPNOTSUPP, EPERM...).
    */
-  inetDiagDestroy(request: Buffer): number;
+  inetDiagDestroy(request: Buffer, netnsPath?: string): number;
   /**
    * Walk procRoot/<pid>/fd and report every fd that is a socket whose inode is
    * in wanted (sorted ascending; null = every socket). Stops early once every

@@ -6,6 +6,7 @@
  * and its "outcome" once the kernel answered. An intent without an outcome
  * (a crash, a disk that filled up between the two) means: possibly closed.
  */
+import type { NetnsRef } from "../../model/netns.js";
 import type { Owner, TcpSocket } from "../../model/socket.js";
 import { type SocketJson, socketToJson } from "../../render/socket-json.js";
 import type { KillOutcome, KillResult } from "./types.js";
@@ -17,6 +18,8 @@ export interface AuditContext {
   user: { uid: number | null; name: string | null; sudoUser: string | null };
   /** The filter as given, canonical form. */
   filter: string;
+  /** The network namespace the sockets were closed in (--netns); absent for sockdoc's own. */
+  netns?: NetnsRef;
 }
 
 export interface AuditRecord {
@@ -27,6 +30,8 @@ export interface AuditRecord {
   /** "intent": written before the destroy; "outcome": what the kernel answered. */
   phase: "intent" | "outcome";
   filter: string;
+  /** With --netns: the namespace (inode, name, container) the socket was in. */
+  netns?: NetnsRef;
   socket: Pick<SocketJson, "family" | "state" | "local" | "remote">;
   inode: number | null;
   cookie: string | null;
@@ -48,6 +53,7 @@ function record(
     action: "SOCK_DESTROY",
     phase,
     filter: ctx.filter,
+    ...(ctx.netns ? { netns: ctx.netns } : {}),
     socket: socketIdentity(socket),
     inode: socket.inode,
     cookie: socket.cookie,

@@ -32,9 +32,16 @@ export interface DestroyRun {
   stopped: unknown;
 }
 
-function destroyOne(addon: Pick<NativeAddon, "inetDiagDestroy">, socket: TcpSocket): KillResult {
+/** SOCK_DESTROY in the namespace the socket was read in: netnsPath enters it, null for sockdoc's own. */
+function destroyOne(
+  addon: Pick<NativeAddon, "inetDiagDestroy">,
+  socket: TcpSocket,
+  netnsPath: string | null,
+): KillResult {
   try {
-    const errno = addon.inetDiagDestroy(buildDestroyRequest(socket));
+    const request = buildDestroyRequest(socket);
+    const errno =
+      netnsPath === null ? addon.inetDiagDestroy(request) : addon.inetDiagDestroy(request, netnsPath);
     return { socket, outcome: outcomeOf(errno), errno };
   } catch {
     // Only a socket whose id cannot be encoded gets here; the batch goes on.
@@ -48,6 +55,7 @@ export function destroySockets(
   support: KillSupport,
   audit: { log: Auditor; context: AuditContext },
   group = AUDIT_GROUP,
+  netnsPath: string | null = null,
 ): DestroyRun {
   const results: Array<KillResult | null> = [];
   const attempts: number[] = [];
@@ -66,7 +74,7 @@ export function destroySockets(
       stopped = err;
       break;
     }
-    const done = indexes.map((i) => destroyOne(addon, targets[i]!));
+    const done = indexes.map((i) => destroyOne(addon, targets[i]!, netnsPath));
     indexes.forEach((i, k) => {
       results[i] = done[k]!;
     });

@@ -11,7 +11,7 @@ import { AuditLog, DEFAULT_AUDIT_LOG } from "../../actions/kill/audit-log.js";
 import type { AuditContext } from "../../actions/kill/audit-record.js";
 import { canDestroySockets } from "../../actions/kill/capability.js";
 import { errnoName } from "../../actions/kill/errno.js";
-import { type DestroyRun, destroySockets, predictSockets } from "../../actions/kill/execute.js";
+import { AUDIT_GROUP, type DestroyRun, destroySockets, predictSockets } from "../../actions/kill/execute.js";
 import { KILL_HELP } from "../../actions/kill/help.js";
 import { compareSockets } from "../../actions/kill/order.js";
 import { exitCodeFor } from "../../actions/kill/outcome.js";
@@ -32,7 +32,8 @@ import { InputError, PermissionError, UsageError } from "../../model/errors.js";
 import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
 import { headerOf } from "../../inspect/header.js";
 import { inspect, resultOf } from "../../inspect/inspect.js";
-import type { Scope } from "../../inspect/scope.js";
+import { namespaceScopes } from "../../inspect/namespaces.js";
+import type { HostScope } from "../../inspect/scope.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, type Format, tableOrCsv, terminalWidth } from "../../render/output.js";
@@ -184,7 +185,11 @@ export function killCommand(): Command {
     .option("--audit-log <file>", "append audit records to FILE", DEFAULT_AUDIT_LOG)
     .option("--no-journal", "do not also send audit records to the journal (logger -t sockdoc)")
     .option("-4, --ipv4", "only IPv4 sockets")
-    .option("-6, --ipv6", "only IPv6 sockets");
+    .option("-6, --ipv6", "only IPv6 sockets")
+    .option(
+      "--netns <ns>",
+      "close sockets in this network namespace only (ip netns name, PID, or /proc/PID/ns/net or bind-mount path)",
+    );
   addOutputOptions(cmd);
   cmd.addHelpText("after", `${KILL_HELP}${FILTER_HELP.split("\n\nExamples:")[0] ?? ""}`);
   return cmd.action(async (words: string[], opts: KillOptions) => {
@@ -209,12 +214,13 @@ export function killCommand(): Command {
       matches: filter.matchesAll ? undefined : filter.matches,
       owners: true,
     });
-    const scope: Scope = {
-      kind: "host",
-      proc: new ProcFs("/proc"),
-      source: "netlink",
-      families: families(opts),
-    };
+    const base = { proc: new ProcFs("/proc"), source: "netlink" as const, families: families(opts) };
+    // --netns: that namespace only; the same 4-tuple in another is a different socket, never touched.
+    const scope: HostScope =
+      opts.netns === undefined
+        ? { kind: "host", ...base }
+        : namespaceScopes({ spec: opts.netns }, base).scopes[0]!;
+    const inside = scope.netns && !scope.netns.own ? scope.netns : null;
     const inspection = await inspect(scope, [analysis]);
     const snapshot: Snapshot = { ...headerOf(inspection), sockets: resultOf(inspection, analysis) };
     printWarnings(snapshot.warnings);
@@ -259,10 +265,11 @@ export function killCommand(): Command {
         host: snapshot.host.hostname,
         user: auditUser(),
         filter: run.filterText,
+        ...(scope.netns ? { netns: scope.netns.ref } : {}),
       };
       let done: DestroyRun;
       try {
-        done = destroySockets(addon, targets, support, { log, context });
+        done = destroySockets(addon, targets, support, { log, context }, AUDIT_GROUP, inside?.path ?? null);
       } finally {
         log.close();
       }
