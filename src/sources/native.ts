@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { installRoot } from "./install-root.js";
+import { addonFileDamage } from "./native-file.js";
 
 /** Result of a socket-fd scan, as parallel arrays (cheap to pass from C++). */
 export interface FdScanResult {
@@ -102,7 +103,14 @@ export interface InetDiagStreamHandle {
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
+/**
+ * Where the addon may be. SOCKDOC_ADDON=<path> names one file instead of
+ * the build directories: a test seam (a damaged copy must fall back) and a
+ * way to try another build.
+ */
 function candidatePaths(): string[] {
+  const chosen = process.env.SOCKDOC_ADDON;
+  if (chosen) return [chosen];
   const root = installRoot();
   return [join(root, "build", "Release", "sockdoc.node"), join(root, "build", "Debug", "sockdoc.node")];
 }
@@ -160,8 +168,17 @@ function missingCalls(addon: Partial<NativeAddon>): string[] {
   return missing;
 }
 
-/** Loads one built addon file, refusing one that lacks a call (a pull without a rebuild). */
+/**
+ * Loads one built addon file. The file is checked first (native-file.ts): a
+ * damaged one would crash the process inside dlopen. An addon that lacks a
+ * call was built from older sources (a pull without a rebuild) and is refused.
+ */
 export function loadAddonFile(path: string): { addon: NativeAddon | null; error: string | null } {
+  if (path.endsWith(".node")) {
+    const damage = addonFileDamage(path);
+    if (damage)
+      return { addon: null, error: `${path} is damaged (${damage}); run "npm run install" to rebuild it` };
+  }
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
     const missing = missingCalls(addon);
