@@ -7,6 +7,7 @@
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
+import { stillOpen } from "./owners/still-open.js";
 import type { ProcFs } from "./procfs.js";
 
 export interface OwnersResult {
@@ -16,6 +17,12 @@ export interface OwnersResult {
   deniedPids: number;
   /** Processes that exited while their fds were being read: their sockets are closing, not hidden. */
   gonePids: number;
+  /**
+   * Wanted sockets without an owner that no longer exist (or lost their
+   * inode: orphaned) after the scan: closed meanwhile, by an owner that
+   * exited or closed its fd. Not counted against refusals.
+   */
+  closedSockets: number;
   warnings: string[];
 }
 
@@ -63,7 +70,8 @@ export function findOwners(
   opts: FindOwnersOptions = {},
 ): OwnersResult {
   const wanted = wantedInodes(inodes);
-  if (wanted.size === 0) return { byInode: new Map(), deniedPids: 0, gonePids: 0, warnings: [] };
+  if (wanted.size === 0)
+    return { byInode: new Map(), deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
   const warnings: string[] = [];
   let hits: FdHits | undefined;
   if (opts.native) {
@@ -90,7 +98,8 @@ export async function findOwnersAsync(
   opts: FindOwnersOptions = {},
 ): Promise<OwnersResult> {
   const wanted = wantedInodes(inodes);
-  if (wanted.size === 0) return { byInode: new Map(), deniedPids: 0, gonePids: 0, warnings: [] };
+  if (wanted.size === 0)
+    return { byInode: new Map(), deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
   const warnings: string[] = [];
   let hits: FdHits | undefined;
   if (opts.native) {
@@ -130,15 +139,18 @@ function ownersFromHits(
     else byInode.set(inode, [owner]);
   }
 
-  const unfound = wanted.size - byInode.size;
-  if (unfound > 0 && hits.deniedPids > 0) {
-    warnings.push(deniedWarning(unfound, hits.deniedPids, opts.asRoot ?? process.geteuid?.() === 0));
-  } else if (unfound > 0 && hits.gonePids > 0) {
-    warnings.push(
-      `owners of ${unfound} sockets are unknown: ${hits.gonePids} processes exited while their fds were being read`,
-    );
+  // Unowned sockets that closed during the scan were not hidden by anyone:
+  // only the ones still open count toward the refusal warning. The closed
+  // ones get no note: on a busy host some close between any read and scan.
+  const unfound = new Set<number>();
+  for (const inode of wanted) if (!byInode.has(inode)) unfound.add(inode);
+  const open = unfound.size > 0 ? stillOpen(proc, unfound) : null;
+  const hidden = open ? open.size : unfound.size;
+  const closedSockets = unfound.size - hidden;
+  if (hidden > 0 && hits.deniedPids > 0) {
+    warnings.push(deniedWarning(hidden, hits.deniedPids, opts.asRoot ?? process.geteuid?.() === 0));
   }
-  return { byInode, deniedPids: hits.deniedPids, gonePids: hits.gonePids, warnings };
+  return { byInode, deniedPids: hits.deniedPids, gonePids: hits.gonePids, closedSockets, warnings };
 }
 
 /** Why some owners stayed unknown; as root, asking for root again would not help. */
