@@ -12,6 +12,7 @@ import { type CommonOptions, captureFor } from "../common.js";
 import { readSummary } from "../commands/summary.js";
 import { collectTimeWait } from "../timewait/collect.js";
 import { metricFamilies } from "./families.js";
+import { processMetricNote } from "./process-note.js";
 
 export interface ScrapeOptions extends CommonOptions {
   processes?: boolean;
@@ -31,7 +32,11 @@ export function scrape(
     ? { header: capture, summary: summarize(capture.sockets, 0, false) }
     : readSummary([], { ...opts, processes: false, top: "0" }, 0);
   const timeWait = collectTimeWait(compileFilter([]), opts, WINDOW_SEC, capture);
-  const closeWait = opts.processes ? reportFor(collectSample([], opts, capture), null) : null;
+  const sample = opts.processes ? collectSample([], opts, capture) : null;
+  const closeWait = sample ? reportFor(sample, null) : null;
+  const processNote = sample
+    ? processMetricNote(sample.snapshot.sockets, sample.deniedCount, process.geteuid?.() === 0)
+    : null;
   const families = metricFamilies({
     summary,
     timeWait: timeWait.report,
@@ -41,6 +46,13 @@ export function scrape(
   });
   return {
     families,
-    warnings: [...new Set([...header.warnings, ...timeWait.header.warnings, ...timeWait.warnings])],
+    warnings: [
+      ...new Set([
+        ...header.warnings,
+        ...timeWait.header.warnings,
+        ...timeWait.warnings,
+        ...(processNote ? [processNote] : []),
+      ]),
+    ],
   };
 }
