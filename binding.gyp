@@ -1,5 +1,7 @@
 # Build of the native addon (build/Release/sockdoc.node): netlink sock_diag
 # dump and destroy, and the /proc fd scan. Linux only; see native/.
+# sockdoc_stamp then records the addon's SHA-256 beside it
+# (sockdoc.node.sha256), which src/sources/native-file.ts checks before loading.
 {
   "targets": [
     {
@@ -18,6 +20,19 @@
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions", "-pthread"],
       "cflags_cc!": ["-fno-exceptions"],
       "ldflags": ["-pthread"]
+    },
+    {
+      "target_name": "sockdoc_stamp",
+      "type": "none",
+      "dependencies": ["sockdoc"],
+      "actions": [
+        {
+          "action_name": "write_stamp",
+          "inputs": ["<(PRODUCT_DIR)/sockdoc.node", "native/write-stamp.cjs"],
+          "outputs": ["<(PRODUCT_DIR)/sockdoc.node.sha256"],
+          "action": ["node", "native/write-stamp.cjs", "<(PRODUCT_DIR)/sockdoc.node", "<(PRODUCT_DIR)/sockdoc.node.sha256"]
+        }
+      ]
     }
   ]
 }

@@ -8,6 +8,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("InetDiagStream", sockdoc::InetDiagStreamWrap::Define(env));
   exports.Set("inetDiagDestroy", Napi::Function::New(env, sockdoc::InetDiagDestroy, "inetDiagDestroy"));
   exports.Set("scanSocketFds", Napi::Function::New(env, sockdoc::ScanSocketFds, "scanSocketFds"));
+  exports.Set("scanSocketFdsAsync", Napi::Function::New(env, sockdoc::ScanSocketFdsAsync, "scanSocketFdsAsync"));
+  exports.Set("inetDiagDestroyBatchAsync",
+              Napi::Function::New(env, sockdoc::InetDiagDestroyBatchAsync, "inetDiagDestroyBatchAsync"));
   return exports;
 }
 

@@ -4,11 +4,15 @@
 
 #include <napi.h>
 
+#include <memory>
+
 namespace sockdoc {
 
 Napi::Value InetDiagDump(const Napi::CallbackInfo& info);
 Napi::Value InetDiagDestroy(const Napi::CallbackInfo& info);
 Napi::Value ScanSocketFds(const Napi::CallbackInfo& info);
+Napi::Value ScanSocketFdsAsync(const Napi::CallbackInfo& info);
+Napi::Value InetDiagDestroyBatchAsync(const Napi::CallbackInfo& info);
 
 class DiagStream;
 
@@ -21,8 +25,11 @@ class InetDiagStreamWrap : public Napi::ObjectWrap<InetDiagStreamWrap> {
 
  private:
   Napi::Value Next(const Napi::CallbackInfo& info);
+  Napi::Value NextAsync(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
-  DiagStream* stream_ = nullptr;
+  size_t IndexArgument(const Napi::CallbackInfo& info, const char* name);
+  // Shared with the nextAsync() workers still waiting; null after close().
+  std::shared_ptr<DiagStream> stream_;
 };
 
 }  // namespace sockdoc

@@ -2,11 +2,13 @@
 // Walks <procRoot>/<pid>/fd with getdents64 + readlinkat, which is where
 // lsof and `ss -p` spend their time; doing it here avoids one JS string per
 // fd and lets the walk stop as soon as every wanted inode has an owner.
+// scanSocketFdsAsync does the same walk on a libuv pool thread.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 
 #include "addon.h"
 #include "errors.h"
+#include "promise-worker.h"
 
 namespace sockdoc {
 namespace {
@@ -80,7 +83,29 @@ struct ScanResult {
   std::vector<int32_t> fds;
   std::vector<double> inodes;
   std::vector<int32_t> denied;
+  std::vector<int32_t> gone;
 };
+
+// Whether the process behind pid_name exited: its directory is gone, or it
+// is a zombie (state Z or X in <pid>/stat). An fd link of a process reaped
+// during the walk answers EACCES, not ENOENT (the kernel cannot find the task
+// to check access against), so EACCES alone does not mean "refused".
+bool ProcessGone(int root, const char* pid_name) {
+  struct stat entry;
+  if (fstatat(root, pid_name, &entry, 0) < 0) return errno == ENOENT || errno == ESRCH;
+  std::string path = std::string(pid_name) + "/stat";
+  Fd stat(openat(root, path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (stat.get() < 0) return false;  // a hand-made tree without stat files: not known to be gone
+  char text[512];
+  ssize_t got = read(stat.get(), text, sizeof text - 1);
+  if (got < 0) return errno == ESRCH;
+  text[got] = '\0';
+  // "pid (comm) S ...": comm may hold ')' itself, so the last one ends it.
+  const char* close = strrchr(text, ')');
+  if (close == nullptr || close[1] != ' ') return false;
+  const char state = close[2];
+  return state == 'Z' || state == 'X' || state == 'x';
+}
 
 class Scanner {
  public:
@@ -95,13 +120,18 @@ class Scanner {
 
   bool Done() const { return filter_ && seen_distinct_.load(std::memory_order_relaxed) == distinct_; }
 
-  // Scans one pid's fd directory; vanished processes are skipped.
+  // Scans one pid's fd directory. A process that exited meanwhile is
+  // counted in gone, one whose fds are refused in denied.
   void ScanProcess(int root, const char* pid_name, int32_t pid, std::vector<char>& dirents, ScanResult& out) {
     std::string path = std::string(pid_name) + "/fd";
     Fd dir(openat(root, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() < 0) {
-      if (errno == EACCES || errno == EPERM) out.denied.push_back(pid);
-      else if (errno != ENOENT && errno != ESRCH && errno != ENOTDIR) throw SyscallFailure{errno, "openat"};
+      const int err = errno;
+      if (err != EACCES && err != EPERM && err != ENOENT && err != ESRCH && err != ENOTDIR) {
+        throw SyscallFailure{err, "openat"};
+      }
+      if (err != ENOTDIR && ProcessGone(root, pid_name)) out.gone.push_back(pid);
+      else if (err == EACCES || err == EPERM) out.denied.push_back(pid);
       return;
     }
     char link[64];
@@ -109,7 +139,10 @@ class Scanner {
       long got = syscall(SYS_getdents64, dir.get(), dirents.data(), dirents.size());
       if (got < 0) {
         // The process exited while we were reading it.
-        if (errno == ENOENT || errno == ESRCH) return;
+        if (errno == ENOENT || errno == ESRCH) {
+          out.gone.push_back(pid);
+          return;
+        }
         throw SyscallFailure{errno, "getdents64"};
       }
       if (got == 0) return;
@@ -121,7 +154,8 @@ class Scanner {
         ssize_t length = readlinkat(dir.get(), entry->d_name, link, sizeof link);
         if (length < 0) {
           if (errno == EACCES || errno == EPERM) {
-            out.denied.push_back(pid);
+            if (ProcessGone(root, pid_name)) out.gone.push_back(pid);
+            else out.denied.push_back(pid);
             return;
           }
           continue;  // closed since the listing, or the process exited
@@ -219,6 +253,7 @@ ScanResult Scan(const std::string& proc_root, bool filter, const double* wanted,
     merged.fds.insert(merged.fds.end(), r.fds.begin(), r.fds.end());
     merged.inodes.insert(merged.inodes.end(), r.inodes.begin(), r.inodes.end());
     merged.denied.insert(merged.denied.end(), r.denied.begin(), r.denied.end());
+    merged.gone.insert(merged.gone.end(), r.gone.begin(), r.gone.end());
   }
   return merged;
 }
@@ -232,42 +267,82 @@ Typed ToTypedArray(Napi::Env env, const std::vector<T>& values) {
 
 }  // namespace
 
-Napi::Value ScanSocketFds(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) {
-    throw Napi::TypeError::New(env, "scanSocketFds(procRoot, wanted): procRoot must be a string");
-  }
-  std::string proc_root = info[0].As<Napi::String>().Utf8Value();
+namespace {
+
+// The arguments, copied: an async scan must not read a typed array that
+// JavaScript may change or collect while the walk runs.
+struct ScanRequest {
+  std::string proc_root;
   bool filter = false;
-  const double* wanted = nullptr;
-  size_t count = 0;
+  std::vector<double> wanted;
+};
+
+ScanRequest ScanArguments(const Napi::CallbackInfo& info, const char* name) {
+  Napi::Env env = info.Env();
+  const std::string prefix = std::string(name) + "(procRoot, wanted): ";
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, prefix + "procRoot must be a string");
+  ScanRequest request;
+  request.proc_root = info[0].As<Napi::String>().Utf8Value();
   Napi::Value arg = info.Length() > 1 ? info[1] : env.Null();
-  if (!arg.IsNull() && !arg.IsUndefined()) {
-    if (!arg.IsTypedArray() || arg.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw Napi::TypeError::New(env, "scanSocketFds: wanted must be a Float64Array or null");
-    }
-    Napi::Float64Array array = arg.As<Napi::Float64Array>();
-    filter = true;
-    wanted = array.Data();
-    count = array.ElementLength();
-    for (size_t i = 1; i < count; i++) {
-      if (!(wanted[i - 1] <= wanted[i])) {
-        throw Napi::RangeError::New(env, "scanSocketFds: wanted must be sorted ascending");
-      }
+  if (arg.IsNull() || arg.IsUndefined()) return request;
+  if (!arg.IsTypedArray() || arg.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, prefix + "wanted must be a Float64Array or null");
+  }
+  Napi::Float64Array array = arg.As<Napi::Float64Array>();
+  request.filter = true;
+  request.wanted.assign(array.Data(), array.Data() + array.ElementLength());
+  for (size_t i = 1; i < request.wanted.size(); i++) {
+    if (!(request.wanted[i - 1] <= request.wanted[i])) {
+      throw Napi::RangeError::New(env, prefix + "wanted must be sorted ascending");
     }
   }
-  ScanResult result;
-  try {
-    result = Scan(proc_root, filter, wanted, count);
-  } catch (const SyscallFailure& failure) {
-    throw SystemError(env, failure.err, failure.syscall);
-  }
+  return request;
+}
+
+ScanResult RunScan(const ScanRequest& request) {
+  return Scan(request.proc_root, request.filter, request.wanted.data(), request.wanted.size());
+}
+
+Napi::Object ResultObject(Napi::Env env, const ScanResult& result) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("pids", ToTypedArray<Napi::Int32Array>(env, result.pids));
   out.Set("fds", ToTypedArray<Napi::Int32Array>(env, result.fds));
   out.Set("inodes", ToTypedArray<Napi::Float64Array>(env, result.inodes));
   out.Set("deniedPids", ToTypedArray<Napi::Int32Array>(env, result.denied));
+  out.Set("gonePids", ToTypedArray<Napi::Int32Array>(env, result.gone));
   return out;
+}
+
+class ScanWorker : public PromiseWorker {
+ public:
+  ScanWorker(Napi::Env env, ScanRequest request)
+      : PromiseWorker(env, "sockdoc:scanSocketFdsAsync"), request_(std::move(request)) {}
+  void Work() override { result_ = RunScan(request_); }
+  Napi::Value Result(Napi::Env env) override { return ResultObject(env, result_); }
+
+ private:
+  ScanRequest request_;
+  ScanResult result_;
+};
+
+}  // namespace
+
+Napi::Value ScanSocketFds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ScanRequest request = ScanArguments(info, "scanSocketFds");
+  try {
+    return ResultObject(env, RunScan(request));
+  } catch (const SyscallFailure& failure) {
+    throw SystemError(env, failure.err, failure.syscall);
+  }
+}
+
+// scanSocketFdsAsync(procRoot, wanted): a Promise of scanSocketFds's result.
+Napi::Value ScanSocketFdsAsync(const Napi::CallbackInfo& info) {
+  auto* worker = new ScanWorker(info.Env(), ScanArguments(info, "scanSocketFdsAsync"));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
 }
 
 }  // namespace sockdoc

@@ -3,14 +3,19 @@
 // the rest. The kernel does a dump's work in the thread that receives it, so
 // with one thread per lane the dumps use every core, and JavaScript decodes
 // the first chunks while later ones are being made instead of after.
+// next(index) waits on the JavaScript thread; nextAsync(index) waits on a
+// libuv pool thread and returns a Promise, so a server stays responsive.
 #include <errno.h>
 #include <stdlib.h>
+
+#include <memory>
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <new>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -18,6 +23,7 @@
 #include "addon.h"
 #include "errors.h"
 #include "inet-diag-dump.h"
+#include "promise-worker.h"
 
 namespace sockdoc {
 namespace {
@@ -49,7 +55,7 @@ struct StreamDump {
 // them, so none outlives the stream.
 class DiagStream {
  public:
-  DiagStream(std::vector<StreamDump> dumps, uint32_t lanes) : dumps_(std::move(dumps)) {
+  DiagStream(std::vector<StreamDump> dumps, uint32_t lanes) : dumps_(std::move(dumps)), waiting_(dumps_.size()) {
     threads_.reserve(lanes);
     try {
       for (uint32_t lane = 0; lane < lanes; lane++) threads_.emplace_back(&DiagStream::RunLane, this, lane);
@@ -85,7 +91,23 @@ class DiagStream {
     return false;
   }
 
-  // Stops the lanes after their current receive and waits for them.
+  // Next() without the wait: false when dump index has neither a chunk nor
+  // its end yet. Lets nextAsync() answer at once without a pool thread.
+  bool Ready(size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const StreamDump& dump = dumps_[index];
+    return !dump.chunks.empty() || dump.done;
+  }
+
+  // Whether a nextAsync() worker waits on dump index. Only the JavaScript
+  // thread reads or sets it: a second reader of the same dump would race the
+  // first for its chunks, so it is refused instead.
+  bool Waiting(size_t index) const { return waiting_[index]; }
+  void SetWaiting(size_t index, bool waiting) { waiting_[index] = waiting; }
+
+  // Stops the lanes after their current receive and waits for them. Every
+  // dump is then done (ECANCELED where it was cut), so a Next() waiting on
+  // another thread wakes up; the chunks stay until the last owner lets go.
   void Close() {
     cancelled_ = true;
     for (std::thread& thread : threads_) {
@@ -157,6 +179,7 @@ class DiagStream {
   std::condition_variable ready_;
   std::vector<StreamDump> dumps_;
   std::vector<std::thread> threads_;
+  std::vector<bool> waiting_;
   std::atomic<bool> cancelled_{false};
 };
 
@@ -183,49 +206,131 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
     if (dumps[i].lane + 1 > lane_count) lane_count = dumps[i].lane + 1;
   }
   try {
-    stream_ = new DiagStream(std::move(dumps), lane_count);
+    stream_ = std::make_shared<DiagStream>(std::move(dumps), lane_count);
   } catch (const SyscallFailure& failure) {
     throw SystemError(env, failure.err, failure.syscall);
   }
 }
 
-InetDiagStreamWrap::~InetDiagStreamWrap() { delete stream_; }
+// A nextAsync() still waiting holds the stream too: stop the lanes so it
+// wakes, and let the last owner free the chunks.
+InetDiagStreamWrap::~InetDiagStreamWrap() {
+  if (stream_) stream_->Close();
+}
 
 Napi::Function InetDiagStreamWrap::Define(Napi::Env env) {
   return DefineClass(env, "InetDiagStream",
                      {InstanceMethod("next", &InetDiagStreamWrap::Next),
+                      InstanceMethod("nextAsync", &InetDiagStreamWrap::NextAsync),
                       InstanceMethod("close", &InetDiagStreamWrap::Close)});
+}
+
+namespace {
+
+// A chunk as a Buffer that owns its bytes (freed by the Buffer's finalizer).
+Napi::Value ChunkBuffer(Napi::Env env, Chunk chunk) {
+  try {
+    return Napi::Buffer<char>::New(env, chunk.data, chunk.length, [](Napi::Env, char* owned) { free(owned); });
+  } catch (...) {
+    free(chunk.data);
+    throw;
+  }
+}
+
+// Waits for one chunk on a pool thread. It shares the stream, so close() or
+// garbage collection of the JavaScript object cannot free it under the wait;
+// close() ends the wait (the dump is then done with ECANCELED).
+class NextWorker : public PromiseWorker {
+ public:
+  NextWorker(Napi::Env env, std::shared_ptr<DiagStream> stream, size_t index)
+      : PromiseWorker(env, "sockdoc:InetDiagStream.nextAsync"), stream_(std::move(stream)), index_(index) {
+    stream_->SetWaiting(index_, true);
+  }
+  // Runs on the JavaScript thread once the Promise is settled.
+  ~NextWorker() override {
+    stream_->SetWaiting(index_, false);
+    free(chunk_.data);  // a chunk never handed over (environment torn down)
+  }
+
+  void Work() override {
+    if (!stream_->Next(index_, &chunk_, &err_, &syscall_)) chunk_ = Chunk{nullptr, 0};
+  }
+
+  Napi::Value Result(Napi::Env env) override {
+    if (chunk_.data != nullptr) {
+      const Chunk chunk = chunk_;
+      chunk_ = Chunk{nullptr, 0};
+      return ChunkBuffer(env, chunk);
+    }
+    if (err_) throw SystemError(env, err_, syscall_);
+    return env.Null();
+  }
+
+ private:
+  std::shared_ptr<DiagStream> stream_;
+  size_t index_;
+  Chunk chunk_{nullptr, 0};
+  int err_ = 0;
+  const char* syscall_ = nullptr;
+};
+
+}  // namespace
+
+size_t InetDiagStreamWrap::IndexArgument(const Napi::CallbackInfo& info, const char* name) {
+  Napi::Env env = info.Env();
+  if (!stream_) throw Napi::Error::New(env, std::string("InetDiagStream: ") + name + "() after close()");
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    throw Napi::TypeError::New(env, std::string(name) + "(index): a number expected");
+  }
+  const int64_t index = info[0].As<Napi::Number>().Int64Value();
+  if (index < 0 || static_cast<size_t>(index) >= stream_->Size()) {
+    throw Napi::RangeError::New(env, std::string(name) + "(index): no such dump");
+  }
+  if (stream_->Waiting(static_cast<size_t>(index))) {
+    throw Napi::Error::New(env, std::string(name) + "(index): a nextAsync() of this dump is still pending");
+  }
+  return static_cast<size_t>(index);
 }
 
 // next(index): the dump's next chunk as a Buffer that owns its bytes, or null
 // at its end; throws a Node-style system error if the dump failed.
 Napi::Value InetDiagStreamWrap::Next(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (stream_ == nullptr) throw Napi::Error::New(env, "InetDiagStream: next() after close()");
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "next(index): a number expected");
-  const int64_t index = info[0].As<Napi::Number>().Int64Value();
-  if (index < 0 || static_cast<size_t>(index) >= stream_->Size()) {
-    throw Napi::RangeError::New(env, "next(index): no such dump");
-  }
+  const size_t index = IndexArgument(info, "next");
   Chunk chunk{nullptr, 0};
   int err = 0;
   const char* syscall = nullptr;
-  if (stream_->Next(static_cast<size_t>(index), &chunk, &err, &syscall)) {
-    try {
-      return Napi::Buffer<char>::New(env, chunk.data, chunk.length, [](Napi::Env, char* owned) { free(owned); });
-    } catch (...) {
-      free(chunk.data);
-      throw;
-    }
-  }
+  if (stream_->Next(index, &chunk, &err, &syscall)) return ChunkBuffer(env, chunk);
   if (err) throw SystemError(env, err, syscall);
   return env.Null();
 }
 
+// nextAsync(index): a Promise of what next(index) returns (or throws). A
+// chunk already made settles it at once; otherwise a pool thread waits.
+Napi::Value InetDiagStreamWrap::NextAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const size_t index = IndexArgument(info, "nextAsync");
+  if (stream_->Ready(index)) {
+    Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+    try {
+      deferred.Resolve(Next(info));
+    } catch (const Napi::Error& error) {
+      deferred.Reject(error.Value());
+    }
+    return deferred.Promise();
+  }
+  auto* worker = new NextWorker(env, stream_, index);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
 // close(): stops the dumps still running and frees what was not taken.
+// A pending nextAsync() then settles: with a chunk made before, or rejected
+// with ECANCELED.
 Napi::Value InetDiagStreamWrap::Close(const Napi::CallbackInfo& info) {
-  delete stream_;
-  stream_ = nullptr;
+  if (stream_) stream_->Close();
+  stream_.reset();
   return info.Env().Undefined();
 }
 

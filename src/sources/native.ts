@@ -7,14 +7,21 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { installRoot } from "./install-root.js";
+import { addonFileDamage } from "./native-file.js";
 
 /** Result of a socket-fd scan, as parallel arrays (cheap to pass from C++). */
 export interface FdScanResult {
   pids: Int32Array;
   fds: Int32Array;
   inodes: Float64Array;
-  /** Pids whose fd directory could not be read (EACCES): other users' processes. */
+  /** Pids whose fds could not be read (EACCES) though they still ran: other users' processes. */
   deniedPids: Int32Array;
+  /**
+   * Pids that exited while the scan read them (their directory or fds went
+   * away, or they were zombies). Not refusals: a reaped process's fd links
+   * answer EACCES even to root, so this is told apart from deniedPids.
+   */
+  gonePids: Int32Array;
 }
 
 export interface NativeAddon {
@@ -43,11 +50,30 @@ export interface NativeAddon {
    */
   inetDiagDestroy(request: Buffer, netnsPath?: string): number;
   /**
+   * SOCK_DESTROY many sockets, in order, through one netlink socket, on a
+   * libuv pool thread (the event loop keeps running). requests are 56-byte
+   * struct inet_diag_req_v2 buffers as for inetDiagDestroy (copied at the
+   * call). Resolves to one answer per request: 0 destroyed, a positive errno
+   * the kernel answered for that socket, or a negative errno where the netlink
+   * channel itself failed; that stops the batch, and every later request
+   * carries the same negative value (not attempted). Rejects only for bad
+   * arguments (TypeError/RangeError, thrown synchronously).
+   */
+  inetDiagDestroyBatchAsync(requests: readonly Buffer[]): Promise<Int32Array>;
+  /**
    * Walk procRoot/<pid>/fd and report every fd that is a socket whose inode is
    * in wanted (sorted ascending; null = every socket). Stops early once every
-   * wanted inode was seen. Vanishing processes and fds are skipped.
+   * wanted inode was seen. Vanishing fds are skipped; processes that exited
+   * during the walk are listed in gonePids, refusals in deniedPids.
    */
   scanSocketFds(procRoot: string, wanted: Float64Array | null): FdScanResult;
+  /**
+   * scanSocketFds on a libuv pool thread (plus its own helper threads), so
+   * the event loop keeps running: same arguments (wanted is copied at the
+   * call) and same result. Rejects with a Node-style system error (code,
+   * errno, syscall) when procRoot cannot be read.
+   */
+  scanSocketFdsAsync(procRoot: string, wanted: Float64Array | null): Promise<FdScanResult>;
 }
 
 /** A running InetDiagStream. */
@@ -58,13 +84,33 @@ export interface InetDiagStreamHandle {
    * the kernel has filled one. Throws the dump's error (Node-style) at its end.
    */
   next(index: number): Buffer | null;
-  /** Stops the dumps still running and frees their chunks; next() may not follow. */
+  /**
+   * next(index) without blocking the event loop: resolves to the same chunk
+   * (or null at the dump's end), rejects with the dump's error. A chunk
+   * already made settles it at once; otherwise one libuv pool thread waits for
+   * the dump's lane. One pending call per dump: a second next/nextAsync of
+   * the same index before it settles throws. close() while it is pending
+   * settles it (a chunk made before, or a rejection with code ECANCELED) and
+   * never waits for it; the stream's memory is freed when both are done.
+   */
+  nextAsync(index: number): Promise<Buffer | null>;
+  /**
+   * Stops the dumps still running and frees their chunks; next() and
+   * nextAsync() may not follow (they throw).
+   */
   close(): void;
 }
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
+/**
+ * Where the addon may be. SOCKDOC_ADDON=<path> names one file instead of
+ * the build directories: a test seam (a damaged copy must fall back) and a
+ * way to try another build.
+ */
 function candidatePaths(): string[] {
+  const chosen = process.env.SOCKDOC_ADDON;
+  if (chosen) return [chosen];
   const root = installRoot();
   return [join(root, "build", "Release", "sockdoc.node"), join(root, "build", "Debug", "sockdoc.node")];
 }
@@ -89,14 +135,53 @@ export function loadNative(): { addon: NativeAddon | null; error: string | null 
   return cached;
 }
 
-/** The calls sockdoc uses; an addon missing one was built from older sources. */
-const REQUIRED_CALLS = ["inetDiagDump", "InetDiagStream", "inetDiagDestroy", "scanSocketFds"] as const;
+/**
+ * Loads the addon now, so a long-running command (the exporter, a watcher)
+ * pays for it at start and not in its first request. Same result as
+ * loadNative(), which it caches.
+ */
+export function preloadNative(): { addon: NativeAddon | null; error: string | null } {
+  return loadNative();
+}
 
-/** Loads one built addon file, refusing one that lacks a call (a pull without a rebuild). */
+/** The calls sockdoc uses; an addon missing one was built from older sources. */
+const REQUIRED_CALLS = [
+  "inetDiagDump",
+  "InetDiagStream",
+  "inetDiagDestroy",
+  "inetDiagDestroyBatchAsync",
+  "scanSocketFds",
+  "scanSocketFdsAsync",
+] as const;
+
+/** Methods of InetDiagStream instances, checked on its prototype. */
+const REQUIRED_STREAM_METHODS = ["next", "nextAsync", "close"] as const;
+
+function missingCalls(addon: Partial<NativeAddon>): string[] {
+  const missing: string[] = REQUIRED_CALLS.filter((name) => typeof addon[name] !== "function");
+  const proto = (addon.InetDiagStream as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  if (proto) {
+    for (const name of REQUIRED_STREAM_METHODS) {
+      if (typeof proto[name] !== "function") missing.push(`InetDiagStream.prototype.${name}`);
+    }
+  }
+  return missing;
+}
+
+/**
+ * Loads one built addon file. The file is checked first (native-file.ts): a
+ * damaged one would crash the process inside dlopen. An addon that lacks a
+ * call was built from older sources (a pull without a rebuild) and is refused.
+ */
 export function loadAddonFile(path: string): { addon: NativeAddon | null; error: string | null } {
+  if (path.endsWith(".node")) {
+    const damage = addonFileDamage(path);
+    if (damage)
+      return { addon: null, error: `${path} is damaged (${damage}); run "npm run install" to rebuild it` };
+  }
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
-    const missing = REQUIRED_CALLS.filter((name) => typeof addon[name] !== "function");
+    const missing = missingCalls(addon);
     if (missing.length === 0) return { addon: addon as NativeAddon, error: null };
     return {
       addon: null,

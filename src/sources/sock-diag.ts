@@ -83,22 +83,20 @@ export function planDumps(
  */
 function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<[number, Buffer]> {
   if (plan.length === 0) return;
-  const request = (d: PlannedDump): [number, number, Buffer?] =>
-    d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask];
   if (!addon.InetDiagStream) {
     // One dump at a time; both families as two dumps, as any addon can.
     for (let i = 0; i < plan.length; i++) {
       const d = plan[i]!;
       for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
         dumpRequests++;
-        yield [i, addon.inetDiagDump(...request({ ...d, family }))];
+        yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
       }
     }
     return;
   }
   dumpRequests += plan.length;
   const stream = new addon.InetDiagStream(
-    plan.map(request),
+    plan.map(streamRequest),
     plan.map((d) => d.lane),
   );
   try {
@@ -108,6 +106,11 @@ function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<
   } finally {
     stream.close();
   }
+}
+
+/** A planned dump as the addon takes it: [family, statesMask(, bytecode)]. */
+export function streamRequest(d: PlannedDump): [number, number, Buffer?] {
+  return d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask];
 }
 
 /**
@@ -165,9 +168,26 @@ export function visitSockDiagPasses(
   families: readonly Family[],
   passes: readonly DiagPass[],
 ): void {
+  for (const { plan, passOf } of passStages(families, passes)) {
+    for (const [dump, chunk] of dumpChunks(addon, plan))
+      visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+  }
+}
+
+/** The dumps of one stage of passes, and the pass each dump feeds. */
+export interface PassStage {
+  plan: PlannedDump[];
+  passOf: number[];
+}
+
+/**
+ * The stages of visitSockDiagPasses: a pass and the following ones with
+ * fixed filters. Lazy: a stage's filter functions are called only when the
+ * caller asks for it, after it has visited the stages before.
+ */
+export function* passStages(families: readonly Family[], passes: readonly DiagPass[]): Generator<PassStage> {
   let next = 0;
   while (next < passes.length) {
-    // A stage: this pass and the following ones with fixed filters.
     const first = next;
     while (next < passes.length && (next === first || typeof passes[next]!.bytecode !== "function")) next++;
     const plan: PlannedDump[] = [];
@@ -181,7 +201,6 @@ export function visitSockDiagPasses(
         passOf.push(i);
       }
     }
-    for (const [dump, chunk] of dumpChunks(addon, plan))
-      visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+    yield { plan, passOf };
   }
 }

@@ -18,7 +18,10 @@ describe("loadAddonFile", () => {
     );
     const r = loadAddonFile(old);
     assert.equal(r.addon, null);
-    assert.match(r.error ?? "", /out of date \(no InetDiagStream\); run "npm run install"/);
+    assert.match(
+      r.error ?? "",
+      /out of date \(no InetDiagStream, inetDiagDestroyBatchAsync, scanSocketFdsAsync\); run "npm run install"/,
+    );
   });
 
   it("says why a file that does not load is not used", () => {

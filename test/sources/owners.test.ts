@@ -46,12 +46,18 @@ function stubAddon(
     inetDiagDump: () => Buffer.alloc(0),
     InetDiagStream: class {
       next = () => null;
+      nextAsync = () => Promise.resolve(null);
       close = () => undefined;
     },
     inetDiagDestroy: () => 0,
+    inetDiagDestroyBatchAsync: (requests) => Promise.resolve(new Int32Array(requests.length)),
     scanSocketFds(root, wanted) {
       calls.push({ root, wanted });
       return result;
+    },
+    scanSocketFdsAsync(root, wanted) {
+      calls.push({ root, wanted });
+      return Promise.resolve(result);
     },
   };
 }
@@ -115,6 +121,7 @@ describe("findOwners on the fixture host", () => {
         fds: Int32Array.from([41, 22, 99]),
         inodes: Float64Array.from([30020, 30030, 55555]),
         deniedPids: Int32Array.from([1, 2]),
+        gonePids: new Int32Array(0),
       },
       calls,
     );

@@ -38,6 +38,9 @@ function fakeAddon() {
     next(i: number): Buffer | null {
       return this.left[i]!.shift() ?? null;
     }
+    nextAsync(i: number): Promise<Buffer | null> {
+      return Promise.resolve(this.next(i));
+    }
     close(): void {
       closed++;
     }

@@ -14,6 +14,7 @@ import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import type { MetricFamily } from "../../render/prometheus.js";
 import { metricFamilies } from "../../report/metrics/families.js";
 import { debugInspection } from "../common.js";
+import { processMetricNote } from "./process-note.js";
 
 /** TIME_WAIT ages younger than this give the close rate (as timewait's default --window). */
 const WINDOW_SEC = 10;
@@ -37,6 +38,10 @@ export async function scrape(
   const timeWait = resultOrNull(inspection, timeWaitOf);
   const closeWait = processes ? resultOrNull(inspection, closeWaitOf) : null;
   if (timeWait) warnings.push(...timeWait.warnings);
+  const processNote = closeWait
+    ? processMetricNote(closeWait.sockets, closeWait.deniedCount, process.geteuid?.() === 0)
+    : null;
+  if (processNote) warnings.push(processNote);
   const families = metricFamilies({
     summary,
     timeWait: timeWait?.report ?? null,

@@ -29,6 +29,8 @@ export interface CloseWaitResult {
   report: CloseWaitReport;
   /** The CLOSE_WAIT sockets and the listeners on their ports, with owners. */
   sockets: TcpSocket[];
+  /** Processes whose fds could not be read. */
+  deniedCount: number;
 }
 
 function ephemeralOf(facts: ScopeFacts): PortRange | null {
@@ -78,7 +80,7 @@ export function closeWaitAnalysis(p: CloseWaitParams): Analysis<CloseWaitResult>
             goBinaries: g.goBinaries,
             ...(ephemeral ? { ephemeral } : {}),
           });
-          return { report, sockets };
+          return { report, sockets, deniedCount: g.deniedCount };
         },
       };
     },

@@ -4,14 +4,17 @@
  */
 import { readlinkSync } from "node:fs";
 import type { ProcFs } from "../procfs.js";
+import { processExited } from "./exited.js";
 
 /** Socket fds found, as parallel arrays in scan order (pid ascending as /proc lists them). */
 export interface FdHits {
   pids: ArrayLike<number>;
   fds: ArrayLike<number>;
   inodes: ArrayLike<number>;
-  /** Processes whose fd directory could not be read (EACCES): other users'. */
+  /** Processes whose fds could not be read (EACCES) though they still ran: other users'. */
   deniedPids: number;
+  /** Processes that exited while the scan read them: neither refused nor owners any more. */
+  gonePids: number;
 }
 
 /** A process or fd that went away between listing and reading: not worth a word. */
@@ -42,15 +45,21 @@ export function scanSocketFdsJs(proc: ProcFs, wanted: ReadonlySet<number>): FdHi
   const fds: number[] = [];
   const inodes: number[] = [];
   let deniedPids = 0;
+  let gonePids = 0;
   const found = new Set<number>();
+  // A refusal or a missing directory: the process exited, or it is not ours.
+  const unreadable = (pid: number, err: unknown): void => {
+    if (processExited(proc, pid)) gonePids++;
+    else if (denied(err)) deniedPids++;
+  };
   for (const pid of proc.pids()) {
     const dir = proc.path(pid, "fd");
     let names: string[];
     try {
       names = proc.list(pid, "fd");
     } catch (err) {
-      if (denied(err)) deniedPids++;
-      else if (!vanished(err)) throw err;
+      if (denied(err) || vanished(err)) unreadable(pid, err);
+      else throw err;
       continue;
     }
     for (const name of names) {
@@ -58,8 +67,12 @@ export function scanSocketFdsJs(proc: ProcFs, wanted: ReadonlySet<number>): FdHi
       try {
         link = readlinkSync(`${dir}/${name}`);
       } catch (err) {
-        // EINVAL: not a symlink, which only a hand-made tree can show.
-        if (vanished(err) || denied(err) || (err as NodeJS.ErrnoException).code === "EINVAL") continue;
+        if (denied(err)) {
+          unreadable(pid, err);
+          break;
+        }
+        // Closed since the listing; EINVAL: not a symlink, which only a hand-made tree can show.
+        if (vanished(err) || (err as NodeJS.ErrnoException).code === "EINVAL") continue;
         throw err;
       }
       const inode = socketInode(link);
@@ -71,5 +84,5 @@ export function scanSocketFdsJs(proc: ProcFs, wanted: ReadonlySet<number>): FdHi
     }
     if (found.size >= wanted.size) break;
   }
-  return { pids, fds, inodes, deniedPids };
+  return { pids, fds, inodes, deniedPids, gonePids };
 }

@@ -1,0 +1,105 @@
+/**
+ * @module The sock_diag reads of sock-diag.ts without blocking the event
+ * loop: the addon's lanes make the dumps on their own threads and every
+ * chunk is awaited (InetDiagStream.nextAsync), so a server keeps answering
+ * while a dump of a busy host runs. Same plans, same order, same sockets as
+ * the synchronous functions; only the waiting differs. Decoding stays on the
+ * JavaScript thread, one chunk (~4,500 sockets, a few ms) at a time.
+ */
+import type { Family } from "../model/endpoint.js";
+import type { TcpSocket } from "../model/socket.js";
+import {
+  type DiagPass,
+  type DumpAddon,
+  passStages,
+  planDumps,
+  type PlannedDump,
+  streamRequest,
+} from "./sock-diag.js";
+import { decodeInetDiagMessages } from "./sock-diag/decode.js";
+import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
+import { type BriefVisitor, visitInetDiagCursor, visitInetDiagMessages } from "./sock-diag/visit.js";
+
+/**
+ * dumpChunks of sock-diag.ts, awaiting each chunk. An addon without a stream
+ * (a test fake) dumps synchronously, one dump at a time; a stream without
+ * nextAsync (never from this checkout's addon) falls back to next().
+ */
+async function* dumpChunksAsync(
+  addon: DumpAddon,
+  plan: readonly PlannedDump[],
+): AsyncGenerator<[number, Buffer]> {
+  if (plan.length === 0) return;
+  if (!addon.InetDiagStream) {
+    for (let i = 0; i < plan.length; i++) {
+      const d = plan[i]!;
+      for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
+        yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
+      }
+    }
+    return;
+  }
+  const stream = new addon.InetDiagStream(
+    plan.map(streamRequest),
+    plan.map((d) => d.lane),
+  );
+  const next = (i: number): Promise<Buffer | null> =>
+    typeof stream.nextAsync === "function" ? stream.nextAsync(i) : Promise.resolve(stream.next(i));
+  try {
+    for (let i = 0; i < plan.length; i++) {
+      for (let chunk = await next(i); chunk !== null; chunk = await next(i)) yield [i, chunk];
+    }
+  } finally {
+    // Also when the caller stops early or a visitor throws: the lanes stop.
+    stream.close();
+  }
+}
+
+/**
+ * readSockDiag without blocking the event loop: every TCP socket of these
+ * families whose state bit is in statesMask, in the same order. Addon
+ * errors (Node-style, with code/errno/syscall) reject the Promise.
+ */
+export async function readSockDiagAsync(
+  addon: DumpAddon,
+  statesMask: number,
+  families: readonly Family[],
+): Promise<TcpSocket[]> {
+  const sockets: TcpSocket[] = [];
+  for await (const [, chunk] of dumpChunksAsync(addon, planDumps(statesMask, families))) {
+    for (const socket of decodeInetDiagMessages(chunk)) sockets.push(socket);
+  }
+  return sockets;
+}
+
+/** visitSockDiag without blocking the event loop: same sockets, same order. */
+export async function visitSockDiagAsync(
+  addon: DumpAddon,
+  statesMask: number,
+  families: readonly Family[],
+  visit: BriefVisitor,
+): Promise<void> {
+  for await (const [, chunk] of dumpChunksAsync(addon, planDumps(statesMask, families))) {
+    visitInetDiagMessages(chunk, visit);
+  }
+}
+
+/**
+ * visitSockDiagPasses without blocking the event loop: the passes in order,
+ * each socket through a reusable cursor (valid only during the call); a
+ * pass whose filter is a function is planned after the passes before it
+ * were visited. Visitors run on the JavaScript thread between awaits, so
+ * they need no locking; the scope's state must not change under them from
+ * elsewhere while the Promise is pending.
+ */
+export async function visitSockDiagPassesAsync(
+  addon: DumpAddon,
+  families: readonly Family[],
+  passes: readonly DiagPass[],
+): Promise<void> {
+  for (const { plan, passOf } of passStages(families, passes)) {
+    for await (const [dump, chunk] of dumpChunksAsync(addon, plan)) {
+      visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+    }
+  }
+}
