@@ -3,6 +3,7 @@
  * turning them into a ProcFs, a filter and a snapshot, and warnings on stderr.
  */
 import type { Command } from "commander";
+import { DEFAULT_INPUT_LIMIT, parseInputLimit } from "../capture/input-limit.js";
 import { readCapture } from "../capture/read-capture.js";
 import { type CompiledFilter, compileFilter } from "../filter/compile.js";
 import type { Family } from "../model/endpoint.js";
@@ -23,6 +24,8 @@ export interface CommonOptions {
   ipv6?: boolean;
   /** A capture to analyse instead of the live host (a file, a sosreport folder, or - for stdin). */
   input?: string;
+  /** The most of --input read, as given ("512M"); 256 MiB when absent. */
+  inputLimit?: string;
   debug?: boolean;
 }
 
@@ -36,7 +39,8 @@ export function addSourceOptions(cmd: Command): Command {
       "--input <path>",
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
         "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
-    );
+    )
+    .option("--input-limit <size>", "read at most SIZE of --input (e.g. 512M, 1G; default 256M)");
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -101,7 +105,8 @@ export function captureFor(words: string[], opts: CommonOptions): Snapshot | nul
   }
   const filter = compileFilter(words);
   const keep = families(opts);
-  const capture = readCapture(opts.input);
+  const limit = opts.inputLimit === undefined ? DEFAULT_INPUT_LIMIT : parseInputLimit(opts.inputLimit);
+  const capture = readCapture(opts.input, limit);
   capture.sockets = capture.sockets.filter(
     (s) => keep.includes(s.family) && (filter.mask & stateBit(s.state)) !== 0 && filter.matches(s),
   );
