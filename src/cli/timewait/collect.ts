@@ -32,7 +32,7 @@ export function collectTimeWait(
   // A capture holds sockets of every state: the report picks TIME_WAIT itself.
   const capture = read ?? captureFor([], opts);
   const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, capture);
-  const { settings, warnings } = settingsFromSysctls(sysctls.values);
+  const { settings, warnings } = settingsFromSysctls(sysctls.values, capture ? "capture" : "host");
   for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
   if (capture)
     return { header: capture, report: reportFromSnapshot(capture, filter, settings, windowSec), warnings };
