@@ -4,6 +4,7 @@
  * /proc or the capture. Shared by `timewait` and `metrics`.
  */
 import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
+import { overlongTimerWarning } from "../../analysis/time-wait/note.js";
 import type { TimeWaitReport } from "../../analysis/time-wait/report.js";
 import type { CompiledFilter } from "../../filter/compile.js";
 import type { Snapshot } from "../../model/snapshot.js";
@@ -34,12 +35,14 @@ export function collectTimeWait(
   const sysctls = sysctlsFor(opts, TIME_WAIT_SYSCTLS, capture);
   const { settings, warnings } = settingsFromSysctls(sysctls.values, capture ? "capture" : "host");
   for (const u of sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
-  if (capture)
-    return { header: capture, report: reportFromSnapshot(capture, filter, settings, windowSec), warnings };
   const req = {
     proc: new ProcFs(opts.procRoot ?? "/proc"),
     families: families(opts),
     source: sourceChoice(opts.source),
   };
-  return { ...readReport(req, filter, settings, windowSec), warnings };
+  const got = capture
+    ? { header: capture, report: reportFromSnapshot(capture, filter, settings, windowSec) }
+    : readReport(req, filter, settings, windowSec);
+  if (got.report.overlongTimers) warnings.push(overlongTimerWarning(got.report.overlongTimers));
+  return { ...got, warnings };
 }
