@@ -12,16 +12,22 @@ export function isUsableAddress(address: string): boolean {
   return address === "*" || isIP(address) !== 0;
 }
 
+const MAX_MEMO = 10_000;
+
 /** Examples named in the warning. */
 const EXAMPLES = 3;
 
 /** One warning for the sockets with an address that is not an IP; null when there are none. */
 export function invalidAddressWarning(sockets: readonly TcpSocket[], origin: string): string | null {
-  // Captures repeat the same few addresses: check each distinct one once.
-  const verdict = new Map<string, boolean>();
+  // Captures repeat the same few addresses: check each distinct one once,
+  // in a memo kept small, so a million distinct peers cost no million entries.
+  let verdict = new Map<string, boolean>();
   const usable = (a: string): boolean => {
     let ok = verdict.get(a);
-    if (ok === undefined) verdict.set(a, (ok = isUsableAddress(a)));
+    if (ok === undefined) {
+      if (verdict.size >= MAX_MEMO) verdict = new Map();
+      verdict.set(a, (ok = isUsableAddress(a)));
+    }
     return ok;
   };
   let rows = 0;

@@ -7,7 +7,7 @@
  */
 
 /** Distinct strings kept; past this the pool starts over, so odd input cannot grow it without end. */
-const MAX_POOL = 100_000;
+const MAX_POOL = 20_000;
 
 let pool = new Map<string, string>();
 
