@@ -38,11 +38,14 @@ function refusal(head: Uint8Array, shown: string): string | null {
   return kind === null ? null : `${shown} is ${kind}, not text: expected netstat, ss or /proc/net/tcp output`;
 }
 
+/** An input over the limit: a sosreport skips such a listing with a warning rather than silently. */
+export class OverLimitError extends InputError {}
+
 function overLimit(shown: string, limit: number): InputError {
   if (limit >= MAX_TEXT_BYTES) {
-    return new InputError(`${shown} is over ${sizeText(MAX_TEXT_BYTES)}, the most sockdoc reads at once`);
+    return new OverLimitError(`${shown} is over ${sizeText(MAX_TEXT_BYTES)}, the most sockdoc reads at once`);
   }
-  return new InputError(
+  return new OverLimitError(
     `${shown} is over the input limit of ${sizeText(limit)}; raise it with --input-limit (e.g. --input-limit 512M)`,
   );
 }

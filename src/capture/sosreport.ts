@@ -11,7 +11,7 @@ import { invalidAddressWarning } from "./address-check.js";
 import type { CaptureParse } from "./capture.js";
 import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
-import { readCaptureText } from "./read-file.js";
+import { OverLimitError, readCaptureText } from "./read-file.js";
 import { resolveInRoot, listInRoot } from "./resolve-in-root.js";
 import { readSosHostFacts } from "./sos-host.js";
 import {
@@ -40,8 +40,11 @@ function fileInRoot(root: string, rel: string): string | null {
   return path !== null && isFile(path) ? path : null;
 }
 
-/** ss_* and netstat_* files that hold a socket listing (netstat -s and the like do not). */
-function commandListings(root: string, limit: number): Listing[] {
+/**
+ * ss_* and netstat_* files that hold a socket listing (netstat -s and the
+ * like do not). Files over the input limit go to tooBig, to be said.
+ */
+function commandListings(root: string, limit: number, tooBig: string[]): Listing[] {
   const out: Listing[] = [];
   for (const dir of LISTING_DIRS) {
     for (const name of listInRoot(root, dir).filter(isListingName)) {
@@ -51,8 +54,9 @@ function commandListings(root: string, limit: number): Listing[] {
       let text: string;
       try {
         text = readCaptureText(path, rel, limit);
-      } catch {
-        continue; // unreadable or an archive: not a listing sockdoc can use
+      } catch (err) {
+        if (err instanceof OverLimitError) tooBig.push(err.message);
+        continue; // unreadable, binary or an archive: not a listing sockdoc can use
       }
       const format = detectCaptureFormat(text);
       if (format === null || format.startsWith("proc-net")) continue;
@@ -107,13 +111,15 @@ function parseListing(root: string, l: Listing, limit: number): { parse: Capture
 export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
   const shown = dir.replace(/\/+$/, "") || "/";
   const proc = procListing(dir);
-  const ranked = rankListings([...commandListings(dir, limit), ...(proc ? [proc] : [])]);
+  const failed: string[] = [];
+  const ranked = rankListings([...commandListings(dir, limit, failed), ...(proc ? [proc] : [])]);
   if (ranked.length === 0) {
     throw new InputError(
-      `${shown}: no socket listing found (looked for sos_commands/networking/ss_* and netstat_*, ${PROC_TCP}, ${PROC_TCP6})`,
+      failed.length > 0
+        ? `${shown}: no socket listing could be read (${failed[0]})`
+        : `${shown}: no socket listing found (looked for sos_commands/networking/ss_* and netstat_*, ${PROC_TCP}, ${PROC_TCP6})`,
     );
   }
-  const failed: string[] = [];
   for (const [i, l] of ranked.entries()) {
     let read: { parse: CaptureParse; mtimeMs: number };
     try {
