@@ -18,7 +18,7 @@ export function isCompressed(bytes: Uint8Array): boolean {
 }
 
 /** UTF-16 without a BOM: most of the first bytes are ASCII with a NUL beside each. */
-function nulPattern(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+export function nulPattern(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
   const n = Math.min(bytes.length - (bytes.length % 2), 512);
   if (n < 4) return null;
   let evenNul = 0;

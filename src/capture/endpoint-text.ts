@@ -6,6 +6,7 @@
  * Pure.
  */
 import type { Endpoint } from "../model/endpoint.js";
+import { intern } from "./intern.js";
 
 /** "*" as a port means any: port 0, as the kernel reports it. */
 function portOf(text: string): number | null {
@@ -30,7 +31,7 @@ export function splitColonEndpoint(text: string): Endpoint | null {
   let address = text.slice(0, colon);
   if (address.startsWith("[") && address.endsWith("]")) address = address.slice(1, -1);
   address = withoutScope(address);
-  return address ? { address, port } : null;
+  return address ? { address: intern(address), port } : null;
 }
 
 /** BSD and Solaris style: the port follows the last dot. Null when malformed. */
@@ -40,7 +41,7 @@ export function splitDotEndpoint(text: string): Endpoint | null {
   const port = portOf(text.slice(dot + 1));
   if (port === null) return null;
   const address = withoutScope(text.slice(0, dot));
-  return address ? { address, port } : null;
+  return address ? { address: intern(address), port } : null;
 }
 
 /** 4 or 6 from the printed address ("*" counts as the given default). */

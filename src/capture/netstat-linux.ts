@@ -8,7 +8,8 @@
 import type { Owner, TcpSocket, Timer, TimerKind } from "../model/socket.js";
 import type { CaptureParser } from "./capture.js";
 import { splitColonEndpoint } from "./endpoint-text.js";
-import { RowLog, captureLines, countOf, fieldsOf, quote, readCore, tcpSocket } from "./netstat-rows.js";
+import { intern } from "./intern.js";
+import { RowLog, countOf, eachLine, fieldsOf, quote, readCore, tcpSocket } from "./netstat-rows.js";
 
 /** Which optional columns follow State. User and Inode come together (-e). */
 interface Columns {
@@ -42,12 +43,25 @@ function timerOf(text: string): Timer | null | undefined {
   return { kind, expiresMs, retrans };
 }
 
-/** The PID/Program name value as owners; undefined when it is neither "PID/name" nor "-". */
+/** Owner lists already read, by their text: "1234/java" repeats on every row of a busy process. */
+const OWNERS_SEEN = new Map<string, Owner[]>();
+const MAX_OWNERS_SEEN = 10_000;
+
+/**
+ * The PID/Program name value as owners; undefined when it is neither
+ * "PID/name" nor "-". Rows with the same value share one list (netstat
+ * prints no fd, so they are equal); nothing changes a capture's owner lists.
+ */
 function ownersOf(text: string): Owner[] | undefined {
   if (text === "" || text === "-") return [];
+  const seen = OWNERS_SEEN.get(text);
+  if (seen !== undefined) return seen;
   const m = /^(\d{1,10})\/(.*)$/.exec(text);
   if (!m) return undefined;
-  return [{ pid: Number(m[1]), comm: m[2]!.trim() || "?", fd: null }];
+  const owners = [{ pid: Number(m[1]), comm: intern(m[2]!.trim() || "?"), fd: null }];
+  if (OWNERS_SEEN.size >= MAX_OWNERS_SEEN) OWNERS_SEEN.clear();
+  OWNERS_SEEN.set(intern(text), owners);
+  return owners;
 }
 
 /** Columns named by an Internet-section header line; null for other sections' headers (unix). */
@@ -118,27 +132,25 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
   let header: Columns | null = null;
   let programColumn = false;
   let hidden = 0;
-  const lines = captureLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const f = fieldsOf(lines[i]!);
+  eachLine(text, (line, lineNo) => {
+    const f = fieldsOf(line);
     if (f[0] === "Proto") {
-      header = headerColumns(lines[i]!);
+      header = headerColumns(line);
       if (header?.program) programColumn = true;
-      continue;
+      return;
     }
-    if (f[0] !== "tcp" && f[0] !== "tcp6") continue;
+    if (f[0] !== "tcp" && f[0] !== "tcp6") return;
     log.row();
-    const lineNo = i + 1;
     const recvQ = countOf(f[1]);
     const sendQ = countOf(f[2]);
     if (recvQ === null || sendQ === null) {
       log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[1] ?? ""} ${f[2] ?? ""}`)}`);
-      continue;
+      return;
     }
     const core = readCore(f[3], f[4], f[5], splitColonEndpoint, f[0] === "tcp6" ? 6 : 4);
     if (typeof core === "string") {
       log.skip(lineNo, core);
-      continue;
+      return;
     }
     const rest = f.slice(6);
     let tail = readTail(rest, header ?? guessColumns(rest));
@@ -149,7 +161,7 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
     }
     if (typeof tail === "string") {
       log.skip(lineNo, tail);
-      continue;
+      return;
     }
     let owners = tail.owners;
     if (owners !== null) programColumn = true;
@@ -161,7 +173,7 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
     sockets.push(
       tcpSocket(core, { recvQ, sendQ, uid: tail.uid, inode: tail.inode, timer: tail.timer, owners }),
     );
-  }
+  });
   if (noOwners && programColumn) log.note("netstat could not read owners (-p without root): owners unknown");
   if (hidden > 0) {
     log.note(`${hidden} rows show no owner because netstat was not run as root: owners unknown for them`);

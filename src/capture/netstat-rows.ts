@@ -20,6 +20,22 @@ export function captureLines(text: string): string[] {
   return text.split("\n").map((line) => (line.endsWith("\r") ? line.replace(/\r+$/, "") : line));
 }
 
+/**
+ * Each line without its end of line, with its 1-based number, read in place:
+ * no array of a million lines for a million-row capture.
+ */
+export function eachLine(text: string, visit: (line: string, lineNo: number) => void): void {
+  let lineNo = 0;
+  for (let at = 0; at <= text.length;) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    let line = text.slice(at, end);
+    if (line.endsWith("\r")) line = line.replace(/\r+$/, "");
+    visit(line, ++lineNo);
+    at = end + 1;
+  }
+}
+
 /** Whitespace-separated fields of a line. */
 export function fieldsOf(line: string): string[] {
   const trimmed = line.trim();

@@ -6,8 +6,10 @@
 import { type Stats, statSync } from "node:fs";
 import { InputError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { invalidAddressWarning } from "./address-check.js";
 import { detectCaptureFormat, parserFor } from "./detect.js";
-import { fsReason, readCaptureText } from "./read-file.js";
+import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
+import { captureTextOfBytes, fsReason, readCaptureText } from "./read-file.js";
 import { readSosreport } from "./sosreport.js";
 
 /** Host name for captures that do not say which host printed them. */
@@ -21,6 +23,8 @@ export function snapshotFromText(text: string, shown: string, takenAt: number): 
     throw new InputError(`${why}: expected netstat, ss or /proc/net/tcp output`);
   }
   const parse = parserFor(format)(text, shown);
+  const odd = invalidAddressWarning(parse.sockets, shown);
+  if (odd !== null) parse.warnings.push(odd);
   return {
     sockets: parse.sockets,
     host: { hostname: UNKNOWN_CAPTURE_HOST, kernel: null, sysctls: {} },
@@ -31,19 +35,25 @@ export function snapshotFromText(text: string, shown: string, takenAt: number): 
   };
 }
 
+/** A capture's bytes as a Snapshot: snapshotFromText once they are known to be text. */
+export function snapshotFromBytes(bytes: Uint8Array, shown: string, takenAt: number): Snapshot {
+  return snapshotFromText(captureTextOfBytes(bytes, shown), shown, takenAt);
+}
+
 /**
  * Read a capture: a file of netstat, ss or /proc/net/tcp{,6} output, "-" for
  * stdin, or a sosreport folder. InputError (one line) when it cannot be read
- * or its format is not recognised.
+ * or its format is not recognised, is binary, or is over limit bytes (each
+ * file of a sosreport is held to it).
  */
-export function readCapture(path: string): Snapshot {
-  if (path === "-") return snapshotFromText(readCaptureText("-", "stdin"), "stdin", Date.now());
+export function readCapture(path: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
+  if (path === "-") return snapshotFromText(readCaptureText("-", "stdin", limit), "stdin", Date.now());
   let st: Stats;
   try {
     st = statSync(path);
   } catch (err) {
     throw new InputError(`cannot read ${path}: ${fsReason(err)}`, { cause: err });
   }
-  if (st.isDirectory()) return readSosreport(path);
-  return snapshotFromText(readCaptureText(path), path, Math.trunc(st.mtimeMs));
+  if (st.isDirectory()) return readSosreport(path, limit);
+  return snapshotFromText(readCaptureText(path, path, limit), path, Math.trunc(st.mtimeMs));
 }

@@ -7,9 +7,11 @@
 import { statSync } from "node:fs";
 import { InputError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { invalidAddressWarning } from "./address-check.js";
 import type { CaptureParse } from "./capture.js";
 import { detectCaptureFormat, parserFor } from "./detect.js";
-import { readCaptureText } from "./read-file.js";
+import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
+import { OverLimitError, readCaptureText } from "./read-file.js";
 import { resolveInRoot, listInRoot } from "./resolve-in-root.js";
 import { readSosHostFacts } from "./sos-host.js";
 import {
@@ -38,8 +40,11 @@ function fileInRoot(root: string, rel: string): string | null {
   return path !== null && isFile(path) ? path : null;
 }
 
-/** ss_* and netstat_* files that hold a socket listing (netstat -s and the like do not). */
-function commandListings(root: string): Listing[] {
+/**
+ * ss_* and netstat_* files that hold a socket listing (netstat -s and the
+ * like do not). Files over the input limit go to tooBig, to be said.
+ */
+function commandListings(root: string, limit: number, tooBig: string[]): Listing[] {
   const out: Listing[] = [];
   for (const dir of LISTING_DIRS) {
     for (const name of listInRoot(root, dir).filter(isListingName)) {
@@ -48,9 +53,10 @@ function commandListings(root: string): Listing[] {
       if (path === null) continue;
       let text: string;
       try {
-        text = readCaptureText(path, rel);
-      } catch {
-        continue; // unreadable or an archive: not a listing sockdoc can use
+        text = readCaptureText(path, rel, limit);
+      } catch (err) {
+        if (err instanceof OverLimitError) tooBig.push(err.message);
+        continue; // unreadable, binary or an archive: not a listing sockdoc can use
       }
       const format = detectCaptureFormat(text);
       if (format === null || format.startsWith("proc-net")) continue;
@@ -70,14 +76,14 @@ function procListing(root: string): Listing | null {
 }
 
 /** Parse one listing; the proc pair is read as one. Returns the parse and the newest mtime read. */
-function parseListing(root: string, l: Listing): { parse: CaptureParse; mtimeMs: number } {
+function parseListing(root: string, l: Listing, limit: number): { parse: CaptureParse; mtimeMs: number } {
   const rels = l.format.startsWith("proc-net") ? l.rel.split(" + ") : [l.rel];
   const merged: CaptureParse = { sockets: [], warnings: [], ownersKnown: true };
   let mtimeMs = 0;
   const empty: string[] = [];
   for (const rel of rels) {
     const path = fileInRoot(root, rel)!;
-    const text = readCaptureText(path, rel);
+    const text = readCaptureText(path, rel, limit);
     // The kernel always prints a header: an empty dump is a copy that lost its content (cp of /proc).
     if (text.trim() === "") {
       empty.push(rel);
@@ -88,6 +94,8 @@ function parseListing(root: string, l: Listing): { parse: CaptureParse; mtimeMs:
     // A loop, not push(...): a busy host's 100k sockets would overflow the argument list.
     for (const s of parse.sockets) merged.sockets.push(s);
     merged.warnings.push(...parse.warnings);
+    const odd = invalidAddressWarning(parse.sockets, rel);
+    if (odd !== null) merged.warnings.push(odd);
     merged.ownersKnown &&= parse.ownersKnown;
     mtimeMs = Math.max(mtimeMs, statSync(path).mtimeMs);
   }
@@ -96,21 +104,26 @@ function parseListing(root: string, l: Listing): { parse: CaptureParse; mtimeMs:
   return { parse: merged, mtimeMs };
 }
 
-/** The snapshot a sosreport folder holds. InputError when it has no readable socket listing. */
-export function readSosreport(dir: string): Snapshot {
+/**
+ * The snapshot a sosreport folder holds, each file read up to limit bytes.
+ * InputError when it has no readable socket listing.
+ */
+export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
   const shown = dir.replace(/\/+$/, "") || "/";
   const proc = procListing(dir);
-  const ranked = rankListings([...commandListings(dir), ...(proc ? [proc] : [])]);
+  const failed: string[] = [];
+  const ranked = rankListings([...commandListings(dir, limit, failed), ...(proc ? [proc] : [])]);
   if (ranked.length === 0) {
     throw new InputError(
-      `${shown}: no socket listing found (looked for sos_commands/networking/ss_* and netstat_*, ${PROC_TCP}, ${PROC_TCP6})`,
+      failed.length > 0
+        ? `${shown}: no socket listing could be read (${failed[0]})`
+        : `${shown}: no socket listing found (looked for sos_commands/networking/ss_* and netstat_*, ${PROC_TCP}, ${PROC_TCP6})`,
     );
   }
-  const failed: string[] = [];
   for (const [i, l] of ranked.entries()) {
     let read: { parse: CaptureParse; mtimeMs: number };
     try {
-      read = parseListing(dir, l);
+      read = parseListing(dir, l, limit);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       failed.push(err.message);

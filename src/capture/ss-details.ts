@@ -4,6 +4,7 @@
  * remainder plus any indented continuation lines). Pure.
  */
 import type { Owner, Timer, TimerKind } from "../model/socket.js";
+import { intern } from "./intern.js";
 
 export interface SsDetails {
   /** null when the record has no users:(...) field. */
@@ -30,7 +31,7 @@ function readUsers(text: string): { owners: Owner[]; start: number; end: number 
     const nameEnd = text.indexOf('",', p + 2);
     const close = nameEnd < 0 ? -1 : text.indexOf(")", nameEnd);
     if (close < 0) break;
-    const comm = text.slice(p + 2, nameEnd);
+    const comm = intern(text.slice(p + 2, nameEnd));
     const owner = ownerFields(comm, text.slice(nameEnd + 2, close));
     const key = owner ? `${owner.pid}/${owner.fd}` : "";
     if (owner && !seen.has(key)) {

@@ -10,6 +10,7 @@ import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import type { CaptureParse, CaptureParser } from "./capture.js";
 import { familyOf, splitColonEndpoint } from "./endpoint-text.js";
+import { quote } from "./netstat-rows.js";
 import { readSsDetails } from "./ss-details.js";
 import { captureState } from "./state-words.js";
 import { WarningList } from "./warning-list.js";
@@ -89,8 +90,9 @@ function toSocket(rec: SsRecord, wildcard: Family): Row {
   if (!local || !remote) {
     const bad = local ? peerText : localText;
     const port = bad.slice(bad.lastIndexOf(":") + 1);
-    if (/^[a-z][\w-]*$/i.test(port)) return `port "${port}" is a service name (capture ss with -n)`;
-    return `bad address "${bad}"`;
+    if (/^[a-z][\w-]*$/i.test(port)) return `port ${quote(port)} is a service name (capture ss with -n)`;
+    // Quoted and cut: the token is the capture's own text, of any length and with any bytes.
+    return `bad address ${quote(bad)}`;
   }
   const details = readSsDetails(rec.details);
   const known = local.address !== "*" ? local.address : remote.address;

@@ -3,6 +3,7 @@
  * options, turning them into a scope to inspect, and warnings on stderr.
  */
 import type { Command } from "commander";
+import { DEFAULT_INPUT_LIMIT, parseInputLimit } from "../capture/input-limit.js";
 import { readCapture } from "../capture/read-capture.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
@@ -28,6 +29,8 @@ export interface CommonOptions {
   input?: string;
   netns?: string;
   allNetns?: boolean;
+  /** The most of --input read, as given ("512M"); 256 MiB when absent. */
+  inputLimit?: string;
   debug?: boolean;
 }
 
@@ -42,6 +45,7 @@ export function addSourceOptions(cmd: Command): Command {
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
         "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
     )
+    .option("--input-limit <size>", "read at most SIZE of --input (e.g. 512M, 1G; default 256M)")
     .option(
       "--netns <ns>",
       "read one network namespace: an ip netns name, a PID, or a /proc/PID/ns/net or bind-mount path",
@@ -100,7 +104,8 @@ function oneScope(opts: CommonOptions): Scope {
     if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
       throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
     }
-    return { kind: "capture", capture: readCapture(opts.input), families: families(opts) };
+    const limit = opts.inputLimit === undefined ? DEFAULT_INPUT_LIMIT : parseInputLimit(opts.inputLimit);
+    return { kind: "capture", capture: readCapture(opts.input, limit), families: families(opts) };
   }
   return {
     kind: "host",

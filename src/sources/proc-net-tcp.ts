@@ -86,7 +86,9 @@ export function parseProcNetTcp(
 
 /**
  * Read net/tcp and/or net/tcp6 under proc's root, keeping the states in
- * statesMask. A missing tcp6 (IPv6 disabled) is not an error.
+ * statesMask. A missing tcp6 (IPv6 disabled) is not an error; a missing tcp
+ * beside a tcp6 (a partial copy of /proc) gives the IPv6 sockets and a
+ * warning. InputError only when none of the files asked for is there.
  */
 export function readProcNetTcp(
   proc: ProcFs,
@@ -95,6 +97,8 @@ export function readProcNetTcp(
 ): ProcNetTcpResult {
   const sockets: TcpSocket[] = [];
   const warnings: string[] = [];
+  let read = 0;
+  let missingV4: unknown = null;
   for (const family of families) {
     const name = family === 4 ? "tcp" : "tcp6";
     const path = proc.path("net", name);
@@ -104,6 +108,10 @@ export function readProcNetTcp(
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" && family === 6) continue;
+      if (code === "ENOENT") {
+        missingV4 = err;
+        continue;
+      }
       if (code === "EACCES" || code === "EPERM") {
         throw new PermissionError(`cannot read ${path}: permission denied; run as root (sudo sockdoc ...)`, {
           cause: err,
@@ -114,6 +122,14 @@ export function readProcNetTcp(
     const result = parseProcNetTcp(content, family, path, statesMask);
     for (const s of result.sockets) sockets.push(s);
     warnings.push(...result.warnings);
+    read++;
+  }
+  if (missingV4 !== null) {
+    const path = proc.path("net", "tcp");
+    if (read === 0) {
+      throw new InputError(`cannot read ${path}: no such file or directory`, { cause: missingV4 });
+    }
+    warnings.unshift(`${path}: no such file; IPv4 sockets not read, only IPv6 (a partial result)`);
   }
   return { sockets, warnings };
 }

@@ -221,4 +221,15 @@ describe("readCapture on a sosreport folder", () => {
     snap = readCapture(dir);
     assert.deepEqual(snap.host, { hostname: "(capture)", kernel: null, sysctls: {} });
   });
+
+  it("skips a listing over the input limit with a warning, and reads the next", () => {
+    const snap = readCapture(sosMin, 2048);
+    assert.match(snap.source.detail, /netstat_-W_-neopa/);
+    assert.ok(
+      snap.warnings.some((w) =>
+        /skipped sos_commands\/networking\/ss_-peaonmi is over the input limit of 2 KiB/.test(w),
+      ),
+      snap.warnings.join("\n"),
+    );
+  });
 });

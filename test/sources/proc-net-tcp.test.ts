@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
@@ -11,6 +11,7 @@ import type { TcpSocket } from "../../src/model/socket.js";
 import { stateBit, stateName, TcpState } from "../../src/model/tcp-state.js";
 import { parseProcNetTcp, readProcNetTcp } from "../../src/sources/proc-net-tcp.js";
 import { ProcFs } from "../../src/sources/procfs.js";
+import { sockdoc } from "../support/run.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const captures = join(repoRoot, "..", "shared", "captures");
@@ -282,6 +283,26 @@ describe("readProcNetTcp on the fixture host", () => {
         () => readProcNetTcp(empty, [4]),
         (err: unknown) => err instanceof InputError && err.message.includes(join(dir, "net", "tcp")),
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("with tcp6 but no tcp, gives the IPv6 sockets and a warning (a partial result), not a failure", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sockdoc-proc-"));
+    try {
+      mkdirSync(join(dir, "net"));
+      copyFileSync(join(host1, "net", "tcp6"), join(dir, "net", "tcp6"));
+      const got = readProcNetTcp(new ProcFs(dir));
+      assert.equal(got.sockets.length, 5);
+      assert.ok(got.sockets.every((s) => s.family === 6));
+      assert.deepEqual(got.warnings, [
+        `${join(dir, "net", "tcp")}: no such file; IPv4 sockets not read, only IPv6 (a partial result)`,
+      ]);
+      const cli = sockdoc(["summary", "--proc-root", dir, "--json"]);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal(JSON.parse(cli.stdout).total, 5);
+      assert.match(cli.stderr, /warning: .*net\/tcp: no such file; IPv4 sockets not read/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

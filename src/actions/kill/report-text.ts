@@ -12,6 +12,17 @@ import { TcpState } from "../../model/tcp-state.js";
 import { errnoName } from "./errno.js";
 import type { KillResult, KillSupport, ProbeResult } from "./types.js";
 
+/**
+ * States a socket reaches only after its application called close(): with
+ * no fd (inode 0) it is orphaned, not waiting to be accepted.
+ */
+const CLOSED_BY_APP: ReadonlySet<TcpState> = new Set([
+  TcpState.FIN_WAIT1,
+  TcpState.FIN_WAIT2,
+  TcpState.CLOSING,
+  TcpState.LAST_ACK,
+]);
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function probeLine(what: string, p: ProbeResult): string {
@@ -41,7 +52,9 @@ export function effectLines(results: readonly KillResult[]): string[] {
   const listen = sockets.filter((s) => s.state === TcpState.LISTEN).length;
   const connected = sockets.filter((s) => s.state !== TcpState.TIME_WAIT && s.state !== TcpState.LISTEN);
   const withFd = connected.filter((s) => s.inode).length;
-  const queued = connected.length - withFd;
+  // No fd means two things: before accept() (still queued) or after close() (orphaned).
+  const orphaned = connected.filter((s) => !s.inode && CLOSED_BY_APP.has(s.state)).length;
+  const queued = connected.length - withFd - orphaned;
   const lines = ["What closing does:"];
   if (connected.length > 0) {
     lines.push("  - the peer gets a reset (RST): its next read or write fails with ECONNRESET.");
@@ -56,6 +69,12 @@ export function effectLines(results: readonly KillResult[]): string[] {
   if (queued > 0) {
     lines.push(
       `  - ${plural(queued, "socket")} not yet accepted (no fd): accept() hands the application an aborted connection.`,
+    );
+  }
+  if (orphaned > 0) {
+    lines.push(
+      `  - ${plural(orphaned, "orphaned socket")} (no fd: the application already closed ` +
+        `${orphaned === 1 ? "it" : "them"}; only the kernel holds ${orphaned === 1 ? "it" : "them"}): no process is told.`,
     );
   }
   if (timeWait > 0) {

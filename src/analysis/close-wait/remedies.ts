@@ -3,6 +3,7 @@
  * is the only lasting one; closing the sockets with `sockdoc kill` or
  * restarting the process buys time and the leak comes back.
  */
+import { isIP } from "node:net";
 import type { Severity } from "./severity.js";
 import type { CloseWaitGroup } from "./types.js";
 
@@ -26,12 +27,15 @@ function who(g: CloseWaitGroup): string {
 /**
  * The filter that selects this group's sockets for `sockdoc kill`: the state,
  * the port that defines the group and, when there is one peer, its address.
+ * A string when that peer's address is not an IP address (a capture may say
+ * "hello"): it never goes into a command line, so there is no filter.
  */
-export function killFilter(g: CloseWaitGroup): string {
+export function killFilter(g: CloseWaitGroup): string | { badAddress: string } {
   const words = ["state", "close-wait"];
   if (g.localPort !== null) words.push("sport", "=", `:${g.localPort}`);
   if (g.peerPort !== null) words.push("dport", "=", `:${g.peerPort}`);
   const only = g.peers.length === 1 ? g.peers[0] : undefined;
+  if (only && isIP(only.address) === 0) return { badAddress: only.address };
   // Bare IPv6: a bracketed address is a glob to the shell ("[::1]" can match a file named 1).
   if (only) words.push("dst", only.address);
   return words.join(" ");
@@ -93,8 +97,13 @@ export function remediesFor(g: CloseWaitGroup, ctx: RemedyContext): Remedy[] {
     {
       rank: 2,
       kind: "close",
-      text: `Close these ${g.count} socket${g.count === 1 ? "" : "s"} now without a restart: ${effect}${also}${urgent}`,
-      command: `sockdoc kill ${filter}`,
+      text:
+        `Close these ${g.count} socket${g.count === 1 ? "" : "s"} now without a restart: ${effect}${also}${urgent}` +
+        (typeof filter === "string"
+          ? ""
+          : ` No command is suggested: the peer address ${JSON.stringify(filter.badAddress.slice(0, 60))} ` +
+            "is not an IP address."),
+      command: typeof filter === "string" ? `sockdoc kill ${filter}` : null,
     },
     restart(g, ctx.unit, ctx.container),
   ];

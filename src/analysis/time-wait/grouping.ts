@@ -13,6 +13,7 @@
  * stream a dump into it without building a TcpSocket per socket.
  */
 import { unmapIpv4 } from "../../model/endpoint.js";
+import { TIME_WAIT_MS } from "./forecast.js";
 import { foldOrphanServerPorts } from "./orphan-server-ports.js";
 import { isReserved, type PortRange } from "./ports.js";
 
@@ -45,6 +46,9 @@ export interface Grouping {
   timeWaitRead: number;
   /** Distinct listening ports inside the range and not reserved: connect() skips them. */
   listenPortsInRange: number;
+  /** TIME_WAIT timers over 60 s (see addTimeWait), and the longest; 0 and null when none. */
+  overlongTimers: number;
+  longestTimerMs: number | null;
 }
 
 export interface GrouperSettings {
@@ -64,6 +68,8 @@ export class TimeWaitGrouper {
   private readonly others: Index<number> = new Map();
   private groups: TimeWaitGroup[] = [];
   private timeWaitRead = 0;
+  private overlongTimers = 0;
+  private longestTimerMs: number | null = null;
 
   constructor(private readonly settings: GrouperSettings) {}
 
@@ -99,6 +105,15 @@ export class TimeWaitGrouper {
       : this.group(this.incoming, "incoming", local, localPort, remote, localPort);
     if (g.count === 0) this.groups.push(g);
     g.count++;
+    // Linux holds TIME_WAIT exactly 60 s (TCP_TIMEWAIT_LEN): a longer timer is
+    // a clock or capture anomaly, or another OS. Its age (60 s - left) would
+    // be negative and count it as just closed, so it stays out of the rate.
+    if (remainingMs !== null && remainingMs > TIME_WAIT_MS) {
+      this.overlongTimers++;
+      if (this.longestTimerMs === null || remainingMs > this.longestTimerMs)
+        this.longestTimerMs = remainingMs;
+      return;
+    }
     if (remainingMs !== null) {
       g.remainingMs.push(remainingMs);
       if (g.minRemainingMs === null || remainingMs < g.minRemainingMs) g.minRemainingMs = remainingMs;
@@ -139,7 +154,13 @@ export class TimeWaitGrouper {
     for (const port of listening) {
       if (port >= portRange[0] && port <= portRange[1] && !isReserved(port, reserved)) listenPortsInRange++;
     }
-    return { groups: this.groups, timeWaitRead: this.timeWaitRead, listenPortsInRange };
+    return {
+      groups: this.groups,
+      timeWaitRead: this.timeWaitRead,
+      listenPortsInRange,
+      overlongTimers: this.overlongTimers,
+      longestTimerMs: this.longestTimerMs,
+    };
   }
 
   /**

@@ -14,6 +14,15 @@ export function formatSeconds(s: number): string {
   return s < 10 ? `${Math.round(s * 10) / 10} s` : `${Math.round(s)} s`;
 }
 
+/** The warning for TIME_WAIT timers over 60 s (report.overlongTimers). */
+export function overlongTimerWarning(o: { count: number; longestMs: number }): string {
+  const n = o.count === 1 ? "1 TIME_WAIT timer is" : `${o.count} TIME_WAIT timers are`;
+  return (
+    `${n} over 60 s (up to ${formatSeconds(o.longestMs / 1000)}), which Linux never sets (TIME_WAIT lasts ` +
+    "exactly 60 s): a clock or capture anomaly, or not a Linux host; they are left out of the close rates"
+  );
+}
+
 /** What to do about a flagged outgoing destination without reuse (said once per report in the table). */
 export const REMEDY =
   "Keep connections open and reuse them (keep-alive, a pool); or set net.ipv4.tcp_tw_reuse=1 " +

@@ -59,6 +59,8 @@ export interface TimeWaitReport {
   destinations: Destination[];
   /** Highest severity of any destination or the buckets. */
   severity: Severity;
+  /** TIME_WAIT timers over 60 s: counted, left out of the rates (overlongTimerWarning says why); null when none. */
+  overlongTimers: { count: number; longestMs: number } | null;
 }
 
 export interface ReportInput {
@@ -111,6 +113,10 @@ export function reportFromGrouping(
     buckets,
     destinations,
     severity: maxSeverity([buckets.severity, ...destinations.map((d) => d.severity)]) ?? "info",
+    overlongTimers:
+      grouping.longestTimerMs === null
+        ? null
+        : { count: grouping.overlongTimers, longestMs: grouping.longestTimerMs },
   };
 }
 

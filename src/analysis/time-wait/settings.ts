@@ -44,8 +44,15 @@ function int(text: string | undefined): number | null {
   return Number(text);
 }
 
-/** Settings from sysctl values; warnings name what was missing or unreadable. */
-export function settingsFromSysctls(values: Readonly<Record<string, string>>): {
+/**
+ * Settings from sysctl values; warnings name what was missing or unreadable.
+ * from: where the values were read; a capture that lacks one says so rather
+ * than calling it unreadable (only a sosreport carries sysctls at all).
+ */
+export function settingsFromSysctls(
+  values: Readonly<Record<string, string>>,
+  from: "host" | "capture" = "host",
+): {
   settings: TimeWaitSettings;
   warnings: string[];
 } {
@@ -55,9 +62,13 @@ export function settingsFromSysctls(values: Readonly<Record<string, string>>): {
   const parsedRange = rangeText === undefined ? null : parsePortRange(rangeText);
   if (parsedRange) portRange = parsedRange;
   else {
-    const why = rangeText === undefined ? "not readable" : `not understood ("${rangeText}")`;
+    const assumed = `assuming the default ${portRange[0]}-${portRange[1]}`;
     warnings.push(
-      `net.ipv4.ip_local_port_range ${why}; assuming the default ${portRange[0]}-${portRange[1]}`,
+      rangeText !== undefined
+        ? `net.ipv4.ip_local_port_range not understood ("${rangeText}"); ${assumed}`
+        : from === "capture"
+          ? `the capture lacks net.ipv4.ip_local_port_range (only a sosreport carries sysctls); ${assumed}`
+          : `net.ipv4.ip_local_port_range not readable; ${assumed}`,
     );
   }
   const reservedText = values["net.ipv4.ip_local_reserved_ports"];

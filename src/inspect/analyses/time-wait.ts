@@ -4,6 +4,7 @@
  * own port settings, and a kernel filter for the other states when timewait
  * is alone in wanting them.
  */
+import { overlongTimerWarning } from "../../analysis/time-wait/note.js";
 import { PORT_HOLDING_STATES_MASK } from "../../analysis/time-wait/ports.js";
 import { reportFromGrouping, type TimeWaitReport } from "../../analysis/time-wait/report.js";
 import { settingsFromSysctls, TIME_WAIT_SYSCTLS } from "../../analysis/time-wait/settings.js";
@@ -26,7 +27,9 @@ export interface TimeWaitResult {
 }
 
 function settingsOf(facts: ScopeFacts) {
-  const { settings, warnings } = settingsFromSysctls(facts.sysctls.values);
+  // A capture that lacks a setting says so; a host that lacks one could not read it.
+  const origin = facts.source.kind === "capture" ? "capture" : "host";
+  const { settings, warnings } = settingsFromSysctls(facts.sysctls.values, origin);
   for (const u of facts.sysctls.unreadable) warnings.push(`cannot read ${u.name} (${u.code})`);
   return { settings, warnings };
 }
@@ -52,7 +55,11 @@ export function timeWaitAnalysis(p: TimeWaitParams): Analysis<TimeWaitResult> {
           const [low, high] = settings.portRange;
           return localPortRangeProgram(low, high, ports.length <= MAX_REMOTE_PORTS ? ports : undefined);
         },
-        finish: () => ({ report: reportFromGrouping(stream.finish(), settings, p.windowSec), warnings }),
+        finish: () => {
+          const report = reportFromGrouping(stream.finish(), settings, p.windowSec);
+          if (report.overlongTimers) warnings.push(overlongTimerWarning(report.overlongTimers));
+          return { report, warnings };
+        },
       };
     },
   };

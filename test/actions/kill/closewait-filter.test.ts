@@ -84,7 +84,7 @@ const cases: Array<{ name: string; g: CloseWaitGroup; hit: TcpSocket[]; miss: Tc
 describe("closewait's suggested kill filter works with sockdoc kill", () => {
   for (const c of cases) {
     it(c.name, () => {
-      const text = killFilter(c.g);
+      const text = killFilter(c.g) as string;
       const filter = compileFilter(text.split(" "));
       assert.doesNotThrow(() => checkFilter(filter, false), `refused: ${text}`);
       for (const s of c.hit)

@@ -64,6 +64,16 @@ describe("effectLines", () => {
       hasNot: [/ECONNABORTED/],
     },
     {
+      name: "orphaned FIN_WAIT2 and LAST_ACK (inode 0 after close()) are not called not yet accepted",
+      sockets: [
+        sock({ state: TcpState.FIN_WAIT2, inode: 0 }),
+        sock({ state: TcpState.LAST_ACK, inode: 0 }),
+        sock({ state: TcpState.CLOSE_WAIT, inode: 0 }),
+      ],
+      has: [/2 orphaned sockets \(no fd: the application already closed them/, /1 socket not yet accepted/],
+      hasNot: [/[23] sockets not yet accepted/, /ECONNABORTED/],
+    },
+    {
       name: "a listener (with --force)",
       sockets: [sock({ state: TcpState.LISTEN, owners: [node] })],
       has: [/1 LISTEN socket: the service stops accepting/],

@@ -53,13 +53,15 @@ describe("killFilter", () => {
 
   it("parses and matches exactly the group's sockets", () => {
     const f = compileFilter(
-      killFilter(
-        group({
-          direction: "outbound",
-          localPort: null,
-          peerPort: 5432,
-          peers: [{ address: "10.0.0.7", count: 1 }],
-        }),
+      (
+        killFilter(
+          group({
+            direction: "outbound",
+            localPort: null,
+            peerPort: 5432,
+            peers: [{ address: "10.0.0.7", count: 1 }],
+          }),
+        ) as string
       ).split(" "),
     );
     assert.equal(
@@ -118,4 +120,23 @@ describe("remediesFor", () => {
     assert.match(r[1]?.text ?? "", /also matches 2 other groups/);
     assert.match(r[1]?.text ?? "", /first to buy time/);
   });
+});
+
+describe("a peer address that is not an IP address (a damaged capture)", () => {
+  for (const address of ["hello", "999.999.999.999", "10.0.0.1; rm -rf /"]) {
+    it(`never puts ${JSON.stringify(address)} into a suggested command`, () => {
+      const g = group({
+        direction: "outbound",
+        localPort: null,
+        peerPort: 5432,
+        peers: [{ address, count: 3 }],
+      });
+      assert.deepEqual(killFilter(g), { badAddress: address });
+      const close = remediesFor(g, ctx).find((r) => r.kind === "close")!;
+      assert.equal(close.command, null);
+      assert.match(close.text, /No command is suggested: the peer address .* is not an IP address/);
+      for (const r of remediesFor(g, ctx))
+        assert.ok(!r.command?.includes(address.slice(0, 5)), r.command ?? "");
+    });
+  }
 });

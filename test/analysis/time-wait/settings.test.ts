@@ -44,4 +44,13 @@ describe("settingsFromSysctls", () => {
     assert.match(warnings[0]!, /not understood \("60999 1024"\)/);
     assert.match(warnings[1]!, /ip_local_reserved_ports not understood/);
   });
+
+  it("says a capture lacks the port range, not that it is unreadable", () => {
+    const { warnings } = settingsFromSysctls({}, "capture");
+    assert.deepEqual(warnings, [
+      "the capture lacks net.ipv4.ip_local_port_range (only a sosreport carries sysctls); " +
+        "assuming the default 32768-60999",
+    ]);
+    assert.match(settingsFromSysctls({}).warnings[0]!, /^net.ipv4.ip_local_port_range not readable;/);
+  });
 });
