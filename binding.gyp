@@ -1,5 +1,5 @@
 # Build of the native addon (build/Release/sockdoc.node): netlink sock_diag
-# dump and destroy, and the /proc fd scan. Linux only; see native/.
+# dump and destroy (in any network namespace), and the /proc fd scan. Linux only; see native/.
 # sockdoc_stamp then records the addon's SHA-256 beside it
 # (sockdoc.node.sha256), which src/sources/native-file.ts checks before loading.
 {
@@ -10,6 +10,7 @@
         "native/addon.cc",
         "native/errors.cc",
         "native/netlink-socket.cc",
+        "native/netns.cc",
         "native/inet-diag-dump.cc",
         "native/inet-diag-stream.cc",
         "native/inet-diag-destroy.cc",

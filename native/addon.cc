@@ -1,5 +1,6 @@
 // Entry point of sockdoc.node: registers the exported functions.
 #include "addon.h"
+#include "netns.h"
 
 namespace {
 
@@ -11,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanSocketFdsAsync", Napi::Function::New(env, sockdoc::ScanSocketFdsAsync, "scanSocketFdsAsync"));
   exports.Set("inetDiagDestroyBatchAsync",
               Napi::Function::New(env, sockdoc::InetDiagDestroyBatchAsync, "inetDiagDestroyBatchAsync"));
+  exports.Set("readFilesInNetns", Napi::Function::New(env, sockdoc::ReadFilesInNetns, "readFilesInNetns"));
   return exports;
 }
 

@@ -1,4 +1,5 @@
-// inetDiagDestroy(request): SOCK_DESTROY for one socket, as `ss -K` does.
+// inetDiagDestroy(request[, netnsPath]): SOCK_DESTROY for one socket, as
+// `ss -K` does, in the network namespace netnsPath names (default: ours).
 // The kernel's answer (0 or an errno: ENOENT for no such socket or a
 // cookie mismatch, EPERM without CAP_NET_ADMIN, EOPNOTSUPP without
 // CONFIG_INET_DIAG_DESTROY) is returned, not thrown: for a kill it is a per-socket result.
@@ -17,6 +18,7 @@
 #include "addon.h"
 #include "errors.h"
 #include "netlink-socket.h"
+#include "netns.h"
 #include "promise-worker.h"
 
 namespace sockdoc {
@@ -66,21 +68,24 @@ int Destroy(NetlinkSocket& socket, const struct inet_diag_req_v2& body) {
 
 // Answers the batch in order; a failure of the channel itself stops it
 // (thrown with the answers so far kept in answers).
-void DestroyAll(const std::vector<struct inet_diag_req_v2>& requests, std::vector<int32_t>& answers) {
+void DestroyAll(const std::vector<struct inet_diag_req_v2>& requests, const std::string& netns,
+                std::vector<int32_t>& answers) {
   if (requests.empty()) return;
-  NetlinkSocket socket;
+  NetlinkSocket socket(netns);
   PrepareSocket(socket);
   for (const struct inet_diag_req_v2& body : requests) answers.push_back(Destroy(socket, body));
 }
 
 class DestroyBatchWorker : public PromiseWorker {
  public:
-  DestroyBatchWorker(Napi::Env env, std::vector<struct inet_diag_req_v2> requests)
-      : PromiseWorker(env, "sockdoc:inetDiagDestroyBatchAsync"), requests_(std::move(requests)) {}
+  DestroyBatchWorker(Napi::Env env, std::vector<struct inet_diag_req_v2> requests, std::string netns)
+      : PromiseWorker(env, "sockdoc:inetDiagDestroyBatchAsync"),
+        requests_(std::move(requests)),
+        netns_(std::move(netns)) {}
 
   void Work() override {
     try {
-      DestroyAll(requests_, answers_);
+      DestroyAll(requests_, netns_, answers_);
     } catch (const SyscallFailure& failure) {
       // The requests answered so far keep their answer; this one and the
       // rest were not (or not known to be) carried out: -errno of the failure.
@@ -96,6 +101,7 @@ class DestroyBatchWorker : public PromiseWorker {
 
  private:
   std::vector<struct inet_diag_req_v2> requests_;
+  std::string netns_;
   std::vector<int32_t> answers_;
 };
 
@@ -128,7 +134,8 @@ Napi::Value InetDiagDestroyBatchAsync(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < list.Length(); i++) {
     requests.push_back(RequestArgument(env, list.Get(i), "inetDiagDestroyBatchAsync"));
   }
-  auto* worker = new DestroyBatchWorker(env, std::move(requests));
+  const std::string netns = NetnsArgument(env, info[1], "inetDiagDestroyBatchAsync");
+  auto* worker = new DestroyBatchWorker(env, std::move(requests), netns);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -140,8 +147,9 @@ Napi::Value InetDiagDestroy(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "inetDiagDestroy(request): a Buffer expected");
   }
   const struct inet_diag_req_v2 body = RequestArgument(env, info[0], "inetDiagDestroy");
+  const std::string netns = NetnsArgument(env, info[1], "inetDiagDestroy");
   try {
-    NetlinkSocket socket;
+    NetlinkSocket socket(netns);
     PrepareSocket(socket);
     return Napi::Number::New(env, Destroy(socket, body));
   } catch (const SyscallFailure& failure) {

@@ -136,7 +136,7 @@ namespace {
 // Returns false when after_receive stopped the dump early.
 bool RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
                 const std::function<bool(ReplyBuffer&)>& after_receive, bool* received) {
-  NetlinkSocket socket;
+  NetlinkSocket socket(spec.netns);
   socket.SetReceiveBuffer(4 * 1024 * 1024);
   const uint32_t sequence = socket.NextSequence();
   const std::vector<char> request = DumpRequest(spec, sequence);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace sockdoc {
@@ -41,6 +42,8 @@ struct DumpSpec {
   uint8_t family = 0;
   uint32_t states = 0;
   std::vector<uint8_t> bytecode;
+  // The network namespace to dump (a path setns() can enter); empty: the caller's.
+  std::string netns;
 };
 
 // Runs the dump (family AF_UNSPEC: both families in one walk, or one dump

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "addon.h"
+#include "netns.h"
 #include "errors.h"
 #include "inet-diag-dump.h"
 #include "promise-worker.h"
@@ -187,17 +188,19 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<InetDiagStreamWrap>(info) {
   Napi::Env env = info.Env();
   const char* usage =
-      "new InetDiagStream(dumps, lanes): dumps is an array of [family, statesMask(, bytecode)], "
-      "lanes an array with each dump's lane number";
+      "new InetDiagStream(dumps, lanes[, netnsPath]): dumps is an array of [family, statesMask(, bytecode)], "
+      "lanes an array with each dump's lane number, netnsPath a network namespace to dump";
   if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array specs = info[0].As<Napi::Array>();
   Napi::Array lanes = info[1].As<Napi::Array>();
   if (specs.Length() != lanes.Length()) throw Napi::TypeError::New(env, usage);
   if (specs.Length() > kMaxDumps) throw Napi::RangeError::New(env, "InetDiagStream: at most 64 dumps");
   std::vector<StreamDump> dumps(specs.Length());
+  const std::string netns = NetnsArgument(env, info[2], "InetDiagStream");
   uint32_t lane_count = 0;
   for (uint32_t i = 0; i < specs.Length(); i++) {
     dumps[i].spec = DumpSpecArgument(env, specs.Get(i), usage);
+    dumps[i].spec.netns = netns;
     Napi::Value lane = lanes.Get(i);
     if (!lane.IsNumber()) throw Napi::TypeError::New(env, usage);
     const int64_t number = lane.As<Napi::Number>().Int64Value();

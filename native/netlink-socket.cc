@@ -9,12 +9,17 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "netns.h"
 
 namespace sockdoc {
 
-NetlinkSocket::NetlinkSocket() : fd_(-1), sequence_(0) {
-  fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd_ < 0) throw SyscallFailure{errno, "socket"};
+NetlinkSocket::NetlinkSocket(const std::string& netns_path) : fd_(-1), sequence_(0) {
+  int err = 0;
+  InNetns(netns_path, [&] {
+    fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    err = errno;
+  });
+  if (fd_ < 0) throw SyscallFailure{err, "socket"};
   // Start from a time-derived value so replies to an earlier socket that
   // reused this port id can never be mistaken for ours.
   sequence_ = static_cast<uint32_t>(time(nullptr));

@@ -7,13 +7,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace sockdoc {
 
 class NetlinkSocket {
  public:
-  // Throws SyscallFailure ("socket") when netlink is unavailable.
-  NetlinkSocket();
+  // Throws SyscallFailure ("socket") when netlink is unavailable. netns_path,
+  // when not empty, names a network namespace (/run/netns/NAME,
+  // /proc/PID/ns/net): the socket is made in it, and keeps it (see netns.h).
+  explicit NetlinkSocket(const std::string& netns_path = std::string());
   ~NetlinkSocket();
   NetlinkSocket(const NetlinkSocket&) = delete;
   NetlinkSocket& operator=(const NetlinkSocket&) = delete;

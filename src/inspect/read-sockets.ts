@@ -108,11 +108,11 @@ function readProc(scope: HostScope, statesMask: number, running: readonly Runnin
  * visited. On a failure part way, collectors may have seen some sockets:
  * the caller starts them over.
  */
-function tryNetlink(scope: HostScope, passes: readonly DiagPass[]): string | null {
+function tryNetlink(scope: HostScope, passes: readonly DiagPass[], netnsPath?: string): string | null {
   const { addon, error } = loadNative();
   if (!addon) return error ?? "native addon unavailable";
   try {
-    visitSockDiagPasses(addon, scope.families, passes);
+    visitSockDiagPasses(addon, scope.families, passes, netnsPath);
     return null;
   } catch (err) {
     // Anything but a failed syscall or a bad reply is a bug: let it surface.
@@ -123,20 +123,34 @@ function tryNetlink(scope: HostScope, passes: readonly DiagPass[]): string | nul
 }
 
 /**
- * Another namespace's sockets: through /proc/PID/net/tcp of a process in it
- * (that file lists the namespace of PID).
+ * Another namespace's sockets: netlink from inside it (the addon makes its
+ * socket there), else /proc/PID/net/tcp of a process in it (that file lists
+ * the namespace of PID), with a warning saying why.
  */
 function readInside(
   scope: HostScope,
   inside: NetnsTarget,
   statesMask: number,
   running: readonly Running[],
+  restart: () => void,
 ): SocketsRead {
+  let failed: string | null = null;
+  if (scope.source !== "proc") {
+    failed = tryNetlink(scope, planPasses(running, statesMask), inside.path);
+    if (failed === null)
+      return { source: { kind: "netlink", detail: `netlink sock_diag in ${inside.path}` }, warnings: [] };
+    if (scope.source === "netlink") throw new InputError(`${inside.path}: ${failed}`);
+    restart();
+  }
   const pid = inside.pids[0];
   if (pid === undefined) {
-    throw new InputError(`cannot read ${inside.path}: no process in it, and netlink cannot enter it here`);
+    throw new InputError(
+      `cannot read ${inside.path}: ${failed ?? "--source proc"}, and no process in it has a /proc/PID/net`,
+    );
   }
-  return readProc({ ...scope, proc: new ProcFs(scope.proc.path(pid)) }, statesMask, running);
+  const read = readProc({ ...scope, proc: new ProcFs(scope.proc.path(pid)) }, statesMask, running);
+  if (failed) read.warnings.unshift(`${inside.path}: ${failed}; read /proc/${pid}/net/tcp instead`);
+  return read;
 }
 
 /**
@@ -155,7 +169,7 @@ export function readHostSockets(
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   }
   const inside = scope.netns && !scope.netns.own ? scope.netns : null;
-  if (inside) return readInside(scope, inside, statesMask, running);
+  if (inside) return readInside(scope, inside, statesMask, running, restart);
   // netlink sees the live kernel, so a fixture --proc-root implies the /proc source.
   const fakeRoot = scope.proc.root !== "/proc";
   if (scope.source === "proc" || (scope.source === "auto" && fakeRoot))

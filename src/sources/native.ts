@@ -42,7 +42,12 @@ export interface NativeAddon {
    * dump's work in the receiving thread, so lanes spread it over the cores,
    * and next() hands over chunks while the rest is still being made.
    */
-  InetDiagStream: new (dumps: Array<[number, number, Buffer?]>, lanes: number[]) => InetDiagStreamHandle;
+  InetDiagStream: new (
+    dumps: Array<[number, number, Buffer?]>,
+    lanes: number[],
+    /** A network namespace to dump (a path setns() can enter); absent: sockdoc's own. */
+    netnsPath?: string,
+  ) => InetDiagStreamHandle;
   /**
    * SOCK_DESTROY one socket. request is a struct inet_diag_req_v2 built by
    * TypeScript (family, protocol, states, exact id with cookie). Returns 0 on
@@ -59,7 +64,14 @@ export interface NativeAddon {
    * carries the same negative value (not attempted). Rejects only for bad
    * arguments (TypeError/RangeError, thrown synchronously).
    */
-  inetDiagDestroyBatchAsync(requests: readonly Buffer[]): Promise<Int32Array>;
+  inetDiagDestroyBatchAsync(requests: readonly Buffer[], netnsPath?: string): Promise<Int32Array>;
+  /**
+   * Each file's content as a process inside the network namespace at
+   * netnsPath reads it (null: missing or unreadable); /proc/sys/net answers
+   * per namespace. Read on a thread of its own, which enters the namespace.
+   * Throws (Node-style, syscall "open" or "setns") when it cannot enter.
+   */
+  readFilesInNetns(netnsPath: string, paths: string[]): Array<string | null>;
   /**
    * Walk procRoot/<pid>/fd and report every fd that is a socket whose inode is
    * in wanted (sorted ascending; null = every socket). Stops early once every
@@ -150,6 +162,7 @@ const REQUIRED_CALLS = [
   "InetDiagStream",
   "inetDiagDestroy",
   "inetDiagDestroyBatchAsync",
+  "readFilesInNetns",
   "scanSocketFds",
   "scanSocketFdsAsync",
 ] as const;

@@ -28,9 +28,12 @@ import { type BriefVisitor, visitInetDiagCursor, visitInetDiagMessages } from ".
 async function* dumpChunksAsync(
   addon: DumpAddon,
   plan: readonly PlannedDump[],
+  netnsPath?: string,
 ): AsyncGenerator<[number, Buffer]> {
   if (plan.length === 0) return;
   if (!addon.InetDiagStream) {
+    if (netnsPath)
+      throw Object.assign(new Error("this addon cannot enter a namespace"), { syscall: "setns" });
     for (let i = 0; i < plan.length; i++) {
       const d = plan[i]!;
       for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
@@ -39,10 +42,16 @@ async function* dumpChunksAsync(
     }
     return;
   }
-  const stream = new addon.InetDiagStream(
-    plan.map(streamRequest),
-    plan.map((d) => d.lane),
-  );
+  const stream = netnsPath
+    ? new addon.InetDiagStream(
+        plan.map(streamRequest),
+        plan.map((d) => d.lane),
+        netnsPath,
+      )
+    : new addon.InetDiagStream(
+        plan.map(streamRequest),
+        plan.map((d) => d.lane),
+      );
   const next = (i: number): Promise<Buffer | null> =>
     typeof stream.nextAsync === "function" ? stream.nextAsync(i) : Promise.resolve(stream.next(i));
   try {
@@ -96,9 +105,11 @@ export async function visitSockDiagPassesAsync(
   addon: DumpAddon,
   families: readonly Family[],
   passes: readonly DiagPass[],
+  /** A network namespace to read (a path setns() can enter); absent: sockdoc's own. */
+  netnsPath?: string,
 ): Promise<void> {
   for (const { plan, passOf } of passStages(families, passes)) {
-    for await (const [dump, chunk] of dumpChunksAsync(addon, plan)) {
+    for await (const [dump, chunk] of dumpChunksAsync(addon, plan, netnsPath)) {
       visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
     }
   }

@@ -81,9 +81,15 @@ export function planDumps(
  * decodes while the kernel still works; a caller that stops early stops the
  * dumps too. Each chunk holds whole messages.
  */
-function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<[number, Buffer]> {
+function* dumpChunks(
+  addon: DumpAddon,
+  plan: readonly PlannedDump[],
+  netnsPath?: string,
+): Generator<[number, Buffer]> {
   if (plan.length === 0) return;
   if (!addon.InetDiagStream) {
+    if (netnsPath)
+      throw Object.assign(new Error("this addon cannot enter a namespace"), { syscall: "setns" });
     // One dump at a time; both families as two dumps, as any addon can.
     for (let i = 0; i < plan.length; i++) {
       const d = plan[i]!;
@@ -95,10 +101,16 @@ function* dumpChunks(addon: DumpAddon, plan: readonly PlannedDump[]): Generator<
     return;
   }
   dumpRequests += plan.length;
-  const stream = new addon.InetDiagStream(
-    plan.map(streamRequest),
-    plan.map((d) => d.lane),
-  );
+  const stream = netnsPath
+    ? new addon.InetDiagStream(
+        plan.map(streamRequest),
+        plan.map((d) => d.lane),
+        netnsPath,
+      )
+    : new addon.InetDiagStream(
+        plan.map(streamRequest),
+        plan.map((d) => d.lane),
+      );
   try {
     for (let i = 0; i < plan.length; i++) {
       for (let chunk = stream.next(i); chunk !== null; chunk = stream.next(i)) yield [i, chunk];
@@ -167,9 +179,11 @@ export function visitSockDiagPasses(
   addon: DumpAddon,
   families: readonly Family[],
   passes: readonly DiagPass[],
+  /** A network namespace to read (a path setns() can enter); absent: sockdoc's own. */
+  netnsPath?: string,
 ): void {
   for (const { plan, passOf } of passStages(families, passes)) {
-    for (const [dump, chunk] of dumpChunks(addon, plan))
+    for (const [dump, chunk] of dumpChunks(addon, plan, netnsPath))
       visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
   }
 }

@@ -51,6 +51,7 @@ function stubAddon(
     },
     inetDiagDestroy: () => 0,
     inetDiagDestroyBatchAsync: (requests) => Promise.resolve(new Int32Array(requests.length)),
+    readFilesInNetns: (_path, paths) => paths.map(() => null),
     scanSocketFds(root, wanted) {
       calls.push({ root, wanted });
       return result;

@@ -7,15 +7,18 @@
 import { spawnSync } from "node:child_process";
 import { loadNative } from "../native.js";
 
-interface InNetns {
-  readFilesInNetns?(netnsPath: string, paths: string[]): Array<string | null>;
-}
-
 /** Each path's content, or null when it is missing or unreadable; throws when the namespace cannot be entered. */
 export function readFilesInNetns(netnsPath: string, paths: readonly string[]): Array<string | null> {
   if (paths.length === 0) return [];
-  const addon = loadNative().addon as InNetns | null;
-  if (addon?.readFilesInNetns) return addon.readFilesInNetns(netnsPath, [...paths]);
+  const addon = loadNative().addon;
+  if (addon) {
+    try {
+      return addon.readFilesInNetns(netnsPath, [...paths]);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`cannot enter ${netnsPath}: ${e.code ?? e.message}`), { code: "ENTER" });
+    }
+  }
   // One process for all files: "1\0CONTENT\0" or "0\0\0" per path.
   const script =
     'for f do if [ -r "$f" ] && cat "$f" >/dev/null 2>&1; then printf "1\\0"; cat "$f"; else printf "0\\0"; fi; printf "\\0"; done';
