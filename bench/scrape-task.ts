@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { checkPrometheusStates } from "./checks.js";
 import type { ExporterSpec, ScrapeTaskSpec } from "./commands.js";
+import { TIME_WAIT_MS } from "./load/build.js";
 import { guardLoad, type LoadOutcome } from "./load-guard.js";
 import { type NsProcess, startInNamespace } from "./ns-process.js";
 import { cpuMs } from "./proc-cpu.js";
@@ -190,7 +191,10 @@ export async function runScrapeTask(
     progress(`${spec.id}: ${spec.concurrent} concurrent scrapes per exporter`);
     for (const i of live()) {
       const row = rows[i]!;
-      await guard.beforeRound(Math.min(45_000, spec.concurrent * (median(row.wallMs) || 1000)));
+      // A burst's length is hard to guess (node_exporter queues what passes its
+      // 40 requests in flight): TIME_WAIT is re-made before each, so that the
+      // burst has the whole 60 s window.
+      await guard.beforeRound(TIME_WAIT_MS);
       const { answers } = await runner.http({
         mode: "concurrent",
         url: `${base(spec.exporters[i]!)}/metrics`,

@@ -108,7 +108,7 @@ describe("HTTP server", () => {
       await waitFor(() => idle.filter((c) => c.closedAfterMs !== null).length >= 41, 2_000),
       `closed ${idle.filter((c) => c.closedAfterMs !== null).length} of 60 idle connections`,
     );
-    // Closed by the cap, not by the 5 s header timeout.
+    // Closed by the cap, not by the 10 s header timeout.
     assert.ok(idle.every((c) => c.closedAfterMs === null || c.closedAfterMs < 2_000));
     const answered = await slow;
     assert.equal(answered.status, 200);

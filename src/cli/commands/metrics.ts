@@ -37,7 +37,7 @@ Metrics (all gauges; label values as sockdoc prints them):
 With --listen: GET or HEAD /metrics (a fresh scrape; scrapes arriving while
   one runs share it) and / (the routes); other methods 405, other paths 404.
   At most --max-connections open, idle ones closed first to make room; a
-  client gets 5 s for its request headers and a kept-alive connection is
+  client gets 10 s for its request headers and a kept-alive connection is
   closed after 5 s without one. Listening beyond loopback prints a warning.
 
 Examples:
