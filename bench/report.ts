@@ -131,6 +131,9 @@ function scrapeBlock(result: ScrapeResult, notes: string[]): string[] {
   lines.push(
     `  load ${result.problems.length === 0 ? "checked before and after" : "NOT as built, see notes"}${tw}`,
   );
+  const checked = result.rows.filter((r) => r.status === "ok").map((r) => r.tool);
+  if (checked.length > 0)
+    lines.push(`  state counts in the scrapes agree with the load: ${checked.join(", ")}`);
   for (const p of result.problems) notes.push(`${result.id} load: ${p}`);
   return lines;
 }

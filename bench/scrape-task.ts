@@ -24,6 +24,7 @@ import { SOCKDOC_PATH, which } from "./tasks.js";
 export interface ScrapeRow {
   tool: string;
   command: string;
+  /** ok: served, and its warm-up scrape's per-state counts matched the counted load. */
   status: "ok" | "failed" | "skipped";
   note?: string;
   /** Wall time of each timed GET /metrics. */

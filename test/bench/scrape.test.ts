@@ -110,6 +110,10 @@ describe("T4 ratios and verdicts", () => {
     );
     assert.match(text, /sockdoc metrics -p +400 {2}NOT MET/);
     assert.match(text, /sockdoc metrics +p50 +160, max 240/);
+    assert.match(
+      text,
+      /state counts in the scrapes agree with the load: node_exporter, sockdoc metrics, sockdoc/,
+    );
   });
 });
 
