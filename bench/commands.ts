@@ -73,3 +73,71 @@ export const TASKS: TaskSpec[] = [
 
 /** Scaling times T1's commands at several load sizes. */
 export const SCALING_TASK_ID = "T1";
+
+/** One of T4's exporters: a server the bench starts in the namespace and scrapes over loopback. */
+export interface ExporterSpec {
+  tool: string;
+  /** Program and arguments; {sockdoc} is bin/sockdoc, {port} the port below. */
+  argv: string[];
+  needs: string;
+  installHint?: string;
+  /** A loopback port below the namespace's ephemeral range and the load's listeners. */
+  port: number;
+  /** The metric with one sample per TCP state, checked against the counted load. */
+  stateMetric: string;
+}
+
+export interface ScrapeTaskSpec {
+  id: string;
+  title: string;
+  exporters: ExporterSpec[];
+  /** The exporter the ratios are taken against. */
+  reference: string;
+  /** Per exporter: wall time and CPU seconds per scrape at most `ratio` × the reference's. */
+  targets: Array<{ tool: string; ratio: number }>;
+  /** Scrapes sent at once for the concurrency line. */
+  concurrent: number;
+  /** Another request, sent while a scrape is in flight, is answered within this. */
+  otherRequestMs: number;
+}
+
+export const SCRAPE_TASK: ScrapeTaskSpec = {
+  id: "T4",
+  title: "one scrape",
+  exporters: [
+    {
+      tool: "node_exporter",
+      argv: [
+        "/usr/bin/prometheus-node-exporter",
+        "--collector.disable-defaults",
+        "--collector.tcpstat",
+        "--web.listen-address=127.0.0.1:{port}",
+      ],
+      needs: "/usr/bin/prometheus-node-exporter",
+      installHint: "prometheus-node-exporter",
+      port: 900,
+      stateMetric: "node_tcp_connection_states",
+    },
+    {
+      tool: "sockdoc metrics",
+      argv: ["{sockdoc}", "metrics", "--listen", "127.0.0.1:{port}"],
+      needs: "{sockdoc}",
+      port: 901,
+      stateMetric: "sockdoc_tcp_sockets",
+    },
+    {
+      tool: "sockdoc metrics -p",
+      argv: ["{sockdoc}", "metrics", "-p", "--listen", "127.0.0.1:{port}"],
+      needs: "{sockdoc}",
+      port: 902,
+      stateMetric: "sockdoc_tcp_sockets",
+    },
+  ],
+  reference: "node_exporter",
+  targets: [
+    { tool: "sockdoc metrics", ratio: 0.5 },
+    { tool: "sockdoc metrics -p", ratio: 1.0 },
+  ],
+  concurrent: 50,
+  otherRequestMs: 100,
+};

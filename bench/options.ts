@@ -15,10 +15,13 @@ export interface BenchOptions {
   json: boolean;
   keep: boolean;
   quick: boolean;
+  /** Task ids to run (T1..T4), in the order given by the bench. */
+  tasks: string[];
   help: boolean;
 }
 
 export const DEFAULT_MIX: Mix = { tw: 100_000, cw: 50_000, estab: 20_000 };
+export const TASK_IDS = ["T1", "T2", "T3", "T4"];
 export const DEFAULT_SIZES = [50_000, 100_000, 200_000];
 const QUICK_FACTOR = 10;
 
@@ -34,6 +37,7 @@ their FIN_WAIT_2 orphans, ESTABLISHED pairs), then removes it.
   --estab N       ESTABLISHED pairs (default 20000)
   --sizes A,B,C   socket totals for the T1 scaling (default 50000,100000,200000;
                   "none" skips it)
+  --tasks LIST    the tasks to run (default T1,T2,T3,T4; T4 scrapes exporters)
   --quick         a 10x smaller load and sizes, for a smoke test
   --json          print the results as JSON on stdout
   --keep          leave the namespace and its workers for inspection
@@ -46,6 +50,16 @@ function count(flag: string, raw: string | undefined, fallback: number, min: num
     throw new UsageError(`--${flag} wants a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function taskList(raw: string | undefined): string[] {
+  if (raw === undefined) return TASK_IDS;
+  const wanted = raw.split(",").map((t) => t.trim().toUpperCase());
+  const unknown = wanted.filter((t) => !TASK_IDS.includes(t));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new UsageError(`--tasks wants some of ${TASK_IDS.join(",")}, got "${raw}"`);
+  }
+  return TASK_IDS.filter((t) => wanted.includes(t));
 }
 
 function sizes(raw: string | undefined, fallback: number[]): number[] {
@@ -76,6 +90,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     json: v.json === true,
     keep: v.keep === true,
     quick,
+    tasks: taskList(v.tasks),
     help: v.help === true,
   };
 }
@@ -91,6 +106,7 @@ function parse(argv: string[]) {
       cw: { type: "string" },
       estab: { type: "string" },
       sizes: { type: "string" },
+      tasks: { type: "string" },
       quick: { type: "boolean" },
       json: { type: "boolean" },
       keep: { type: "boolean" },

@@ -1,8 +1,9 @@
 /**
  * @module The bench's result as a table that fits 80 columns.
  */
-import { type BenchResult, RSS_TARGET_MB, ratio } from "./result.js";
+import { type BenchResult, RSS_TARGET_MB, ratio, scrapeRatios } from "./result.js";
 import type { ScalingResult } from "./scaling.js";
+import type { ScrapeResult, ScrapeRow } from "./scrape-task.js";
 import type { TaskResult } from "./tasks.js";
 import type { Row } from "./timing.js";
 
@@ -67,6 +68,76 @@ function taskBlock(task: TaskResult, notes: string[]): string[] {
   return lines;
 }
 
+function scrapeRowLine(result: ScrapeResult, row: ScrapeRow, notes: string[]): string {
+  if (row.status !== "ok" || row.medianMs === undefined) {
+    notes.push(`${result.id} ${row.tool}: ${row.note ?? row.status}`);
+    return `  ${row.tool.padEnd(19)}${`${row.status} [${notes.length}]`.padStart(11)}`;
+  }
+  const r = row.tool === result.reference ? null : scrapeRatios(result, row.tool);
+  const cells = [
+    `  ${row.tool.padEnd(19)}`,
+    ms(row.medianMs).padStart(11),
+    `${ms(Math.min(...row.wallMs))}-${ms(Math.max(...row.wallMs))}`.padStart(14),
+    (row.cpuMsPerScrape === undefined ? "-" : ms(row.cpuMsPerScrape)).padStart(9),
+    (r === null ? "-" : r.wall.toFixed(2)).padStart(10),
+    (r === null ? "-" : r.cpu.toFixed(2)).padStart(9),
+  ];
+  return cells.join("").trimEnd();
+}
+
+function scrapeBlock(result: ScrapeResult, notes: string[]): string[] {
+  const lines = [`${result.id} ${result.title} (GET /metrics in the namespace; CPU: the server's)`];
+  lines.push(
+    [
+      "  exporter".padEnd(21),
+      "median ms".padStart(11),
+      "range ms".padStart(14),
+      "CPU ms".padStart(9),
+      "wall/ref".padStart(10),
+      "CPU/ref".padStart(9),
+    ].join(""),
+  );
+  for (const row of result.rows) lines.push(scrapeRowLine(result, row, notes));
+  for (const target of result.targets) {
+    const r = scrapeRatios(result, target.tool);
+    const verdict =
+      r === null
+        ? "not measured"
+        : `${r.wall <= target.ratio && r.cpu <= target.ratio ? "MET" : "NOT MET"} ` +
+          `(wall ${r.wall.toFixed(2)}, CPU ${r.cpu.toFixed(2)})`;
+    lines.push(`  target ${target.tool} <= ${target.ratio.toFixed(2)} x ${result.reference}: ${verdict}`);
+  }
+  lines.push(`  GET / while /metrics is in flight, median ms (target < ${result.otherRequestMs}):`);
+  for (const row of result.rows) {
+    if (row.otherMedianMs === undefined) continue;
+    const verdict = row.otherMedianMs < result.otherRequestMs ? "MET" : "NOT MET";
+    const late = row.otherNotDuring > 0 ? ` (${row.otherNotDuring} sent after the scrape ended)` : "";
+    lines.push(`    ${row.tool.padEnd(19)}${ms(row.otherMedianMs).padStart(9)}  ${verdict}${late}`);
+  }
+  const concurrent = result.rows.find((r) => r.concurrent)?.concurrent?.count;
+  if (concurrent !== undefined) {
+    lines.push(`  ${concurrent} concurrent scrapes, latency ms:`);
+    for (const row of result.rows) {
+      const c = row.concurrent;
+      if (c === undefined) continue;
+      const failed = c.failed > 0 ? `, ${c.failed} failed (${c.firstError ?? "?"})` : "";
+      lines.push(`    ${row.tool.padEnd(19)}p50 ${ms(c.p50Ms).padStart(7)}, max ${ms(c.maxMs)}${failed}`);
+    }
+  }
+  const tw =
+    result.timeWaitMaxAgeS === null
+      ? ""
+      : `; TIME_WAIT at most ${result.timeWaitMaxAgeS.toFixed(0)} s old, re-made ${result.timeWaitRemakes}x`;
+  lines.push(
+    `  load ${result.problems.length === 0 ? "checked before and after" : "NOT as built, see notes"}${tw}`,
+  );
+  const checked = result.rows.filter((r) => r.status === "ok").map((r) => r.tool);
+  if (checked.length > 0)
+    lines.push(`  state counts in the scrapes agree with the load: ${checked.join(", ")}`);
+  for (const p of result.problems) notes.push(`${result.id} load: ${p}`);
+  return lines;
+}
+
 function scalingBlock(scaling: ScalingResult, notes: string[]): string[] {
   const tools = scaling.points[0]?.task.rows.map((r) => r.tool) ?? [];
   const lines = [`Scaling ${scaling.taskId} (median ms, and ms per 1k sockets)`];
@@ -126,6 +197,7 @@ export function renderText(result: BenchResult): string {
     for (const task of result.tasks) out.push(...taskBlock(task, notes));
     out.push(rssLine(result));
   }
+  if (result.scrape !== null) out.push("", ...scrapeBlock(result.scrape, notes));
   if (result.scaling !== null) out.push("", ...scalingBlock(result.scaling, notes));
   if (notes.length > 0) {
     out.push("", "Notes:");

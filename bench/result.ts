@@ -5,6 +5,7 @@
 import type { StateCounts } from "./load/counts.js";
 import type { Mix } from "./load/plan.js";
 import type { ScalingResult } from "./scaling.js";
+import type { ScrapeResult } from "./scrape-task.js";
 import type { TaskResult } from "./tasks.js";
 
 export const RESULT_SCHEMA = "sockdoc-bench/1";
@@ -18,6 +19,8 @@ export interface BenchResult {
   defaultLoad: boolean;
   load: { mix: Mix; buildMs: number; counts: StateCounts; sockets: number } | null;
   tasks: TaskResult[];
+  /** T4, the exporters scraped over HTTP; null when not run. */
+  scrape: ScrapeResult | null;
   scaling: ScalingResult | null;
   notes: string[];
 }
@@ -28,6 +31,15 @@ export function ratio(task: TaskResult, tool: string): number | null {
   const other = task.rows.find((r) => r.tool === tool)?.medianMs;
   if (sockdoc === undefined || other === undefined || other === 0) return null;
   return sockdoc / other;
+}
+
+/** An exporter's wall time and CPU per scrape over the reference exporter's. */
+export function scrapeRatios(result: ScrapeResult, tool: string): { wall: number; cpu: number } | null {
+  const row = result.rows.find((r) => r.tool === tool);
+  const ref = result.rows.find((r) => r.tool === result.reference);
+  if (row?.medianMs === undefined || row.cpuMsPerScrape === undefined) return null;
+  if (!ref?.medianMs || !ref.cpuMsPerScrape) return null;
+  return { wall: row.medianMs / ref.medianMs, cpu: row.cpuMsPerScrape / ref.cpuMsPerScrape };
 }
 
 export const RSS_TARGET_MB = 150;

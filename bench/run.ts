@@ -1,13 +1,14 @@
 /**
  * @module `npm run bench`: builds a known socket mix in a network namespace
- * of its own, times sockdoc against ss, netstat and lsof on it, prints the
- * table (or --json), and removes the namespace and its processes.
+ * of its own, times sockdoc against ss, netstat and lsof on it, scrapes
+ * sockdoc's exporter and node_exporter there (T4), prints the table (or
+ * --json), and removes the namespace and its processes.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, release } from "node:os";
 import { PermissionError, SockdocError, UsageError } from "../src/model/errors.js";
 import { cleanupNow, installCleanupHandlers, keepEverything } from "./cleanup.js";
-import { TASKS } from "./commands.js";
+import { SCRAPE_TASK, TASKS } from "./commands.js";
 import { checkLoad } from "./load/build.js";
 import { total } from "./load/counts.js";
 import { nativeMaker } from "./load/native-maker.js";
@@ -18,6 +19,7 @@ import { renderText } from "./report.js";
 import { type BenchResult, RESULT_SCHEMA } from "./result.js";
 import { GNU_TIME } from "./runner/protocol.js";
 import { runScaling } from "./scaling.js";
+import { runScrapeTask } from "./scrape-task.js";
 import { closeSession, openSession, type Session } from "./session.js";
 import { runTask, which } from "./tasks.js";
 
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     defaultLoad: JSON.stringify(options.mix) === JSON.stringify(DEFAULT_MIX),
     load: null,
     tasks: [],
+    scrape: null,
     scaling: null,
     notes,
   };
@@ -97,7 +100,11 @@ async function main(): Promise<void> {
   const sockets = total(first.counts);
   progress(`load built in ${(session.load.buildMs / 1000).toFixed(1)} s: ${thousands(sockets)} sockets`);
   result.load = { mix: options.mix, buildMs: session.load.buildMs, counts: first.counts, sockets };
-  for (const task of TASKS) result.tasks.push(await runTask(session, task, options.runs));
+  for (const task of TASKS) {
+    if (options.tasks.includes(task.id)) result.tasks.push(await runTask(session, task, options.runs));
+  }
+  if (options.tasks.includes(SCRAPE_TASK.id))
+    result.scrape = await runScrapeTask(session, SCRAPE_TASK, options.runs);
   process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
   if (options.keep) {
     session.runner.close();

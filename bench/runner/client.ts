@@ -3,7 +3,7 @@
  * its answer.
  */
 import { type NsProcess, nodeCommand, startInNamespace } from "../ns-process.js";
-import type { CountResult, RunnerRequest, RunnerResponse, RunResult } from "./protocol.js";
+import type { CountResult, HttpResult, RunnerRequest, RunnerResponse, RunResult } from "./protocol.js";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -50,6 +50,12 @@ export class Runner {
   async count(): Promise<CountResult> {
     const response = await this.request({ op: "count" });
     if (response.op !== "count") throw new Error(response.op === "error" ? response.message : "bad answer");
+    return response;
+  }
+
+  async http(request: Omit<Extract<RunnerRequest, { op: "http" }>, "id" | "op">): Promise<HttpResult> {
+    const response = await this.request({ op: "http", ...request });
+    if (response.op !== "http") throw new Error(response.op === "error" ? response.message : "bad answer");
     return response;
   }
 

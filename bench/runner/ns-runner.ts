@@ -1,7 +1,8 @@
 /**
  * @module The bench's hands inside the namespace: it runs the timed commands
  * (so that no `ip netns exec` set-up is inside a measurement), drains their
- * output through a pipe, and counts sockets by state. Requests come on stdin,
+ * output through a pipe, counts sockets by state, and times HTTP requests to
+ * the exporters the bench started there. Requests come on stdin,
  * answers go to stdout; it exits, killing its current command, when stdin
  * closes.
  */
@@ -11,9 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { countProcNetTcp, parseSockstat } from "../load/counts.js";
+import { httpConcurrent, httpDuring, httpGet } from "./http-probe.js";
 import {
   type CountResult,
   GNU_TIME,
+  type HttpResult,
   type RunnerRequest,
   type RunnerResponse,
   type RunResult,
@@ -77,9 +80,20 @@ function count(): CountResult {
   return { states, sockstat: parseSockstat(readFileSync("/proc/net/sockstat", "latin1")) };
 }
 
+/** Milliseconds between the scrape and the other request in "during". */
+const DURING_DELAY_MS = 5;
+
+async function http(request: Extract<RunnerRequest, { op: "http" }>): Promise<HttpResult> {
+  if (request.mode === "during")
+    return httpDuring(request.url, request.otherUrl ?? request.url, DURING_DELAY_MS);
+  if (request.mode === "concurrent") return httpConcurrent(request.url, request.count ?? 1);
+  return { answers: [await httpGet(request.url, request.keepBody === true)] };
+}
+
 async function handle(request: RunnerRequest): Promise<RunnerResponse> {
   try {
     if (request.op === "count") return { id: request.id, op: "count", ...count() };
+    if (request.op === "http") return { id: request.id, op: "http", ...(await http(request)) };
     const result = await run(request.shell, request.rss === true, request.capture === true);
     return { id: request.id, op: "run", ...result };
   } catch (err) {

@@ -15,7 +15,33 @@ export type RunnerRequest =
       /** Return stdout (for commands whose output the bench checks). */
       capture?: boolean;
     }
-  | { id: number; op: "count" };
+  | { id: number; op: "count" }
+  | {
+      id: number;
+      op: "http";
+      /** get: one GET; during: GET url, then otherUrl while it runs; concurrent: count GETs at once. */
+      mode: "get" | "during" | "concurrent";
+      url: string;
+      otherUrl?: string;
+      count?: number;
+      /** get: return the body. */
+      keepBody?: boolean;
+    };
+
+export interface HttpAnswer {
+  /** Wall time from the request to the last byte; 0 status when no answer came. */
+  ms: number;
+  /** When it ended, on the runner's clock (ms), to tell which answer came first. */
+  endMs: number;
+  status: number;
+  bytes: number;
+  body?: string;
+  error?: string;
+}
+
+export interface HttpResult {
+  answers: HttpAnswer[];
+}
 
 export interface RunResult {
   /** Wall time from spawn until the process exited and its output was drained. */
@@ -39,6 +65,7 @@ export interface CountResult {
 export type RunnerResponse =
   | ({ id: number; op: "run" } & RunResult)
   | ({ id: number; op: "count" } & CountResult)
+  | ({ id: number; op: "http" } & HttpResult)
   | { id: number; op: "error"; message: string };
 
 export const GNU_TIME = "/usr/bin/time";

@@ -10,7 +10,7 @@ import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { isGoExecutable } from "../sources/go-binary.js";
 import { loadNative } from "../sources/native.js";
-import { findOwners } from "../sources/owners.js";
+import { findOwnersAsync } from "../sources/owners.js";
 import { readUsers } from "../sources/process-info.js";
 import type { Gathered, Needs, ScopeFacts } from "./analysis.js";
 import { passwdPathFor, readFacts } from "./process-facts.js";
@@ -28,10 +28,11 @@ function distinct(lists: ReadonlyArray<readonly TcpSocket[]>): TcpSocket[] {
  * Owners onto the records. A socket without an inode has no fd anywhere:
  * TIME_WAIT owners cannot be known (null), the others have none ([]).
  */
-function attachOwners(scope: HostScope, records: TcpSocket[], warnings: string[]): number {
+async function attachOwners(scope: HostScope, records: TcpSocket[], warnings: string[]): Promise<number> {
   const inodes: number[] = [];
   for (const s of records) if (s.inode) inodes.push(s.inode);
-  const found = findOwners(scope.proc, inodes, { native: loadNative().addon });
+  // The fd walk runs on the addon's threads: the event loop stays free meanwhile.
+  const found = await findOwnersAsync(scope.proc, inodes, { native: loadNative().addon });
   warnings.push(...found.warnings);
   for (const s of records) {
     if (!s.inode) s.owners = s.state === TcpState.TIME_WAIT ? null : [];
@@ -65,7 +66,7 @@ export interface ToGather {
  * /proc for the records of all host scopes (sockets of any namespace are
  * held by processes of any namespace), then their processes' facts.
  */
-export function gather(reads: readonly ToGather[], warnings: string[]): Gathered[] {
+export async function gather(reads: readonly ToGather[], warnings: string[]): Promise<Gathered[]> {
   const none = (facts: ScopeFacts): Gathered => ({
     facts,
     ownersResolved: false,
@@ -80,7 +81,7 @@ export function gather(reads: readonly ToGather[], warnings: string[]): Gathered
     // Every host scope of one inspection reads the same /proc.
     const scope = wanting[0]!.scope as HostScope;
     const records = distinct(wanting.flatMap((r) => r.kept));
-    const deniedCount = attachOwners(scope, records, warnings);
+    const deniedCount = await attachOwners(scope, records, warnings);
     const threads = wanting.some((r) => r.needs.processes?.threads);
     const processes = wanting.some((r) => r.needs.processes);
     shared = {

@@ -61,7 +61,7 @@ interface Reading {
   t0: number;
 }
 
-function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Reading {
+async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Reading> {
   const t0 = performance.now();
   const dumpsBefore = dumpRequestCount();
   const needs = mergeNeeds(analyses.map((a) => a.needs));
@@ -76,7 +76,7 @@ function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Readin
   startAll(running, facts);
   const read =
     scope.kind === "host"
-      ? readHostSockets(scope, needs.states, running, () => startAll(running, facts))
+      ? await readHostSockets(scope, needs.states, running, () => startAll(running, facts))
       : readCaptureSockets(scope, running, needs.states);
   facts.source = read.source;
   if (scope.kind === "host") facts.takenAt = Date.now();
@@ -98,10 +98,10 @@ function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Readin
  * fails its own analyses, with a warning, and never the whole run. Without
  * namespaces the error is the command's.
  */
-function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]): Reading {
+async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Reading> {
   if (scope.kind !== "host" || !scope.netns) return readScope(scope, analyses);
   try {
-    return readScope(scope, analyses);
+    return await readScope(scope, analyses);
   } catch (err) {
     const error = asError(err);
     const running: Running[] = analyses.map((analysis) => ({ analysis, collector: null, error, ownMs: 0 }));
@@ -167,10 +167,12 @@ export async function inspectMany(
   scopes: readonly Scope[],
   analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
 ): Promise<Inspection[]> {
-  const readings = scopes.map((scope) => readOrKeep(scope, analysesFor(scope)));
+  // One scope after the other: each read already keeps both cores busy (two lanes).
+  const readings: Reading[] = [];
+  for (const scope of scopes) readings.push(await readOrKeep(scope, analysesFor(scope)));
   const t0 = performance.now();
   const shared: string[] = [];
-  const gathered = gather(readings, shared);
+  const gathered = await gather(readings, shared);
   const gatherMs = performance.now() - t0;
   // The walk's warnings (unreadable processes) belong to every scope it served.
   for (const r of readings) if (r.scope.kind === "host") r.warnings.push(...shared);

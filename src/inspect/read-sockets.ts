@@ -11,7 +11,8 @@ import type { TcpSocket } from "../model/socket.js";
 import { stateBit, TcpState } from "../model/tcp-state.js";
 import { loadNative } from "../sources/native.js";
 import { readProcNetTcp } from "../sources/proc-net-tcp.js";
-import { type DiagPass, visitSockDiagPasses } from "../sources/sock-diag.js";
+import type { DiagPass } from "../sources/sock-diag.js";
+import { visitSockDiagPassesAsync } from "../sources/sock-diag-async.js";
 import { dispatcher, type Running } from "./dispatch.js";
 import { RecordCursor } from "./record-cursor.js";
 import { ProcFs } from "../sources/procfs.js";
@@ -108,11 +109,16 @@ function readProc(scope: HostScope, statesMask: number, running: readonly Runnin
  * visited. On a failure part way, collectors may have seen some sockets:
  * the caller starts them over.
  */
-function tryNetlink(scope: HostScope, passes: readonly DiagPass[], netnsPath?: string): string | null {
+async function tryNetlink(
+  scope: HostScope,
+  passes: readonly DiagPass[],
+  netnsPath?: string,
+): Promise<string | null> {
   const { addon, error } = loadNative();
   if (!addon) return error ?? "native addon unavailable";
   try {
-    visitSockDiagPasses(addon, scope.families, passes, netnsPath);
+    // The kernel fills the chunks on the addon's threads; the event loop stays free meanwhile.
+    await visitSockDiagPassesAsync(addon, scope.families, passes, netnsPath);
     return null;
   } catch (err) {
     // Anything but a failed syscall or a bad reply is a bug: let it surface.
@@ -127,16 +133,16 @@ function tryNetlink(scope: HostScope, passes: readonly DiagPass[], netnsPath?: s
  * socket there), else /proc/PID/net/tcp of a process in it (that file lists
  * the namespace of PID), with a warning saying why.
  */
-function readInside(
+async function readInside(
   scope: HostScope,
   inside: NetnsTarget,
   statesMask: number,
   running: readonly Running[],
   restart: () => void,
-): SocketsRead {
+): Promise<SocketsRead> {
   let failed: string | null = null;
   if (scope.source !== "proc") {
-    failed = tryNetlink(scope, planPasses(running, statesMask), inside.path);
+    failed = await tryNetlink(scope, planPasses(running, statesMask), inside.path);
     if (failed === null)
       return { source: { kind: "netlink", detail: `netlink sock_diag in ${inside.path}` }, warnings: [] };
     if (scope.source === "netlink") throw new InputError(`${inside.path}: ${failed}`);
@@ -158,12 +164,12 @@ function readInside(
  * for (or implied by a fixture --proc-root); /proc when netlink cannot be
  * used, after restart() gave fresh passes, with a warning saying why.
  */
-export function readHostSockets(
+export async function readHostSockets(
   scope: HostScope,
   statesMask: number,
   running: readonly Running[],
   restart: () => void,
-): SocketsRead {
+): Promise<SocketsRead> {
   const passes = planPasses(running, statesMask);
   if (statesMask === 0 || passes.length === 0) {
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
@@ -177,7 +183,7 @@ export function readHostSockets(
   if (scope.source === "netlink" && fakeRoot) {
     throw new UsageError("--source netlink reads the live kernel and cannot be combined with --proc-root");
   }
-  const failed = tryNetlink(scope, passes);
+  const failed = await tryNetlink(scope, passes);
   if (failed === null) return { source: NETLINK_SOURCE, warnings: [] };
   if (scope.source === "netlink") throw new InputError(failed);
   restart();

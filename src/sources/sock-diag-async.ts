@@ -9,6 +9,7 @@
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import {
+  countDumpRequests,
   type DiagPass,
   type DumpAddon,
   passStages,
@@ -37,11 +38,13 @@ async function* dumpChunksAsync(
     for (let i = 0; i < plan.length; i++) {
       const d = plan[i]!;
       for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
+        countDumpRequests(1);
         yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
       }
     }
     return;
   }
+  countDumpRequests(plan.length);
   const stream = netnsPath
     ? new addon.InetDiagStream(
         plan.map(streamRequest),

@@ -44,6 +44,11 @@ export function dumpRequestCount(): number {
   return dumpRequests;
 }
 
+/** Counts n more dump requests (the async reader's, sock-diag-async.ts). */
+export function countDumpRequests(n: number): void {
+  dumpRequests += n;
+}
+
 /**
  * The dumps that together cover statesMask for these families. Both
  * families come from one dump (AF_UNSPEC: one walk of the kernel's socket

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
+import { openIdle, waitFor } from "../http/support.js";
 import {
   countSsStates,
   createNetns,
@@ -60,25 +61,88 @@ describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root 
   });
 });
 
+/** Starts `sockdoc metrics --listen ...`; resolves with the metrics URL once it serves. */
+async function serve(args: string[]) {
+  const child = spawn(sockdocBin, ["metrics", "--listen", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const stderr: string[] = [];
+  const lines = createInterface({ input: child.stderr! });
+  lines.on("line", (line) => stderr.push(line));
+  const [line] = (await once(lines, "line")) as [string];
+  const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
+  assert.ok(url, line);
+  const stop = async () => {
+    child.kill();
+    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+  };
+  return { child, url, port: Number(new URL(url).port), stderr, stop };
+}
+
 describe("sockdoc metrics --listen", () => {
-  it("serves GET /metrics, 404 elsewhere, and stops on a signal", async () => {
-    const child = spawn(sockdocBin, ["metrics", "--listen", "127.0.0.1:0"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+  it("serves GET and HEAD /metrics, 405 with Allow for other methods, 404 elsewhere", async () => {
+    const server = await serve(["127.0.0.1:0"]);
     try {
-      const lines = createInterface({ input: child.stderr! });
-      const [line] = (await once(lines, "line")) as [string];
-      const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
-      assert.ok(url, line);
+      const url = server.url;
       const ok = await fetch(url);
       assert.equal(ok.status, 200);
       assert.match(ok.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
       const body = await ok.text();
       assert.match(body, /^sockdoc_tcp_sockets\{state="listen"\} [1-9]\d*$/m, "at least its own listener");
+      const head = await fetch(url, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.match(head.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+      assert.equal(await head.text(), "");
+      const post = await fetch(url, { method: "POST", body: "x" });
+      assert.equal(post.status, 405);
+      assert.equal(post.headers.get("allow"), "GET, HEAD");
+      await post.text();
       assert.equal((await fetch(url.replace("/metrics", "/other"))).status, 404);
     } finally {
-      child.kill();
-      await once(child, "exit");
+      await server.stop();
+    }
+  });
+
+  it("warns on stderr when it listens beyond loopback, and not on loopback", async () => {
+    // Bound and stopped at once: nothing is sent to the open port.
+    const open = await serve(["0.0.0.0:0"]);
+    try {
+      assert.ok(await waitFor(() => open.stderr.length >= 2, 5_000), open.stderr.join("\n"));
+      assert.match(open.stderr[1]!, /^sockdoc: warning: 0\.0\.0\.0:\d+ is reachable from other hosts/);
+    } finally {
+      await open.stop();
+    }
+    const loopback = await serve(["localhost:0"]);
+    try {
+      await waitFor(() => loopback.stderr.length >= 2, 500);
+      assert.deepEqual(loopback.stderr.slice(1), []);
+    } finally {
+      await loopback.stop();
+    }
+  });
+
+  it("keeps at most --max-connections open, idle ones closed first, and still serves", async () => {
+    const server = await serve(["127.0.0.1:0", "--max-connections", "20"]);
+    try {
+      const idle = await openIdle(server.port, 60);
+      const closed = () => idle.filter((c) => c.closedAfterMs !== null).length;
+      // 40 past the cap, well before the 10 s header timeout would close them.
+      assert.ok(await waitFor(() => closed() >= 40, 2_000), `closed ${closed()} of 60`);
+      const scrape = await fetch(server.url);
+      assert.equal(scrape.status, 200);
+      assert.match(await scrape.text(), /^sockdoc_tcp_sockets\{state="established"\} \d+$/m);
+      for (const c of idle) c.socket.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("closes a connection that sends no request within the 10 s header timeout", async () => {
+    const server = await serve(["127.0.0.1:0"]);
+    try {
+      const [idle] = await openIdle(server.port, 1);
+      // 10 s, and Node checks the deadline once a second.
+      assert.ok(await waitFor(() => idle!.closedAfterMs !== null, 12_500), "still open after 12.5 s");
+    } finally {
+      await server.stop();
     }
   });
 
@@ -99,6 +163,7 @@ describe("sockdoc metrics --listen", () => {
     for (const args of [
       ["metrics", "--listen", "nowhere"],
       ["metrics", "--listen", "9923", "--input", "/dev/null"],
+      ["metrics", "--listen", "9923", "--max-connections", "0"],
     ]) {
       const r = sockdoc(args);
       assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);

@@ -81,14 +81,18 @@ describe("scanSocketFds", { skip }, () => {
   });
 
   it("stops after the process where the last wanted inode was found", () => {
-    // 1000 is held by 100 and 200: whichever the walk meets first is the only one reported.
+    // 1000 is held by 100 and 200. The walk runs on one thread per core: a
+    // thread already inside the other process when the first finds it may
+    // report it too (seen under load), but nothing beyond those two.
     const found = rows(addon!.scanSocketFds(root, new Float64Array([1000])));
-    assert.equal(found.length, 1);
-    assert.ok(
-      JSON.stringify(found) === JSON.stringify([[100, 3, 1000]]) ||
-        JSON.stringify(found) === JSON.stringify([[200, 7, 1000]]),
-      JSON.stringify(found),
-    );
+    assert.ok(found.length >= 1 && found.length <= 2, JSON.stringify(found));
+    for (const row of found) {
+      assert.ok(
+        JSON.stringify(row) === JSON.stringify([100, 3, 1000]) ||
+          JSON.stringify(row) === JSON.stringify([200, 7, 1000]),
+        JSON.stringify(found),
+      );
+    }
   });
 
   it("keeps scanning a process after its last wanted inode, so all its fds are reported", () => {

@@ -4,17 +4,18 @@
  * with --listen.
  */
 import { Command, Option } from "commander";
+import { DEFAULT_MAX_CONNECTIONS } from "../../http/connection-cap.js";
 import { UsageError } from "../../model/errors.js";
 import { emit } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { loadNative } from "../../sources/native.js";
 import { addSourceOptions, type CommonOptions, printWarnings, scopeFor, wholeNumber } from "../common.js";
 import { scrape } from "../metrics/collect.js";
-import { parseListen, serveMetrics } from "../metrics/serve.js";
 
 interface MetricsOptions extends CommonOptions {
   processes?: boolean;
   listen?: string;
+  maxConnections: string;
   top: string;
 }
 
@@ -35,6 +36,12 @@ Metrics (all gauges; label values as sockdoc prints them):
   Destinations are the outgoing ones (this host connected), most ports in use
   first, --top of them: label sets stay few however many peers there are.
 
+With --listen: GET or HEAD /metrics (a fresh scrape; scrapes arriving while
+  one runs share it) and / (the routes); other methods 405, other paths 404.
+  At most --max-connections open, idle ones closed first to make room; a
+  client gets 10 s for its request headers and a kept-alive connection is
+  closed after 5 s without one. Listening beyond loopback prints a warning.
+
 Examples:
   sockdoc metrics > /var/lib/node_exporter/textfile/sockdoc.prom.$$ &&
     mv /var/lib/node_exporter/textfile/sockdoc.prom.$$ /var/lib/node_exporter/textfile/sockdoc.prom
@@ -52,11 +59,18 @@ export function metricsCommand(): Command {
     )
     .option("-p, --processes", "also CLOSE_WAIT per owning process (scans /proc/*/fd)")
     .addOption(new Option("--top <n>", "outgoing TIME_WAIT destinations exported").default("20"))
-    .option("--listen <[host:]port>", "serve GET /metrics over HTTP (host defaults to 127.0.0.1)");
+    .option("--listen <[host:]port>", "serve GET /metrics over HTTP (host defaults to 127.0.0.1)")
+    .addOption(
+      new Option(
+        "--max-connections <n>",
+        "with --listen: open connections at most (idle ones closed first)",
+      ).default(String(DEFAULT_MAX_CONNECTIONS)),
+    );
   addSourceOptions(cmd);
   cmd.addHelpText("after", HELP);
   return cmd.action(async (opts: MetricsOptions) => {
     const top = wholeNumber("--top", opts.top, 0, 10_000);
+    const maxConnections = wholeNumber("--max-connections", opts.maxConnections, 1, 1_000_000);
     if (opts.listen !== undefined && opts.input !== undefined)
       throw new UsageError("--listen serves this host; a capture (--input) is printed once");
     const scope = scopeFor(opts);
@@ -71,6 +85,9 @@ export function metricsCommand(): Command {
     }
     // A long-running server loads the addon now, not during the first scrape.
     loadNative();
-    await serveMetrics(parseListen(opts.listen), render);
+    // Loaded here: printing once needs no HTTP server.
+    const { parseListen } = await import("../../http/listen-address.js");
+    const { serveMetrics } = await import("../../http/serve-metrics.js");
+    await serveMetrics(parseListen(opts.listen), render, { maxConnections });
   });
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UsageError } from "../../../src/model/errors.js";
-import { parseListen } from "../../../src/cli/metrics/serve.js";
+import { UsageError } from "../../src/model/errors.js";
+import { parseListen } from "../../src/http/listen-address.js";
 
 describe("parseListen", () => {
   it("takes a port, :port, host:port and [v6]:port; the host defaults to loopback", () => {
