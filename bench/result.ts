@@ -4,6 +4,7 @@
  */
 import type { StateCounts } from "./load/counts.js";
 import type { Mix } from "./load/plan.js";
+import type { MemoryResult } from "./memory.js";
 import type { ScalingResult } from "./scaling.js";
 import type { TaskResult } from "./tasks.js";
 
@@ -19,6 +20,8 @@ export interface BenchResult {
   load: { mix: Mix; buildMs: number; counts: StateCounts; sockets: number } | null;
   tasks: TaskResult[];
   scaling: ScalingResult | null;
+  /** Peak RSS of every command at the built load; null when not measured. */
+  memory: MemoryResult | null;
   notes: string[];
 }
 
