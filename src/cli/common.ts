@@ -10,6 +10,7 @@ import { UsageError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { stateBit } from "../model/tcp-state.js";
 import { type Format, parseFormat } from "../render/output.js";
+import { terminalSafe } from "../render/terminal-safe.js";
 import { type LiveRequest, type SourceChoice, takeLiveSnapshot } from "../sources/live.js";
 import { ProcFs } from "../sources/procfs.js";
 import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
@@ -146,6 +147,7 @@ export function sysctlsFor(
   return read;
 }
 
+/** Warnings quote file names, capture lines and process names: terminal-safe. */
 export function printWarnings(warnings: readonly string[]): void {
-  for (const w of warnings) process.stderr.write(`sockdoc: warning: ${w}\n`);
+  for (const w of warnings) process.stderr.write(terminalSafe(`sockdoc: warning: ${w}\n`));
 }

@@ -10,7 +10,7 @@ import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { renderCsv } from "../../render/csv.js";
-import { emit, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
+import { emit, emitExact, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
 import { reportFor } from "../closewait/analyze.js";
 import { type CloseWaitSample, type CollectOptions, collectSample } from "../closewait/collect.js";
 import { CSV_COLUMNS } from "../closewait/csv-columns.js";
@@ -32,7 +32,7 @@ function render(format: string, sample: CloseWaitSample, report: CloseWaitReport
   if (format === "json") {
     const doc = closeWaitJson(sample.snapshot, report, extra);
     // In --watch, one compact document per sample so a script can read them as they come.
-    if (extra.streaming) emit(JSON.stringify(doc));
+    if (extra.streaming) emitExact(JSON.stringify(doc));
     else emitJson(doc);
   } else if (format === "ndjson") emitNdjson(report.groups.map(groupJson));
   else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));

@@ -3,7 +3,7 @@
  */
 import { Command } from "commander";
 import { envelope } from "../../render/envelope.js";
-import { emit, emitJsonWithArray, emitNdjson, tableOrCsv } from "../../render/output.js";
+import { emitJsonWithArray, emitTableOrCsv, streamNdjson } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
 import {
   addOutputOptions,
@@ -34,17 +34,17 @@ export function lsCommand(): Command {
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText("after", FILTER_HELP);
-  return cmd.action((words: string[], opts: LsOptions) => {
+  return cmd.action(async (words: string[], opts: LsOptions) => {
     const format = outputFormat(opts);
     const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
     warnNoOwners(snapshot, Boolean(opts.processes));
     if (format === "json") {
       const head = { ...envelope("ls", snapshot), total: snapshot.sockets.length };
-      emitJsonWithArray(head, "sockets", snapshot.sockets, socketToJson);
+      await emitJsonWithArray(head, "sockets", snapshot.sockets, socketToJson);
     } else if (format === "ndjson") {
-      emitNdjson(snapshot.sockets, socketToJson);
+      await streamNdjson(snapshot.sockets, socketToJson);
     } else {
-      emit(tableOrCsv(format, snapshot.sockets, socketColumns(opts)));
+      await emitTableOrCsv(format, snapshot.sockets, socketColumns(opts));
     }
   });
 }

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { UsageError } from "../../model/errors.js";
-import { emit } from "../../render/output.js";
+import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { addSourceOptions, printWarnings, wholeNumber } from "../common.js";
 import { type ScrapeOptions, scrape } from "../metrics/collect.js";
@@ -61,7 +61,7 @@ export function metricsCommand(): Command {
       return renderPrometheus(families);
     };
     if (opts.listen === undefined) {
-      emit(render().trimEnd());
+      emitMachineText(render().trimEnd());
       return;
     }
     if (opts.input !== undefined)
