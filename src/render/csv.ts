@@ -8,7 +8,8 @@
 import { type Column, ROWS_PER_CHUNK } from "./table.js";
 import { terminalSafeCell } from "./terminal-safe.js";
 
-function field(value: string): string {
+/** One CSV field: terminal-safe, then quoted when it holds a comma or a quote. */
+export function csvField(value: string): string {
   const safe = terminalSafeCell(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
@@ -19,12 +20,12 @@ export function* csvChunks<T>(
   columns: readonly Column<T>[],
   rowsPerChunk = ROWS_PER_CHUNK,
 ): Generator<string> {
-  let chunk = `${columns.map((c) => field(c.header)).join(",")}\n`;
+  let chunk = `${columns.map((c) => csvField(c.header)).join(",")}\n`;
   for (let start = 0; start < rows.length; start += rowsPerChunk) {
     const end = Math.min(rows.length, start + rowsPerChunk);
     for (let r = start; r < end; r++) {
       const row = rows[r]!;
-      chunk += `${columns.map((c) => field(String(c.value(row)))).join(",")}\n`;
+      chunk += `${columns.map((c) => csvField(String(c.value(row)))).join(",")}\n`;
     }
     yield chunk;
     chunk = "";

@@ -9,12 +9,16 @@
  */
 import { terminalSafeCell } from "./terminal-safe.js";
 
-export interface Column<T> {
+/** How a column is laid out, apart from where its values come from. */
+export interface ColumnShape {
   header: string;
-  value: (row: T) => string | number;
   align?: "left" | "right";
   /** Allowed to be cut (with "…") to fit the width; the widest such column is cut first. */
   shrinkable?: boolean;
+}
+
+export interface Column<T> extends ColumnShape {
+  value: (row: T) => string | number;
 }
 
 /** Rows formatted per chunk: a few hundred kB of text, far from the whole table. */
@@ -30,7 +34,7 @@ function cut(text: string, width: number): string {
  * Narrows the widest shrinkable column, one character at a time, until the
  * row fits: long addresses give way before a short process name does.
  */
-function fitWidths<T>(widths: number[], columns: readonly Column<T>[], maxWidth: number): void {
+export function fitWidths(widths: number[], columns: readonly ColumnShape[], maxWidth: number): void {
   const floor = columns.map((c) => (c.shrinkable ? Math.max(MIN_SHRUNK, c.header.length) : Infinity));
   let total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
   while (total > maxWidth) {
@@ -42,6 +46,25 @@ function fitWidths<T>(widths: number[], columns: readonly Column<T>[], maxWidth:
     widths[widest]!--;
     total--;
   }
+}
+
+/** Lays out one row of terminal-safe cells in the final widths, ending in a newline. */
+export function lineMaker(
+  widths: readonly number[],
+  columns: readonly ColumnShape[],
+): (values: readonly string[]) => string {
+  const last = columns.length - 1;
+  return (values) => {
+    let out = "";
+    for (let i = 0; i < values.length; i++) {
+      const w = widths[i]!;
+      const text = cut(values[i]!, w);
+      const right = columns[i]!.align === "right";
+      if (i > 0) out += "  ";
+      out += i === last && !right ? text : right ? text.padStart(w) : text.padEnd(w);
+    }
+    return `${out.trimEnd()}\n`;
+  };
 }
 
 /** A cell as printed: its text with every control made visible. */
@@ -62,18 +85,7 @@ export function* tableChunks<T>(
     for (let i = 0; i < columns.length; i++) widths[i] = Math.max(widths[i]!, cell(columns[i]!, row).length);
   }
   if (maxWidth > 0) fitWidths(widths, columns, maxWidth);
-  const last = columns.length - 1;
-  const line = (values: string[]): string => {
-    let out = "";
-    for (let i = 0; i < values.length; i++) {
-      const w = widths[i]!;
-      const text = cut(values[i]!, w);
-      const right = columns[i]!.align === "right";
-      if (i > 0) out += "  ";
-      out += i === last && !right ? text : right ? text.padStart(w) : text.padEnd(w);
-    }
-    return `${out.trimEnd()}\n`;
-  };
+  const line = lineMaker(widths, columns);
   // Pass two: the rows again, formatted a chunk at a time.
   let chunk = line(columns.map((c) => terminalSafeCell(c.header)));
   for (let start = 0; start < rows.length; start += rowsPerChunk) {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { CompactTable } from "../../src/render/compact-table.js";
 import { csvChunks } from "../../src/render/csv.js";
 import { writeChunks } from "../../src/render/output.js";
 import { type Column, ROWS_PER_CHUNK, tableChunks } from "../../src/render/table.js";
@@ -92,6 +93,29 @@ describe("tableChunks", () => {
     const csv = [...csvChunks(rows, columns)];
     assert.equal(csv.length, 6);
     assert.equal(csv.join("").split("\n").length - 1, rows.length + 1);
+  });
+});
+
+describe("CompactTable (rows kept as their cells, the last column added after)", () => {
+  it("writes what tableChunks and csvChunks write for the same rows", () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { maxLength: 60 }),
+        columnsArb,
+        fc.integer({ min: 0, max: 120 }),
+        (rows, columns, width) => {
+          const table = new CompactTable(columns.slice(0, 2));
+          for (const row of rows) table.add([row[0], row[1]]);
+          table.addColumn(columns[2]!, (i) => String(columns[2]!.value(rows[i]!)));
+          assert.equal(
+            [...table.tableChunks(width)].join(""),
+            [...tableChunks(rows, columns, width)].join(""),
+          );
+          assert.equal([...table.csvChunks()].join(""), [...csvChunks(rows, columns)].join(""));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import {
   warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
+import { streamLsRows } from "../ls-stream.js";
 import { socketColumns } from "../socket-columns.js";
 
 interface LsOptions extends CommonOptions {
@@ -36,6 +37,8 @@ export function lsCommand(): Command {
   cmd.addHelpText("after", FILTER_HELP);
   return cmd.action(async (words: string[], opts: LsOptions) => {
     const format = outputFormat(opts);
+    // Tables and CSV of the live host go row by row from the netlink stream (memory).
+    if ((format === "table" || format === "csv") && (await streamLsRows(words, opts, format))) return;
     const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
     warnNoOwners(snapshot, Boolean(opts.processes));
     if (format === "json") {
