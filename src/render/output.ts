@@ -115,49 +115,6 @@ function* jsonWithArrayChunks<T>(
   yield "]}\n";
 }
 
-/**
- * A compact JSON document whose last field is an array of items already
- * written as JSON text (itemText(i) for i < count), in chunks: for rows kept
- * as text instead of records. The bytes are what emitJsonWithArray writes piped.
- */
-export function emitJsonTextArray(
-  head: Record<string, unknown>,
-  key: string,
-  count: number,
-  itemText: (index: number) => string,
-): Promise<void> {
-  return writeChunks(jsonTextArrayChunks(head, key, count, itemText));
-}
-
-function* jsonTextArrayChunks(
-  head: Record<string, unknown>,
-  key: string,
-  count: number,
-  itemText: (index: number) => string,
-): Generator<string> {
-  const open = JSON.stringify({ ...head, [key]: [] });
-  yield open.slice(0, -2); // ends with the array's "["
-  for (let start = 0; start < count; start += CHUNK) {
-    const parts: string[] = [];
-    for (let i = start; i < Math.min(count, start + CHUNK); i++) parts.push(itemText(i));
-    yield start === 0 ? parts.join(",") : `,${parts.join(",")}`;
-  }
-  yield "]}\n";
-}
-
-/** Items already JSON text as ndjson, in chunks. */
-export function emitNdjsonText(count: number, itemText: (index: number) => string): Promise<void> {
-  return writeChunks(
-    (function* () {
-      for (let start = 0; start < count; start += CHUNK) {
-        const parts: string[] = [];
-        for (let i = start; i < Math.min(count, start + CHUNK); i++) parts.push(itemText(i));
-        yield `${parts.join("\n")}\n`;
-      }
-    })(),
-  );
-}
-
 function* ndjsonChunks<T>(items: readonly T[], toJson: (item: T) => unknown): Generator<string> {
   for (let start = 0; start < items.length; start += CHUNK) {
     const parts: string[] = [];

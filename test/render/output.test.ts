@@ -24,18 +24,6 @@ describe("streamed JSON output", () => {
     assert.equal(out, `${JSON.stringify({ schema: "t/v1", total: 4321, items })}\n`);
   });
 
-  it("writes items kept as JSON text as the same bytes (ls streamed from netlink)", () => {
-    const fromRecords = emitted(`o.emitJsonWithArray({ total: items.length }, "items", items, (i) => i);`);
-    const fromText = emitted(
-      `await o.emitJsonTextArray({ total: items.length }, "items", items.length, (i) => JSON.stringify(items[i]));`,
-    );
-    assert.equal(fromText, fromRecords);
-    assert.equal(
-      emitted(`await o.emitNdjsonText(items.length, (i) => JSON.stringify(items[i]));`),
-      emitted("o.emitNdjson(items);"),
-    );
-  });
-
   it("writes an empty array and ndjson lines", () => {
     assert.equal(emitted(`o.emitJsonWithArray({ a: 1 }, "items", [], (i) => i);`), '{"a":1,"items":[]}\n');
     const lines = emitted("o.emitNdjson(items);").split("\n");

@@ -14,7 +14,7 @@ import {
   warnNoOwners,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
-import { streamLsJson, streamLsRows } from "../ls-stream.js";
+import { streamLsRows } from "../ls-stream.js";
 import { socketColumns } from "../socket-columns.js";
 
 interface LsOptions extends CommonOptions {
@@ -39,7 +39,6 @@ export function lsCommand(): Command {
     const format = outputFormat(opts);
     // Tables and CSV of the live host go row by row from the netlink stream (memory).
     if ((format === "table" || format === "csv") && (await streamLsRows(words, opts, format))) return;
-    if ((format === "json" || format === "ndjson") && (await streamLsJson(words, opts, format))) return;
     const snapshot = snapshotFor(words, opts, Boolean(opts.processes));
     warnNoOwners(snapshot, Boolean(opts.processes));
     if (format === "json") {
