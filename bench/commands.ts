@@ -141,3 +141,32 @@ export const SCRAPE_TASK: ScrapeTaskSpec = {
   concurrent: 50,
   otherRequestMs: 100,
 };
+/** A command whose peak RSS the bench measures (one run each, at the built load). */
+export interface MemoryCommand {
+  /** Short label for the RSS table. */
+  label: string;
+  shell: string;
+  /** Closes sockets: runs last, and not with --keep (which leaves the load as built). */
+  destructive?: boolean;
+}
+
+/**
+ * Every command a person runs against a busy host, each held to the RSS
+ * target. `{audit}` stands for a scratch audit log the bench removes.
+ */
+export const MEMORY_COMMANDS: MemoryCommand[] = [
+  { label: "sockdoc (report)", shell: "{sockdoc}" },
+  { label: "summary -p", shell: "{sockdoc} summary -p" },
+  { label: "ls -o", shell: "{sockdoc} ls -o" },
+  { label: "ls -p --format csv", shell: "{sockdoc} ls -p --format csv" },
+  { label: "ls -p --json", shell: "{sockdoc} ls -p --json" },
+  { label: "closewait", shell: "{sockdoc} closewait" },
+  { label: "timewait", shell: "{sockdoc} timewait" },
+  { label: "metrics -p", shell: "{sockdoc} metrics -p" },
+  { label: "kill (dry run)", shell: "{sockdoc} kill state close-wait --dry-run --force" },
+  {
+    label: "kill --yes",
+    shell: "{sockdoc} kill state close-wait --yes --force --no-journal --audit-log {audit}",
+    destructive: true,
+  },
+];

@@ -14,6 +14,8 @@ export interface BenchOptions {
   runs: number;
   json: boolean;
   keep: boolean;
+  /** Only the peak-RSS table: no T1-T3 timing, no scaling. */
+  memoryOnly: boolean;
   quick: boolean;
   /** Task ids to run (T1..T4), in the order given by the bench. */
   tasks: string[];
@@ -29,7 +31,9 @@ export const USAGE = `usage: npm run bench -- [options]   (as root)
 
 Times sockdoc against ss, netstat and lsof on a load built in a network
 namespace of its own (TIME_WAIT, CLOSE_WAIT held by several processes with
-their FIN_WAIT_2 orphans, ESTABLISHED pairs), then removes it.
+their FIN_WAIT_2 orphans, ESTABLISHED pairs), measures the peak RSS of every
+sockdoc command on it (kill --yes last: it closes the CLOSE_WAIT sockets),
+then removes it.
 
   --runs N        timed runs of each command, alternating (default 5)
   --tw N          TIME_WAIT sockets (default 100000)
@@ -41,6 +45,8 @@ their FIN_WAIT_2 orphans, ESTABLISHED pairs), then removes it.
   --quick         a 10x smaller load and sizes, for a smoke test
   --json          print the results as JSON on stdout
   --keep          leave the namespace and its workers for inspection
+                  (the peak-RSS table then skips kill --yes, which closes sockets)
+  --memory-only   only the peak-RSS table of every command (no T1-T3, no scaling)
   -h, --help      this text`;
 
 function count(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -89,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     runs: count("runs", v.runs, 5, 1, 100),
     json: v.json === true,
     keep: v.keep === true,
+    memoryOnly: v["memory-only"] === true,
     quick,
     tasks: taskList(v.tasks),
     help: v.help === true,
@@ -110,6 +117,7 @@ function parse(argv: string[]) {
       quick: { type: "boolean" },
       json: { type: "boolean" },
       keep: { type: "boolean" },
+      "memory-only": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,6 +1,7 @@
 /**
  * @module The bench's result as a table that fits 80 columns.
  */
+import type { MemoryResult } from "./memory.js";
 import { type BenchResult, RSS_TARGET_MB, ratio, scrapeRatios } from "./result.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult, ScrapeRow } from "./scrape-task.js";
@@ -178,6 +179,26 @@ function rssLine(result: BenchResult): string {
   return `sockdoc peak RSS ${peak.toFixed(1)} MB; target <= ${RSS_TARGET_MB} MB: ${verdict}`;
 }
 
+/** One row per command: its peak RSS and the verdict against the target. */
+export function memoryBlock(memory: MemoryResult, defaultLoad: boolean, notes: string[]): string[] {
+  const lines = [
+    `Peak RSS per command (target <= ${RSS_TARGET_MB} MB${defaultLoad ? "" : ", at the default load"})`,
+  ];
+  for (const row of memory.rows) {
+    let verdict: string;
+    if (row.rssKb === undefined) verdict = row.status === "skipped" ? "skipped" : "not measured";
+    else if (!defaultLoad) verdict = "-";
+    else verdict = row.rssKb / 1024 <= RSS_TARGET_MB ? "MET" : "NOT MET";
+    if (row.status !== "ok") {
+      notes.push(`RSS ${row.label}: ${row.note ?? row.status}`);
+      verdict += ` [${notes.length}]`;
+    }
+    lines.push(`  ${row.label.padEnd(22)}${mb(row.rssKb).padStart(11)}  ${verdict}`);
+  }
+  for (const p of memory.problems) notes.push(`RSS load: ${p}`);
+  return lines;
+}
+
 export function renderText(result: BenchResult): string {
   const notes = [...result.notes];
   const out: string[] = [];
@@ -198,6 +219,7 @@ export function renderText(result: BenchResult): string {
     out.push(rssLine(result));
   }
   if (result.scrape !== null) out.push("", ...scrapeBlock(result.scrape, notes));
+  if (result.memory !== null) out.push("", ...memoryBlock(result.memory, result.defaultLoad, notes));
   if (result.scaling !== null) out.push("", ...scalingBlock(result.scaling, notes));
   if (notes.length > 0) {
     out.push("", "Notes:");

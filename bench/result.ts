@@ -4,6 +4,7 @@
  */
 import type { StateCounts } from "./load/counts.js";
 import type { Mix } from "./load/plan.js";
+import type { MemoryResult } from "./memory.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult } from "./scrape-task.js";
 import type { TaskResult } from "./tasks.js";
@@ -22,6 +23,8 @@ export interface BenchResult {
   /** T4, the exporters scraped over HTTP; null when not run. */
   scrape: ScrapeResult | null;
   scaling: ScalingResult | null;
+  /** Peak RSS of every command at the built load; null when not measured. */
+  memory: MemoryResult | null;
   notes: string[];
 }
 

@@ -8,10 +8,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, release } from "node:os";
 import { PermissionError, SockdocError, UsageError } from "../src/model/errors.js";
 import { cleanupNow, installCleanupHandlers, keepEverything } from "./cleanup.js";
-import { SCRAPE_TASK, TASKS } from "./commands.js";
+import { MEMORY_COMMANDS, SCRAPE_TASK, TASKS } from "./commands.js";
 import { checkLoad } from "./load/build.js";
 import { total } from "./load/counts.js";
 import { nativeMaker } from "./load/native-maker.js";
+import { runMemory } from "./memory.js";
 import { NAMESPACE_PREFIX, staleNamespaces } from "./namespace.js";
 import { DEFAULT_MIX, parseOptions, USAGE } from "./options.js";
 import { progress, thousands } from "./progress.js";
@@ -90,21 +91,26 @@ async function main(): Promise<void> {
     tasks: [],
     scrape: null,
     scaling: null,
+    memory: null,
     notes,
   };
   // Scaling first, so that the namespace left by --keep is the main load.
-  if (options.sizes.length > 0)
+  if (options.sizes.length > 0 && !options.memoryOnly)
     result.scaling = await runScaling(ns, options.mix, options.sizes, options.runs);
   const session = await openSession(ns, options.mix);
   const first = await checkLoad(session.load, session.runner);
   const sockets = total(first.counts);
   progress(`load built in ${(session.load.buildMs / 1000).toFixed(1)} s: ${thousands(sockets)} sockets`);
   result.load = { mix: options.mix, buildMs: session.load.buildMs, counts: first.counts, sockets };
-  for (const task of TASKS) {
-    if (options.tasks.includes(task.id)) result.tasks.push(await runTask(session, task, options.runs));
+  if (!options.memoryOnly) {
+    for (const task of TASKS) {
+      if (options.tasks.includes(task.id)) result.tasks.push(await runTask(session, task, options.runs));
+    }
+    if (options.tasks.includes(SCRAPE_TASK.id))
+      result.scrape = await runScrapeTask(session, SCRAPE_TASK, options.runs);
   }
-  if (options.tasks.includes(SCRAPE_TASK.id))
-    result.scrape = await runScrapeTask(session, SCRAPE_TASK, options.runs);
+  // After the timing: its last row (kill --yes) closes the CLOSE_WAIT sockets.
+  result.memory = await runMemory(session, MEMORY_COMMANDS, options.keep);
   process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
   if (options.keep) {
     session.runner.close();

@@ -16,6 +16,7 @@ import { UsageError } from "../model/errors.js";
 import type { TcpSocket } from "../model/socket.js";
 import { type Format, parseFormat } from "../render/output.js";
 import type { SourceChoice } from "../inspect/scope.js";
+import { terminalSafe } from "../render/terminal-safe.js";
 import { ProcFs } from "../sources/procfs.js";
 
 export interface CommonOptions {
@@ -189,6 +190,7 @@ export function warnNoOwners(inspection: Inspection, wanted: boolean): void {
   }
 }
 
+/** Warnings quote file names, capture lines and process names: terminal-safe. */
 export function printWarnings(warnings: readonly string[]): void {
-  for (const w of warnings) process.stderr.write(`sockdoc: warning: ${w}\n`);
+  for (const w of warnings) process.stderr.write(terminalSafe(`sockdoc: warning: ${w}\n`));
 }

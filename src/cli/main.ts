@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, SockdocError } from "../model/errors.js";
+import { terminalSafe } from "../render/terminal-safe.js";
 import { COMMANDS, commandsToLoad, DEFAULT_COMMAND } from "./command-registry.js";
 
 const VERSION = "0.1.0";
@@ -26,31 +27,31 @@ async function buildProgram(argv: string[]): Promise<Command> {
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().configureOutput({
       // One line that starts like every other sockdoc error.
-      outputError: (text, write) => write(`sockdoc: ${text.replace(/^error: /, "")}`),
+      outputError: (text, write) => write(terminalSafe(`sockdoc: ${text.replace(/^error: /, "")}`)),
     });
   }
   return program;
 }
 
+/** Error messages quote input (file names, capture lines): terminal-safe. */
 function report(err: unknown, debug: boolean): number {
+  const write = (text: string): boolean => process.stderr.write(terminalSafe(text));
   if (err instanceof CommanderError) {
     // Commander already printed its message (and help) to stderr.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  if (debug && err instanceof Error) write(`${err.stack}\n`);
   if (err instanceof SockdocError) {
-    process.stderr.write(`sockdoc: ${err.message}\n`);
+    write(`sockdoc: ${err.message}\n`);
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
   if (e?.code === "EPIPE") return EXIT.ok;
   if (e?.code === "EACCES" || e?.code === "EPERM") {
-    process.stderr.write(`sockdoc: not permitted: ${e.message}; try again as root (sudo sockdoc ...)\n`);
+    write(`sockdoc: not permitted: ${e.message}; try again as root (sudo sockdoc ...)\n`);
     return EXIT.permission;
   }
-  process.stderr.write(
-    `sockdoc: internal error: ${e?.message ?? String(err)} (run with --debug for details)\n`,
-  );
+  write(`sockdoc: internal error: ${e?.message ?? String(err)} (run with --debug for details)\n`);
   return EXIT.input;
 }
 

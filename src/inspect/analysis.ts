@@ -5,7 +5,7 @@
  */
 import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import type { HostFacts, SourceInfo } from "../model/snapshot.js";
-import type { TcpSocket } from "../model/socket.js";
+import type { Owner, TcpSocket } from "../model/socket.js";
 import type { Counters } from "../sources/counters.js";
 import type { SocketCursor } from "../sources/sock-diag.js";
 import type { SysctlRead } from "../sources/sysctl.js";
@@ -51,6 +51,8 @@ export interface Gathered {
   ownersResolved: boolean;
   /** Processes whose fds could not be read (other users' when not root). */
   deniedCount: number;
+  /** Owners of every inode looked up (records' and ownerInodes'); empty when owners were not looked up. */
+  ownersByInode: ReadonlyMap<number, Owner[]>;
   processes: ReadonlyMap<number, ProcessFacts>;
   /** uid -> user name. */
   users: ReadonlyMap<number, string>;
@@ -70,6 +72,11 @@ export interface Collector<R> {
   narrowOthers?(): Uint8Array | null;
   /** The records whose owners (and processes) are wanted, once every socket was seen. */
   records?(): readonly TcpSocket[];
+  /**
+   * Inodes whose owners are wanted without a record (a collector that keeps
+   * only printed rows); their owners come in gathered.ownersByInode.
+   */
+  ownerInodes?(): Iterable<number>;
   finish(gathered: Gathered): R;
 }
 

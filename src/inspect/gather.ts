@@ -6,7 +6,7 @@
  */
 import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import { recognizeRuntime } from "../analysis/close-wait/runtime.js";
-import type { TcpSocket } from "../model/socket.js";
+import type { Owner, TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { isGoExecutable } from "../sources/go-binary.js";
 import { loadNative } from "../sources/native.js";
@@ -28,8 +28,13 @@ function distinct(lists: ReadonlyArray<readonly TcpSocket[]>): TcpSocket[] {
  * Owners onto the records. A socket without an inode has no fd anywhere:
  * TIME_WAIT owners cannot be known (null), the others have none ([]).
  */
-async function attachOwners(scope: HostScope, records: TcpSocket[], warnings: string[]): Promise<number> {
-  const inodes: number[] = [];
+async function attachOwners(
+  scope: HostScope,
+  records: TcpSocket[],
+  more: readonly number[],
+  warnings: string[],
+): Promise<{ deniedCount: number; byInode: Map<number, Owner[]> }> {
+  const inodes: number[] = [...more];
   for (const s of records) if (s.inode) inodes.push(s.inode);
   // The fd walk runs on the addon's threads: the event loop stays free meanwhile.
   const found = await findOwnersAsync(scope.proc, inodes, { native: loadNative().addon });
@@ -38,7 +43,7 @@ async function attachOwners(scope: HostScope, records: TcpSocket[], warnings: st
     if (!s.inode) s.owners = s.state === TcpState.TIME_WAIT ? null : [];
     else s.owners = found.byInode.get(s.inode) ?? [];
   }
-  return found.deniedPids;
+  return { deniedCount: found.deniedPids, byInode: found.byInode };
 }
 
 function processFacts(scope: HostScope, records: readonly TcpSocket[], threads: boolean) {
@@ -59,6 +64,8 @@ export interface ToGather {
   needs: Needs;
   facts: ScopeFacts;
   kept: ReadonlyArray<readonly TcpSocket[]>;
+  /** Inodes wanted without records (ownerInodes of the collectors). */
+  inodes: readonly number[];
 }
 
 /**
@@ -71,6 +78,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     facts,
     ownersResolved: false,
     deniedCount: 0,
+    ownersByInode: new Map(),
     processes: new Map<number, ProcessFacts>(),
     users: new Map(),
     goBinaries: new Set(),
@@ -81,12 +89,18 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     // Every host scope of one inspection reads the same /proc.
     const scope = wanting[0]!.scope as HostScope;
     const records = distinct(wanting.flatMap((r) => r.kept));
-    const deniedCount = await attachOwners(scope, records, warnings);
+    const { deniedCount, byInode } = await attachOwners(
+      scope,
+      records,
+      wanting.flatMap((r) => r.inodes),
+      warnings,
+    );
     const threads = wanting.some((r) => r.needs.processes?.threads);
     const processes = wanting.some((r) => r.needs.processes);
     shared = {
       ownersResolved: true,
       deniedCount,
+      ownersByInode: byInode,
       ...(processes
         ? processFacts(scope, records, threads)
         : { processes: new Map(), users: new Map(), goBinaries: new Set<number>() }),

@@ -57,6 +57,7 @@ interface Reading {
   running: Running[];
   warnings: string[];
   kept: Array<readonly TcpSocket[]>;
+  inodes: number[];
   dumps: number;
   t0: number;
 }
@@ -82,15 +83,18 @@ async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): 
   if (scope.kind === "host") facts.takenAt = Date.now();
   warnings.unshift(...read.warnings);
   const kept: Array<readonly TcpSocket[]> = [];
+  const inodes: number[] = [];
   for (const r of running) {
-    if (r.error || !r.collector?.records) continue;
+    if (r.error || !r.collector) continue;
     try {
-      kept.push(r.collector.records());
+      if (r.collector.records) kept.push(r.collector.records());
+      if (r.collector.ownerInodes) for (const inode of r.collector.ownerInodes()) inodes.push(inode);
     } catch (err) {
       r.error = asError(err);
     }
   }
-  return { scope, needs, facts, running, warnings, kept, dumps: dumpRequestCount() - dumpsBefore, t0 };
+  const dumps = dumpRequestCount() - dumpsBefore;
+  return { scope, needs, facts, running, warnings, kept, inodes, dumps, t0 };
 }
 
 /**
@@ -122,6 +126,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
       running,
       warnings: [error.message],
       kept: [],
+      inodes: [],
       dumps: 0,
       t0: performance.now(),
     };

@@ -2,10 +2,21 @@
  * @module Output formats and where they go: table (default on a TTY), json,
  * ndjson, csv. Commands hand over their JSON document and their rows; this
  * picks the form.
+ *
+ * Text for people goes out terminal-safe (terminal-safe.ts): a process name
+ * or a capture line cannot send escape sequences to the terminal. JSON,
+ * ndjson and Prometheus text go out exact: they are for programs, and
+ * JSON.stringify already escapes every C0 control.
+ *
+ * Long outputs (a row per socket) are written a chunk at a time, waiting for
+ * a slow reader (a pipe to less, a script) to drain each: written faster than
+ * read, 200k rows would otherwise pile up in the stream's buffer.
  */
+import { once } from "node:events";
 import { UsageError } from "../model/errors.js";
-import { renderCsv } from "./csv.js";
-import { type Column, renderTable } from "./table.js";
+import { csvChunks, renderCsv } from "./csv.js";
+import { type Column, renderTable, tableChunks } from "./table.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 export type Format = "table" | "json" | "ndjson" | "csv";
 export const FORMATS: readonly Format[] = ["table", "json", "ndjson", "csv"];
@@ -23,9 +34,24 @@ export function terminalWidth(): number {
   return process.stdout.isTTY ? process.stdout.columns || 80 : 0;
 }
 
-/** Writes text to stdout, ending with one newline. */
+/** Writes text for people to stdout, terminal-safe, ending with one newline. */
 export function emit(text: string): void {
+  emitExact(terminalSafe(text));
+}
+
+/** Writes a machine format (JSON, Prometheus text) to stdout as it is, ending with one newline. */
+export function emitExact(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/**
+ * A text format for programs (Prometheus exposition): exact when piped or
+ * redirected, where a scraper or textfile collector reads it; terminal-safe
+ * on a terminal, where a person does (a label may hold a process name).
+ */
+export function emitMachineText(text: string): void {
+  if (process.stdout.isTTY) emit(text);
+  else emitExact(text);
 }
 
 /**
@@ -33,7 +59,23 @@ export function emit(text: string): void {
  * reads it and 100k sockets would otherwise cost a million lines of spaces.
  */
 export function emitJson(doc: unknown): void {
-  emit(JSON.stringify(doc, null, process.stdout.isTTY ? 2 : undefined));
+  emitExact(JSON.stringify(doc, null, process.stdout.isTTY ? 2 : undefined));
+}
+
+/** Where chunks go: stdout, or a test's stream. */
+export interface ChunkSink {
+  write(chunk: string): boolean;
+  once(event: "drain", listener: () => void): unknown;
+}
+
+/**
+ * Writes chunks in order, waiting for "drain" whenever the sink's buffer is
+ * full, so at most about one chunk waits in memory however slow the reader.
+ */
+export async function writeChunks(chunks: Iterable<string>, sink: ChunkSink = process.stdout): Promise<void> {
+  for (const chunk of chunks) {
+    if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, "drain");
+  }
 }
 
 /** Items per write when streaming: big enough to be cheap, small enough that no huge string exists. */
@@ -49,29 +91,47 @@ export function emitJsonWithArray<T>(
   key: string,
   items: readonly T[],
   toJson: (item: T) => unknown,
-): void {
+): Promise<void> {
   if (process.stdout.isTTY) {
     emitJson({ ...head, [key]: items.map(toJson) });
-    return;
+    return Promise.resolve();
   }
+  return writeChunks(jsonWithArrayChunks(head, key, items, toJson));
+}
+
+function* jsonWithArrayChunks<T>(
+  head: Record<string, unknown>,
+  key: string,
+  items: readonly T[],
+  toJson: (item: T) => unknown,
+): Generator<string> {
   const open = JSON.stringify({ ...head, [key]: [] });
-  process.stdout.write(open.slice(0, -2)); // ends with the array's "["
+  yield open.slice(0, -2); // ends with the array's "["
   for (let start = 0; start < items.length; start += CHUNK) {
     // One stringify per chunk, not per item: a third faster for 50k sockets.
     const array = JSON.stringify(items.slice(start, start + CHUNK).map(toJson));
-    process.stdout.write(start === 0 ? array.slice(1, -1) : `,${array.slice(1, -1)}`);
+    yield start === 0 ? array.slice(1, -1) : `,${array.slice(1, -1)}`;
   }
-  process.stdout.write("]}\n");
+  yield "]}\n";
 }
 
-/** Rows as ndjson: one compact JSON object per line, written in chunks. */
-export function emitNdjson<T>(items: readonly T[], toJson: (item: T) => unknown = (item) => item): void {
+function* ndjsonChunks<T>(items: readonly T[], toJson: (item: T) => unknown): Generator<string> {
   for (let start = 0; start < items.length; start += CHUNK) {
     const parts: string[] = [];
     for (let i = start; i < Math.min(items.length, start + CHUNK); i++)
       parts.push(JSON.stringify(toJson(items[i]!)));
-    process.stdout.write(`${parts.join("\n")}\n`);
+    yield `${parts.join("\n")}\n`;
   }
+}
+
+/** Rows as ndjson: one compact JSON object per line, written in chunks. */
+export function emitNdjson<T>(items: readonly T[], toJson: (item: T) => unknown = (item) => item): void {
+  for (const chunk of ndjsonChunks(items, toJson)) process.stdout.write(chunk);
+}
+
+/** Like emitNdjson, waiting for a slow reader between chunks: for a row per socket. */
+export function streamNdjson<T>(items: readonly T[], toJson: (item: T) => unknown): Promise<void> {
+  return writeChunks(ndjsonChunks(items, toJson));
 }
 
 export function tableOrCsv<T>(
@@ -80,4 +140,15 @@ export function tableOrCsv<T>(
   columns: readonly Column<T>[],
 ): string {
   return format === "csv" ? renderCsv(rows, columns) : renderTable(rows, columns, terminalWidth());
+}
+
+/** A table or CSV of many rows, streamed to stdout (tableChunks, csvChunks): terminal-safe already. */
+export function emitTableOrCsv<T>(
+  format: "table" | "csv",
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+): Promise<void> {
+  return writeChunks(
+    format === "csv" ? csvChunks(rows, columns) : tableChunks(rows, columns, terminalWidth()),
+  );
 }

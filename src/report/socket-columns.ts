@@ -15,7 +15,7 @@ export function formatTimer(t: Timer | null): string {
   return `${t.kind},${left},${t.retrans}`;
 }
 
-export function formatOwners(s: TcpSocket): string {
+export function formatOwners(s: Pick<TcpSocket, "owners" | "inode">): string {
   if (s.owners === null) return "-";
   if (s.owners.length === 0) return s.inode ? "?" : "(no fd)";
   return s.owners.map((o) => `${o.comm}/${o.pid}${o.fd === null ? "" : `/fd${o.fd}`}`).join(",");

@@ -98,6 +98,7 @@ describe("T4 ratios and verdicts", () => {
       defaultLoad: true,
       load: null,
       tasks: [],
+      memory: null,
       scrape: SCRAPE,
       scaling: null,
       notes: [],

@@ -16,7 +16,7 @@ import { inspectionsOfMany } from "../../inspect/watch.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { renderCsv } from "../../render/csv.js";
 import { loadNative } from "../../sources/native.js";
-import { emit, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
+import { emit, emitExact, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
 import { CSV_COLUMNS } from "../../report/close-wait/csv-columns.js";
 import { CLOSEWAIT_DESCRIPTION, CLOSEWAIT_EXAMPLES, CLOSEWAIT_HELP } from "../closewait/help.js";
 import { closeWaitJson, groupJson, type Sampling } from "../../report/close-wait/json.js";
@@ -67,7 +67,7 @@ function render(format: string, { header, report, namespaces }: Sample, extra: E
         ...namespacesJson(parts),
         namespacesRead: scanned,
       };
-      if (extra.streaming) emit(JSON.stringify(doc));
+      if (extra.streaming) emitExact(JSON.stringify(doc));
       else emitJson(doc);
     } else if (format === "ndjson") emitNdjson(namespacesJson(parts).groups);
     else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));
@@ -77,7 +77,7 @@ function render(format: string, { header, report, namespaces }: Sample, extra: E
   if (format === "json") {
     const doc = closeWaitJson(header, report, extra);
     // In --watch, one compact document per sample so a script can read them as they come.
-    if (extra.streaming) emit(JSON.stringify(doc));
+    if (extra.streaming) emitExact(JSON.stringify(doc));
     else emitJson(doc);
   } else if (format === "ndjson") emitNdjson(report.groups.map(groupJson));
   else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));

@@ -3,13 +3,28 @@
  */
 import { Command } from "commander";
 import { compileFilter } from "../../filter/compile.js";
+import { socketRowsAnalysis } from "../../inspect/analyses/socket-rows.js";
 import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
+import type { Scope } from "../../inspect/scope.js";
+import type { CompiledFilter } from "../../filter/compile.js";
+import { CompactTable } from "../../render/compact-table.js";
 import { headerOf } from "../../inspect/header.js";
 import { netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { envelope } from "../../render/envelope.js";
-import { emit, emitJsonWithArray, emitNdjson, tableOrCsv } from "../../render/output.js";
+import {
+  emitJsonWithArray,
+  emitTableOrCsv,
+  streamNdjson,
+  terminalWidth,
+  writeChunks,
+} from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
-import { type NamespacedSocket, namespacedColumns, socketColumns } from "../../report/socket-columns.js";
+import {
+  formatOwners,
+  type NamespacedSocket,
+  namespacedColumns,
+  socketColumns,
+} from "../../report/socket-columns.js";
 import {
   addOutputOptions,
   addSourceOptions,
@@ -26,6 +41,32 @@ import { FILTER_HELP } from "../help-text.js";
 interface LsOptions extends CommonOptions {
   processes?: boolean;
   timers?: boolean;
+}
+
+/**
+ * A table or CSV keeps each socket only as its printed row (200k records
+ * cost more than their rows); owners fill their column after the fd walk.
+ */
+async function printRows(scope: Scope, format: "table" | "csv", filter: CompiledFilter, opts: LsOptions) {
+  const owners = Boolean(opts.processes);
+  const columns = socketColumns({ timers: Boolean(opts.timers) });
+  const table = new CompactTable(columns);
+  const analysis = socketRowsAnalysis({
+    statesMask: filter.mask,
+    matches: beyondStates(filter),
+    owners,
+    sink: (socket) => table.add(columns.map((c) => c.value(socket))),
+  });
+  const inspection = await inspectAndWarn(scope, [analysis]);
+  warnNoOwners(inspection, owners);
+  const rowOwners = resultOf(inspection, analysis);
+  if (rowOwners) {
+    const column = socketColumns({ processes: true }).at(-1)!;
+    table.addColumn(column, (row) =>
+      formatOwners({ owners: rowOwners.ownersOf(row), inode: rowOwners.inodeOf(row) }),
+    );
+  }
+  await writeChunks(format === "csv" ? table.csvChunks() : table.tableChunks(terminalWidth()));
 }
 
 export function lsCommand(): Command {
@@ -55,9 +96,13 @@ export function lsCommand(): Command {
       const toJson = (r: NamespacedSocket) => ({ ...socketToJson(r.socket), netns: r.netns });
       if (format === "json") {
         const head = { ...envelope("ls", headerOf(inspections[0]!)), total: rows.length };
-        emitJsonWithArray(head, "sockets", rows, toJson);
-      } else if (format === "ndjson") emitNdjson(rows, toJson);
-      else emit(tableOrCsv(format, rows, namespacedColumns(opts)));
+        await emitJsonWithArray(head, "sockets", rows, toJson);
+      } else if (format === "ndjson") await streamNdjson(rows, toJson);
+      else await emitTableOrCsv(format, rows, namespacedColumns(opts));
+      return;
+    }
+    if (format === "table" || format === "csv") {
+      await printRows(scopes[0]!, format, filter, opts);
       return;
     }
     const inspection = await inspectAndWarn(scopes[0]!, [analysis]);
@@ -65,11 +110,9 @@ export function lsCommand(): Command {
     const sockets = resultOf(inspection, analysis);
     if (format === "json") {
       const head = { ...envelope("ls", headerOf(inspection)), total: sockets.length };
-      emitJsonWithArray(head, "sockets", sockets, socketToJson);
-    } else if (format === "ndjson") {
-      emitNdjson(sockets, socketToJson);
+      await emitJsonWithArray(head, "sockets", sockets, socketToJson);
     } else {
-      emit(tableOrCsv(format, sockets, socketColumns(opts)));
+      await streamNdjson(sockets, socketToJson);
     }
   });
 }

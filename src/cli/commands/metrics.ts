@@ -6,7 +6,7 @@
 import { Command, Option } from "commander";
 import { DEFAULT_MAX_CONNECTIONS } from "../../http/connection-cap.js";
 import { UsageError } from "../../model/errors.js";
-import { emit } from "../../render/output.js";
+import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { loadNative } from "../../sources/native.js";
 import { addSourceOptions, type CommonOptions, printWarnings, scopeFor, wholeNumber } from "../common.js";
@@ -80,7 +80,7 @@ export function metricsCommand(): Command {
       return renderPrometheus(families);
     };
     if (opts.listen === undefined) {
-      emit((await render()).trimEnd());
+      emitMachineText((await render()).trimEnd());
       return;
     }
     // A long-running server loads the addon now, not during the first scrape.
