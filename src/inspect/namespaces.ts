@@ -28,8 +28,12 @@ export function namespaceScopes(
 ): { scopes: HostScope[]; warnings: string[] } {
   const warnings: string[] = [];
   let found: FoundNamespace[];
-  if (choice.spec !== undefined) found = [resolveNetns(choice.spec, base.proc, hostRoot)];
-  else {
+  if (choice.spec !== undefined) {
+    // The processes inside name its container (and give /proc/PID/net a way in).
+    const one = resolveNetns(choice.spec, base.proc, hostRoot);
+    const seen = discoverNamespaces(base.proc, hostRoot).namespaces.find((n) => n.inode === one.inode);
+    found = [{ ...one, name: one.name ?? seen?.name ?? null, pids: seen?.pids ?? one.pids }];
+  } else {
     const discovery = discoverNamespaces(base.proc, hostRoot);
     found = discovery.namespaces;
     if (discovery.deniedPids > 0) {
@@ -43,13 +47,15 @@ export function namespaceScopes(
     }
   }
   const own = ownInode(base.proc);
+  // Where the runtimes keep their state; SOCKDOC_CONTAINER_ROOT points tests at a tree of their own.
+  const containerRoot = process.env.SOCKDOC_CONTAINER_ROOT ?? hostRoot;
   const scopes = found.map((ns): HostScope => ({
     kind: "host",
     proc: base.proc,
     source: base.source,
     families: base.families,
     netns: {
-      ref: identifyNamespace(ns, base.proc, hostRoot),
+      ref: identifyNamespace(ns, base.proc, containerRoot),
       path: ns.path,
       pids: ns.pids,
       own: ns.inode === own,
