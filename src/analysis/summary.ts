@@ -66,11 +66,14 @@ export class SummaryBuilder {
     if (state === TcpState.LISTEN) return;
     this.ports[localPort]!++;
     bump(this.peers, remoteAddress);
-    if (owners) {
-      for (const o of owners) {
-        bump(this.owners, o.pid);
-        this.comms.set(o.pid, o.comm);
-      }
+    if (owners) this.addOwners(owners);
+  }
+
+  /** Owners of a socket already added (non-LISTEN), known only later (after the fd walk). */
+  addOwners(owners: NonNullable<TcpSocket["owners"]>): void {
+    for (const o of owners) {
+      bump(this.owners, o.pid);
+      this.comms.set(o.pid, o.comm);
     }
   }
 

@@ -3,10 +3,11 @@
  * peers streamed as the sockets pass, or (with owners) from the kept
  * records once their owners are known.
  */
-import { type Summary, SummaryBuilder, summarize } from "../../analysis/summary.js";
+import { type Summary, SummaryBuilder } from "../../analysis/summary.js";
 import type { TcpSocket } from "../../model/socket.js";
+import { TcpState } from "../../model/tcp-state.js";
 import type { Analysis, Collector } from "../analysis.js";
-import { materialize } from "../records.js";
+import { RecordCursor } from "../record-cursor.js";
 
 export interface SummaryParams {
   statesMask: number;
@@ -24,29 +25,34 @@ export interface SummaryParams {
 }
 
 export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
-  const sharedKept: TcpSocket[] = [];
-  const sharedBuilder = new SummaryBuilder();
+  const shared = { builder: new SummaryBuilder(), inodes: [] as number[] };
   return {
     name: p.acrossScopes ? "summary-all" : "summary",
     needs: { states: p.statesMask, owners: p.owners },
     start(): Collector<Summary> {
       const { matches } = p;
-      if (p.owners) {
-        const kept: TcpSocket[] = p.acrossScopes ? sharedKept : [];
-        return {
-          add: (c) => {
-            if (matches === undefined || matches(c.socket)) kept.push(materialize(c));
-          },
-          records: () => kept,
-          finish: (g) => summarize(kept, p.top, g.ownersResolved),
-        };
-      }
-      const builder = p.acrossScopes ? sharedBuilder : new SummaryBuilder();
+      const own = p.acrossScopes ? shared : { builder: new SummaryBuilder(), inodes: [] as number[] };
+      const { builder, inodes } = own;
       return {
         add: (c) => {
-          if (matches === undefined || matches(c.socket)) builder.add(c.state, c.localPort, c.remoteAddress);
+          if (matches !== undefined && !matches(c.socket)) return;
+          // A capture's records carry their owners; the host's are found later, by inode.
+          const given = c instanceof RecordCursor ? c.socket.owners : null;
+          builder.add(c.state, c.localPort, c.remoteAddress, p.owners ? given : null);
+          if (p.owners && given === null && c.state !== TcpState.LISTEN && c.inode > 0) inodes.push(c.inode);
         },
-        finish: () => builder.result(p.top, false),
+        ...(p.owners ? { ownerInodes: () => inodes } : {}),
+        finish: (g) => {
+          if (p.owners && g.ownersByInode.size > 0) {
+            for (const inode of inodes) {
+              const owners = g.ownersByInode.get(inode);
+              if (owners) builder.addOwners(owners);
+            }
+            // Counted once: a shared tally is finished once per scope.
+            inodes.length = 0;
+          }
+          return builder.result(p.top, p.owners && g.ownersResolved);
+        },
       };
     },
   };
