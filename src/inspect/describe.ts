@@ -9,9 +9,10 @@ export function describeInspection(inspection: Inspection): string {
   const analyses = [...inspection.outcomes]
     .map(([name, o]) => `${name} ${o.ok ? "ok" : "FAILED"} ${o.durationMs.toFixed(1)} ms`)
     .join(", ");
-  const { dumps, readMs, totalMs } = inspection.stats;
+  const { dumps, readMs, gatherMs, totalMs } = inspection.stats;
   return (
     `inspection of ${inspection.facts.source.detail}: ${dumps} dump request${dumps === 1 ? "" : "s"}, ` +
-    `read ${readMs.toFixed(1)} ms, total ${totalMs.toFixed(1)} ms; ${analyses}`
+    `read ${readMs.toFixed(1)} ms (owners and processes ${gatherMs.toFixed(1)} ms), ` +
+    `total ${totalMs.toFixed(1)} ms; ${analyses}`
   );
 }

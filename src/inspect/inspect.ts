@@ -31,6 +31,8 @@ export interface Inspection {
     dumps: number;
     /** Time of the shared read (facts, sockets, owners, processes), ms. */
     readMs: number;
+    /** Of which the owners and processes (one walk for every scope of a run), ms. */
+    gatherMs: number;
     totalMs: number;
   };
 }
@@ -60,6 +62,8 @@ interface Reading {
   inodes: number[];
   dumps: number;
   t0: number;
+  /** Time of this scope's own read (facts and sockets), ms. */
+  readMs: number;
 }
 
 async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Reading> {
@@ -94,7 +98,7 @@ async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): 
     }
   }
   const dumps = dumpRequestCount() - dumpsBefore;
-  return { scope, needs, facts, running, warnings, kept, inodes, dumps, t0 };
+  return { scope, needs, facts, running, warnings, kept, inodes, dumps, t0, readMs: performance.now() - t0 };
 }
 
 /**
@@ -127,6 +131,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
       warnings: [error.message],
       kept: [],
       inodes: [],
+      readMs: 0,
       dumps: 0,
       t0: performance.now(),
     };
@@ -135,7 +140,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
 
 function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): Inspection {
   const { running, facts, scope, warnings } = reading;
-  const readMs = performance.now() - reading.t0;
+  const readMs = reading.readMs + gatherMs;
   const outcomes = new Map<string, Outcome<unknown>>();
   for (const r of running) {
     const t1 = performance.now();
@@ -158,7 +163,7 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
     ownersResolved: gathered.ownersResolved,
     warnings,
     outcomes,
-    stats: { dumps: reading.dumps, readMs: readMs + gatherMs, totalMs: performance.now() - reading.t0 },
+    stats: { dumps: reading.dumps, readMs, gatherMs, totalMs: performance.now() - reading.t0 },
   };
 }
 
