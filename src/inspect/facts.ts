@@ -3,7 +3,7 @@
  * host name and kernel, sysctls, counters. Read from the scope itself (its
  * /proc, or what a capture carries), never from wherever sockdoc runs.
  */
-import { readCounters } from "../sources/counters.js";
+import { readCounters, readSockstat, type Sockstat } from "../sources/counters.js";
 import { readHostFacts } from "../sources/host-facts.js";
 import { readSysctlSet, type SysctlRead } from "../sources/sysctl.js";
 import type { Needs, ScopeFacts } from "./analysis.js";
@@ -21,15 +21,18 @@ function netnsOf(scope: HostScope): string | null {
 export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): ScopeFacts {
   const sysctls = readSysctlSet(scope.proc, needs.sysctls ?? []);
   let counters = null;
+  let sockstat: Sockstat | null = null;
   if (needs.counters) {
     const read = readCounters(scope.proc);
     counters = read.counters;
     warnings.push(...read.warnings);
+    sockstat = readSockstat(scope.proc);
   }
   return {
     host: readHostFacts(scope.proc, sysctls.values),
     sysctls,
     counters,
+    sockstat,
     source: { kind: "netlink", detail: "netlink sock_diag" },
     takenAt: Date.now(),
     netns: netnsOf(scope),
@@ -50,6 +53,7 @@ export function captureFacts(scope: CaptureScope, needs: Needs): ScopeFacts {
     host: capture.host,
     sysctls,
     counters: null,
+    sockstat: null,
     source: capture.source,
     takenAt: capture.takenAt,
     netns: null,
