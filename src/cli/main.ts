@@ -4,10 +4,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, SockdocError } from "../model/errors.js";
+import { VERSION } from "../model/version.js";
 import { terminalSafe } from "../render/terminal-safe.js";
 import { COMMANDS, commandsToLoad, DEFAULT_COMMAND } from "./command-registry.js";
-
-const VERSION = "0.1.0";
 
 async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("sockdoc")

@@ -6,7 +6,7 @@
 import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import type { HostFacts, SourceInfo } from "../model/snapshot.js";
 import type { Owner, TcpSocket } from "../model/socket.js";
-import type { Counters } from "../sources/counters.js";
+import type { Counters, Sockstat } from "../sources/counters.js";
 import type { SocketCursor } from "../sources/sock-diag.js";
 import type { SysctlRead } from "../sources/sysctl.js";
 
@@ -31,6 +31,8 @@ export interface ScopeFacts {
   sysctls: SysctlRead;
   /** null when not asked for or not readable. */
   counters: Counters | null;
+  /** /proc/net/sockstat, read with the counters; null when not asked for, unreadable, or a capture. */
+  sockstat: Sockstat | null;
   /** Where the sockets come from; known once they were read. */
   source: SourceInfo;
   /** When the sockets were read (a capture's own time where it has one). */

@@ -3,7 +3,7 @@
  * host name and kernel, sysctls, counters. Read from the scope itself (its
  * /proc, or what a capture carries), never from wherever sockdoc runs.
  */
-import { readCounters } from "../sources/counters.js";
+import { readCounters, readSockstat, type Sockstat } from "../sources/counters.js";
 import { readHostFacts } from "../sources/host-facts.js";
 import { readFilesInNetns } from "../sources/netns/read-in-netns.js";
 import { ProcFs } from "../sources/procfs.js";
@@ -38,6 +38,7 @@ export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): S
     ? sysctlsInside(inside.path, needs.sysctls ?? [])
     : readSysctlSet(scope.proc, needs.sysctls ?? []);
   let counters = null;
+  let sockstat: Sockstat | null = null;
   if (needs.counters) {
     // /proc/PID/net is the namespace of PID: a process inside gives the namespace's counters.
     const pid = inside?.pids[0];
@@ -48,11 +49,19 @@ export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): S
       : readCounters(scope.proc);
     counters = read.counters;
     warnings.push(...read.warnings);
+    // sockstat too is per namespace: read through a process inside it.
+    const pidInside = inside?.pids[0];
+    sockstat = inside
+      ? pidInside === undefined
+        ? null
+        : readSockstat(new ProcFs(scope.proc.path(pidInside)))
+      : readSockstat(scope.proc);
   }
   return {
     host: readHostFacts(scope.proc, sysctls.values),
     sysctls,
     counters,
+    sockstat,
     source: { kind: "netlink", detail: "netlink sock_diag" },
     takenAt: Date.now(),
     netns: netnsOf(scope),
@@ -73,6 +82,7 @@ export function captureFacts(scope: CaptureScope, needs: Needs): ScopeFacts {
     host: capture.host,
     sysctls,
     counters: null,
+    sockstat: null,
     source: capture.source,
     takenAt: capture.takenAt,
     netns: null,

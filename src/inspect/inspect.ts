@@ -117,6 +117,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
       host: { hostname: "unknown", kernel: null, sysctls: {} },
       sysctls: { values: {}, missing: [], unreadable: [] },
       counters: null,
+      sockstat: null,
       source: { kind: "netlink", detail: `netns ${scope.netns.path}` },
       takenAt: Date.now(),
       netns: `net:[${scope.netns.ref.inode}]`,

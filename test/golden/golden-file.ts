@@ -15,7 +15,8 @@ export interface Outcome {
  * nothing else:
  * - `takenAt`: the clock for --proc-root and stdin, a file's mtime for a
  *   capture (which a checkout sets);
- * - sockdoc_scrape_duration_seconds: how long the scrape took;
+ * - sockdoc_scrape_duration_seconds and each collector's duration: how long they took;
+ * - sockdoc_build_info's nodejs label: the Node.js that ran it;
  * - the repository's absolute path, which depends on where it is checked out.
  */
 export function normalize(text: string, repoRoot: string): string {
@@ -23,7 +24,8 @@ export function normalize(text: string, repoRoot: string): string {
     .split(repoRoot)
     .join("<repo>")
     .replace(/"takenAt":"[^"]*"/g, '"takenAt":"<time>"')
-    .replace(/^(sockdoc_scrape_duration_seconds(?:\{[^}]*\})?) \S+$/gm, "$1 <seconds>");
+    .replace(/^(sockdoc_scrape(?:_collector)?_duration_seconds(?:\{[^}]*\})?) \S+$/gm, "$1 <seconds>")
+    .replace(/^(sockdoc_build_info\{.*nodejs=)"[^"]*"/gm, '$1"<node>"');
 }
 
 /** A stream's text as section lines; a missing final newline is marked, as diff does. */

@@ -6,6 +6,7 @@
 import { Command, Option } from "commander";
 import { DEFAULT_MAX_CONNECTIONS } from "../../http/connection-cap.js";
 import { UsageError } from "../../model/errors.js";
+import { writeFileAtomic } from "../../render/atomic-file.js";
 import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { loadNative } from "../../sources/native.js";
@@ -16,25 +17,47 @@ interface MetricsOptions extends CommonOptions {
   processes?: boolean;
   listen?: string;
   maxConnections: string;
+  output?: string;
   top: string;
 }
 
 const HELP = `
-Metrics (all gauges; label values as sockdoc prints them):
+Metrics (gauges unless _total; per-entity families keep the --top largest and
+count the rest in a _left_out gauge):
   sockdoc_tcp_sockets{state}                     sockets per state, every state
-  sockdoc_time_wait_destination_sockets{local,remote,port}
+  sockdoc_time_wait_destination_sockets{local_address,remote_address,remote_port}
   sockdoc_time_wait_destination_ports_in_use{...}   TIME_WAIT + other states
   sockdoc_time_wait_destination_ports_free{...}     ports connect() can still pick
   sockdoc_time_wait_destination_close_rate{...}     new TIME_WAIT per second
-  sockdoc_time_wait_destination_exhausted_in_seconds{...}
-                                                 absent when not on this course
-  sockdoc_time_wait_severity                     0 none/info, 1 warning, 2 critical
+  sockdoc_time_wait_destination_exhausted_in_seconds{...}  +Inf: not on course
+  sockdoc_time_wait_destinations_left_out
+  sockdoc_time_wait_severity                     enum: 0 none/info, 1 warning, 2 critical
   sockdoc_time_wait_buckets_max                  net.ipv4.tcp_max_tw_buckets
-  sockdoc_close_wait_process_sockets{pid,comm}   with -p only
+  sockdoc_ephemeral_ports_usable                 port range less reserved, listening
+  sockdoc_close_wait_process_sockets{pid,comm}   with -p (and the 5 below)
+  sockdoc_close_wait_process_cause_sockets{pid,comm,cause}
+  sockdoc_close_wait_process_oldest_seen_seconds{pid,comm}  since sockdoc first saw it
+  sockdoc_close_wait_process_open_fds{pid,comm}
+  sockdoc_close_wait_process_max_fds{pid,comm}
+  sockdoc_close_wait_processes_left_out
+  sockdoc_listen_queue_length{local_address,local_port}
+  sockdoc_listen_queue_backlog{local_address,local_port}   netlink only
+  sockdoc_listeners_left_out
+  sockdoc_tcpext_time_wait_overflow_total        TcpExt counters (host only)
+  sockdoc_tcpext_time_wait_finished_total
+  sockdoc_tcpext_listen_overflows_total
+  sockdoc_tcpext_listen_drops_total
+  sockdoc_tcpext_abort_on_close_total
+  sockdoc_tcpext_abort_on_timeout_total
+  sockdoc_sockstat_tcp_inuse   sockdoc_sockstat_tcp_orphan    /proc/net/sockstat
+  sockdoc_sockstat_tcp_tw      sockdoc_sockstat_tcp_alloc
+  sockdoc_build_info{version,nodejs}             always 1
+  sockdoc_scrape_collector_success{collector}    read, summary, timewait,
+  sockdoc_scrape_collector_duration_seconds{collector}  listeners, counters, closewait
   sockdoc_scrape_duration_seconds
 
   Destinations are the outgoing ones (this host connected), most ports in use
-  first, --top of them: label sets stay few however many peers there are.
+  first. Alerting rules, a Grafana dashboard and a systemd unit are in deploy/.
 
 With --listen: GET or HEAD /metrics (a fresh scrape; scrapes arriving while
   one runs share it) and / (the routes); other methods 405, other paths 404.
@@ -43,8 +66,7 @@ With --listen: GET or HEAD /metrics (a fresh scrape; scrapes arriving while
   closed after 5 s without one. Listening beyond loopback prints a warning.
 
 Examples:
-  sockdoc metrics > /var/lib/node_exporter/textfile/sockdoc.prom.$$ &&
-    mv /var/lib/node_exporter/textfile/sockdoc.prom.$$ /var/lib/node_exporter/textfile/sockdoc.prom
+  sockdoc metrics -p --output /var/lib/prometheus/node-exporter/sockdoc.prom
   sockdoc metrics --listen 127.0.0.1:9923 -p
   sockdoc metrics --input sosreport-dir/
 
@@ -54,18 +76,19 @@ export function metricsCommand(): Command {
   const cmd = new Command("metrics")
     .summary("Prometheus metrics: print once, or serve with --listen")
     .description(
-      "Socket counts per state, TIME_WAIT per destination with the ports left, and (-p)\n" +
-        "CLOSE_WAIT per process, in the Prometheus text format.",
+      "Socket counts per state, TIME_WAIT per destination with the ports left, accept\n" +
+        "queues, kernel counters and (-p) CLOSE_WAIT per process, in the Prometheus text format.",
     )
     .option("-p, --processes", "also CLOSE_WAIT per owning process (scans /proc/*/fd)")
-    .addOption(new Option("--top <n>", "outgoing TIME_WAIT destinations exported").default("20"))
+    .addOption(new Option("--top <n>", "destinations, processes and listeners exported (each)").default("20"))
     .option("--listen <[host:]port>", "serve GET /metrics over HTTP (host defaults to 127.0.0.1)")
     .addOption(
       new Option(
         "--max-connections <n>",
         "with --listen: open connections at most (idle ones closed first)",
       ).default(String(DEFAULT_MAX_CONNECTIONS)),
-    );
+    )
+    .option("--output <file>", "write to FILE atomically (node_exporter textfile collector)");
   addSourceOptions(cmd);
   cmd.addHelpText("after", HELP);
   return cmd.action(async (opts: MetricsOptions) => {
@@ -73,12 +96,23 @@ export function metricsCommand(): Command {
     const maxConnections = wholeNumber("--max-connections", opts.maxConnections, 1, 1_000_000);
     if (opts.listen !== undefined && opts.input !== undefined)
       throw new UsageError("--listen serves this host; a capture (--input) is printed once");
+    if (opts.listen !== undefined && opts.output !== undefined)
+      throw new UsageError("--listen serves each scrape; --output writes one file: choose one");
     const scope = scopeFor(opts);
     const render = async () => {
-      const { families, warnings } = await scrape(scope, Boolean(opts.processes), top);
+      const { families, warnings } = await scrape(
+        scope,
+        Boolean(opts.processes),
+        top,
+        opts.listen !== undefined,
+      );
       printWarnings(warnings);
       return renderPrometheus(families);
     };
+    if (opts.output !== undefined) {
+      writeFileAtomic(opts.output, await render());
+      return;
+    }
     if (opts.listen === undefined) {
       emitMachineText((await render()).trimEnd());
       return;

@@ -1,133 +1,110 @@
 /**
- * @module What `sockdoc metrics` exports, as Prometheus metric families:
- * sockets per state, TIME_WAIT per destination with the ports left, the
- * tcp_max_tw_buckets headroom and, with -p, CLOSE_WAIT per process. Pure:
- * the reports in, the families out. State labels are the canonical names in
- * lower snake case (DESIGN.md).
+ * @module What `sockdoc metrics` exports, as Prometheus metric families, per
+ * analysis of one inspection: sockets per state, TIME_WAIT per destination,
+ * CLOSE_WAIT per process (-p), accept queues per listener, the kernel's
+ * counters, and the scrape's own health (each collector's success and time,
+ * as node_exporter reports its collectors; build_info). Pure: results in,
+ * families out. An analysis that failed (null) leaves its families out and
+ * shows as success 0. State labels are the canonical names in lower snake case.
  */
-import type { ProcessReport } from "../../analysis/close-wait/report.js";
 import type { Summary } from "../../analysis/summary.js";
-import type { Destination, TimeWaitReport } from "../../analysis/time-wait/report.js";
-import { severityRank } from "../../model/severity.js";
+import type { TimeWaitReport } from "../../analysis/time-wait/report.js";
+import type { KernelCounters } from "../../inspect/analyses/kernel-counters.js";
+import type { ListenerQueue } from "../../inspect/analyses/listeners.js";
 import { ALL_STATES, stateName } from "../../model/tcp-state.js";
-import type { MetricFamily, Sample } from "../../render/prometheus.js";
+import type { MetricFamily } from "../../render/prometheus.js";
+import { type CloseWaitInput, closeWaitFamilies } from "./close-wait.js";
+import type { Labels } from "./entities.js";
+import { kernelFamilies } from "./kernel.js";
+import { listenerFamilies } from "./listeners.js";
+import { timeWaitFamilies } from "./time-wait.js";
+
+export type { CloseWaitInput } from "./close-wait.js";
+
+/** One collector of a scrape: an analysis, or "read" for the read they share. */
+export interface CollectorRun {
+  name: string;
+  ok: boolean;
+  seconds: number;
+}
 
 export interface MetricsInput {
-  /** null: the analysis failed; its families are left out. */
+  build: { version: string; nodeVersion: string };
+  collectors: readonly CollectorRun[];
+  /** Each null: not run or failed; its families are left out. */
   summary: Summary | null;
   timeWait: TimeWaitReport | null;
-  /** Outgoing destinations exported, most ports in use first. */
-  topDestinations: number;
-  /** null: owners were not looked up (no -p). */
-  closeWaitProcesses: ProcessReport[] | null;
+  /** null also without -p. */
+  closeWait: CloseWaitInput | null;
+  listeners: readonly ListenerQueue[] | null;
+  kernel: KernelCounters | null;
+  /** Entities exported per per-entity family (destinations, processes, listeners). */
+  top: number;
+  /**
+   * Labels every sample of this scope carries first. Empty for this host;
+   * the extension point for other scopes (network namespace, container).
+   */
+  scopeLabels?: Labels;
   scrapeSeconds: number;
 }
 
-function destinationLabels(d: Destination): Record<string, string> {
-  return { local: d.local.address, remote: d.remote.address, port: String(d.remote.port ?? 0) };
+const round = (seconds: number) => Math.round(seconds * 1e6) / 1e6;
+
+function healthFamilies(input: MetricsInput, scope: Labels): MetricFamily[] {
+  return [
+    {
+      name: "sockdoc_build_info",
+      help: "sockdoc's version and the Node.js it runs on; always 1.",
+      type: "gauge",
+      samples: [{ labels: { version: input.build.version, nodejs: input.build.nodeVersion }, value: 1 }],
+    },
+    {
+      name: "sockdoc_scrape_collector_success",
+      help: 'Whether a collector succeeded (1) or failed (0) in this scrape; collector="read" is the read they share.',
+      type: "gauge",
+      samples: input.collectors.map((c) => ({
+        labels: { ...scope, collector: c.name },
+        value: c.ok ? 1 : 0,
+      })),
+    },
+    {
+      name: "sockdoc_scrape_collector_duration_seconds",
+      help: 'Time a collector took in this scrape; collector="read" is the read they share (facts, sockets, owners).',
+      type: "gauge",
+      samples: input.collectors.map((c) => ({
+        labels: { ...scope, collector: c.name },
+        value: round(c.seconds),
+      })),
+    },
+    {
+      name: "sockdoc_scrape_duration_seconds",
+      help: "Time sockdoc took to read and analyse the sockets for this scrape.",
+      type: "gauge",
+      samples: [{ labels: scope, value: Math.round(input.scrapeSeconds * 1000) / 1000 }],
+    },
+  ];
 }
 
-function perDestination(
-  destinations: readonly Destination[],
-  value: (d: Destination) => number | null,
-): Sample[] {
-  const samples: Sample[] = [];
-  for (const d of destinations) {
-    const v = value(d);
-    if (v !== null) samples.push({ labels: destinationLabels(d), value: v });
-  }
-  return samples;
-}
-
-/** One gauge per outgoing destination each: name, help, value (absent when null). */
-const DESTINATION_METRICS: Array<[string, string, (d: Destination) => number | null]> = [
-  [
-    "sockdoc_time_wait_destination_sockets",
-    "TIME_WAIT sockets toward an outgoing destination (local address, remote address, remote port).",
-    (d) => d.count,
-  ],
-  [
-    "sockdoc_time_wait_destination_ports_in_use",
-    "Ephemeral ports in use toward the destination: TIME_WAIT plus sockets in other states.",
-    (d) => d.portsInUse,
-  ],
-  [
-    "sockdoc_time_wait_destination_ports_free",
-    "Ephemeral ports connect() can still pick toward the destination.",
-    (d) => d.portsLeft,
-  ],
-  [
-    "sockdoc_time_wait_destination_close_rate",
-    "New TIME_WAIT sockets per second toward the destination, from the ages of the sockets.",
-    (d) => d.ratePerSec,
-  ],
-  [
-    "sockdoc_time_wait_destination_exhausted_in_seconds",
-    "Seconds until connect() fails toward the destination at the current rate (0: already); absent when not on this course.",
-    (d) => d.exhaustedInSec,
-  ],
-];
-
-function stateFamily(summary: Summary): MetricFamily {
+function stateFamily(summary: Summary, scope: Labels): MetricFamily {
   return {
     name: "sockdoc_tcp_sockets",
     help: "TCP sockets per state (every state, zero included).",
     type: "gauge",
     samples: ALL_STATES.map((state) => ({
-      labels: { state: stateName(state).toLowerCase() },
+      labels: { ...scope, state: stateName(state).toLowerCase() },
       value: summary.states[stateName(state)] ?? 0,
     })),
   };
 }
 
-function timeWaitFamilies(timeWait: TimeWaitReport, top: number): MetricFamily[] {
-  const outgoing = timeWait.destinations
-    .filter((d) => d.direction === "outgoing")
-    .sort((a, b) => (b.portsInUse ?? 0) - (a.portsInUse ?? 0))
-    .slice(0, top);
-  return [
-    ...DESTINATION_METRICS.map(([name, help, value]): MetricFamily => ({
-      name,
-      help,
-      type: "gauge",
-      samples: perDestination(outgoing, value),
-    })),
-    {
-      name: "sockdoc_time_wait_severity",
-      help: "Worst TIME_WAIT finding: 0 none or info, 1 warning, 2 critical.",
-      type: "gauge",
-      // info (0), warning (1), critical (2); none counts as info.
-      samples: [{ value: Math.max(0, severityRank(timeWait.severity)) }],
-    },
-    {
-      name: "sockdoc_time_wait_buckets_max",
-      help: "net.ipv4.tcp_max_tw_buckets: past it, closing sockets skip TIME_WAIT.",
-      type: "gauge",
-      samples: timeWait.settings.maxTwBuckets === null ? [] : [{ value: timeWait.settings.maxTwBuckets }],
-    },
-  ];
-}
-
 export function metricFamilies(input: MetricsInput): MetricFamily[] {
+  const scope = input.scopeLabels ?? {};
   const families: MetricFamily[] = [];
-  if (input.summary) families.push(stateFamily(input.summary));
-  if (input.timeWait) families.push(...timeWaitFamilies(input.timeWait, input.topDestinations));
-  if (input.closeWaitProcesses) {
-    families.push({
-      name: "sockdoc_close_wait_process_sockets",
-      help: "CLOSE_WAIT sockets held by a process (they never time out).",
-      type: "gauge",
-      samples: input.closeWaitProcesses.map((p) => ({
-        labels: { pid: String(p.pid), comm: p.comm },
-        value: p.closeWait,
-      })),
-    });
-  }
-  families.push({
-    name: "sockdoc_scrape_duration_seconds",
-    help: "Time sockdoc took to read and analyse the sockets for this scrape.",
-    type: "gauge",
-    samples: [{ value: Math.round(input.scrapeSeconds * 1000) / 1000 }],
-  });
+  if (input.summary) families.push(stateFamily(input.summary, scope));
+  if (input.timeWait) families.push(...timeWaitFamilies(input.timeWait, input.top, scope));
+  if (input.closeWait) families.push(...closeWaitFamilies(input.closeWait, input.top, scope));
+  if (input.listeners) families.push(...listenerFamilies(input.listeners, input.top, scope));
+  if (input.kernel) families.push(...kernelFamilies(input.kernel, scope));
+  families.push(...healthFamilies(input, scope));
   return families;
 }

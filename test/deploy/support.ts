@@ -1,0 +1,61 @@
+/**
+ * @module Helpers for the tests of deploy/: where the shipped files are,
+ * promtool and prometheus (Debian's prometheus package) when installed, the
+ * metric names sockdoc really exports, and the names an expression uses.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, sockdoc } from "../support/run.js";
+
+export const deployDir = join(repoRoot, "deploy");
+export const rulesFile = join(deployDir, "prometheus", "sockdoc-rules.yml");
+
+export function onPath(tool: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).status === 0;
+}
+
+/** A skip reason when the tool is missing (the Debian package "prometheus" ships both). */
+export function needs(tool: "promtool" | "prometheus"): string | false {
+  return onPath(tool) ? false : `${tool} not installed (apt-get install prometheus)`;
+}
+
+/** Family names in real `sockdoc metrics -p` output of this host (each has a TYPE line, samples or not). */
+export function exportedNames(): Set<string> {
+  const r = sockdoc(["metrics", "-p"]);
+  if (r.status !== 0) throw new Error(`sockdoc metrics -p: ${r.stderr}`);
+  const names = new Set<string>();
+  for (const m of r.stdout.matchAll(/^# TYPE (\S+) /gm)) names.add(m[1]!);
+  return names;
+}
+
+/** sockdoc_* metric names and sockdoc:* recording-rule names an expression uses. */
+export function namesIn(expr: string): { metrics: string[]; recorded: string[] } {
+  return {
+    metrics: [...expr.matchAll(/\bsockdoc_[a-z0-9_]+/g)].map((m) => m[0]),
+    recorded: [...expr.matchAll(/\bsockdoc:[a-z0-9_:]+/g)].map((m) => m[0]),
+  };
+}
+
+export interface RuleText {
+  kind: "alert" | "record";
+  name: string;
+  /** The rule's text, from its "- alert:"/"- record:" line to the next rule. */
+  text: string;
+}
+
+/** The rules of the shipped file, split on their "- alert:" and "- record:" lines. */
+export function shippedRules(): RuleText[] {
+  const text = readFileSync(rulesFile, "utf8");
+  const rules: RuleText[] = [];
+  const starts = [...text.matchAll(/^\s*- (alert|record): (\S+)$/gm)];
+  starts.forEach((m, i) => {
+    const end = starts[i + 1]?.index ?? text.length;
+    rules.push({ kind: m[1] as "alert" | "record", name: m[2]!, text: text.slice(m.index, end) });
+  });
+  return rules;
+}
+
+export function readDeploy(...path: string[]): string {
+  return readFileSync(join(deployDir, ...path), "utf8");
+}
