@@ -17,13 +17,13 @@ export interface BenchOptions {
   /** Only the peak-RSS table: no T1-T3 timing, no scaling. */
   memoryOnly: boolean;
   quick: boolean;
-  /** Task ids to run (T1..T4), in the order given by the bench. */
+  /** Task ids to run (T1..T5), in the order given by the bench. */
   tasks: string[];
   help: boolean;
 }
 
 export const DEFAULT_MIX: Mix = { tw: 100_000, cw: 50_000, estab: 20_000 };
-export const TASK_IDS = ["T1", "T2", "T3", "T4"];
+export const TASK_IDS = ["T1", "T2", "T3", "T4", "T5"];
 export const DEFAULT_SIZES = [50_000, 100_000, 200_000];
 const QUICK_FACTOR = 10;
 
@@ -41,7 +41,8 @@ then removes it.
   --estab N       ESTABLISHED pairs (default 20000)
   --sizes A,B,C   socket totals for the T1 scaling (default 50000,100000,200000;
                   "none" skips it)
-  --tasks LIST    the tasks to run (default T1,T2,T3,T4; T4 scrapes exporters)
+  --tasks LIST    the tasks to run (default T1,T2,T3,T4,T5; T4 scrapes exporters,
+                  T5 reads 100 namespaces from the host after the main load)
   --quick         a 10x smaller load and sizes, for a smoke test
   --json          print the results as JSON on stdout
   --keep          leave the namespace and its workers for inspection

@@ -2,6 +2,7 @@
  * @module The bench's result as a table that fits 80 columns.
  */
 import type { MemoryResult } from "./memory.js";
+import { netnsBlock } from "./netns/task.js";
 import { type BenchResult, RSS_TARGET_MB, ratio, scrapeRatios } from "./result.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult, ScrapeRow } from "./scrape-task.js";
@@ -220,6 +221,7 @@ export function renderText(result: BenchResult): string {
   }
   if (result.scrape !== null) out.push("", ...scrapeBlock(result.scrape, notes));
   if (result.memory !== null) out.push("", ...memoryBlock(result.memory, result.defaultLoad, notes));
+  if (result.netns !== null) out.push("", ...netnsBlock(result.netns));
   if (result.scaling !== null) out.push("", ...scalingBlock(result.scaling, notes));
   if (notes.length > 0) {
     out.push("", "Notes:");

@@ -7,6 +7,7 @@ import type { Mix } from "./load/plan.js";
 import type { MemoryResult } from "./memory.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult } from "./scrape-task.js";
+import type { NetnsResult } from "./netns/task.js";
 import type { TaskResult } from "./tasks.js";
 
 export const RESULT_SCHEMA = "sockdoc-bench/1";
@@ -20,6 +21,8 @@ export interface BenchResult {
   defaultLoad: boolean;
   load: { mix: Mix; buildMs: number; counts: StateCounts; sockets: number } | null;
   tasks: TaskResult[];
+  /** T5, every network namespace read from the host; null when not run. */
+  netns: NetnsResult | null;
   /** T4, the exporters scraped over HTTP; null when not run. */
   scrape: ScrapeResult | null;
   scaling: ScalingResult | null;

@@ -9,6 +9,7 @@ import { availableParallelism, release } from "node:os";
 import { PermissionError, SockdocError, UsageError } from "../src/model/errors.js";
 import { cleanupNow, installCleanupHandlers, keepEverything } from "./cleanup.js";
 import { MEMORY_COMMANDS, SCRAPE_TASK, TASKS } from "./commands.js";
+import { NETNS_TASK, runNetnsTask } from "./netns/task.js";
 import { checkLoad } from "./load/build.js";
 import { total } from "./load/counts.js";
 import { nativeMaker } from "./load/native-maker.js";
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     scrape: null,
     scaling: null,
     memory: null,
+    netns: null,
     notes,
   };
   // Scaling first, so that the namespace left by --keep is the main load.
@@ -111,12 +113,18 @@ async function main(): Promise<void> {
   }
   // After the timing: its last row (kill --yes) closes the CLOSE_WAIT sockets.
   result.memory = await runMemory(session, MEMORY_COMMANDS, options.keep);
-  process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
   if (options.keep) {
+    process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
     session.runner.close();
     keepEverything();
     printKept(session);
-  } else closeSession(session);
+    return;
+  }
+  closeSession(session);
+  // T5 reads every namespace from the host: the main load is gone by then.
+  if (!options.memoryOnly && options.tasks.includes("T5"))
+    result.netns = await runNetnsTask(NETNS_TASK, options.runs, ns);
+  process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
 }
 
 main().then(

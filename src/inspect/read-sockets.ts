@@ -28,15 +28,26 @@ export interface SocketsRead {
   warnings: string[];
 }
 
-/** The passes of a read: LISTEN, TIME_WAIT, then the rest, each only when some collector wants it. */
-export function planPasses(running: readonly Running[], statesMask: number): DiagPass[] {
+/**
+ * The passes of a read: LISTEN, TIME_WAIT, then the rest, each only when some
+ * collector wants it. oneWalk: TIME_WAIT with the rest, in one dump. Every
+ * dump of the established table walks all of it, every namespace's sockets
+ * included; in one big namespace, TIME_WAIT on a thread of its own pays, in
+ * many small ones a walk each does not. (LISTEN alone walks only the
+ * listeners.)
+ */
+export function planPasses(running: readonly Running[], statesMask: number, oneWalk = false): DiagPass[] {
   const passes: DiagPass[] = [];
-  for (const mask of [LISTEN, TIME_WAIT, statesMask & ~LISTEN & ~TIME_WAIT]) {
+  const groups = oneWalk
+    ? [LISTEN, statesMask & ~LISTEN]
+    : [LISTEN, TIME_WAIT, statesMask & ~LISTEN & ~TIME_WAIT];
+  for (const mask of groups) {
     if ((statesMask & mask) === 0) continue;
     const visit = dispatcher(running, statesMask & mask);
     if (visit === null) continue;
-    const pass: DiagPass = { statesMask: statesMask & mask, visit };
-    if (mask !== LISTEN && mask !== TIME_WAIT) {
+    const pass: DiagPass = { statesMask: statesMask & mask, visit, ...(oneWalk ? { oneWalk } : {}) };
+    // A kernel filter for the other states cannot apply to a pass that holds TIME_WAIT too.
+    if (!oneWalk && mask !== LISTEN && mask !== TIME_WAIT) {
       // One collector alone on these states may narrow them in the kernel (timewait).
       const wanting = running.filter((r) => r.collector && (r.analysis.needs.states & mask) !== 0);
       const only = wanting.length === 1 ? wanting[0]!.collector : null;
@@ -142,7 +153,7 @@ async function readInside(
 ): Promise<SocketsRead> {
   let failed: string | null = null;
   if (scope.source !== "proc") {
-    failed = await tryNetlink(scope, planPasses(running, statesMask), inside.path);
+    failed = await tryNetlink(scope, planPasses(running, statesMask, true), inside.path);
     if (failed === null)
       return { source: { kind: "netlink", detail: `netlink sock_diag in ${inside.path}` }, warnings: [] };
     if (scope.source === "netlink") throw new InputError(`${inside.path}: ${failed}`);

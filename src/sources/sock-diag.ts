@@ -60,9 +60,11 @@ export function planDumps(
   statesMask: number,
   families: readonly Family[],
   bytecode?: Uint8Array,
+  /** false: one walk for every state (many small namespaces: each walk visits the whole table). */
+  splitTimeWait = true,
 ): PlannedDump[] {
   const masks =
-    statesMask & TIME_WAIT_BIT && statesMask & ~TIME_WAIT_BIT
+    splitTimeWait && statesMask & TIME_WAIT_BIT && statesMask & ~TIME_WAIT_BIT
       ? [TIME_WAIT_BIT, statesMask & ~TIME_WAIT_BIT]
       : statesMask
         ? [statesMask]
@@ -170,6 +172,8 @@ export interface DiagPass {
    */
   bytecode?: Uint8Array | (() => Uint8Array | null);
   visit: CursorVisitor;
+  /** One dump for all the pass's states, TIME_WAIT included (see planDumps). */
+  oneWalk?: boolean;
 }
 
 /**
@@ -215,7 +219,7 @@ export function* passStages(families: readonly Family[], passes: readonly DiagPa
       const pass = passes[i]!;
       const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
       if (bytecode === null) continue;
-      for (const dump of planDumps(pass.statesMask, families, bytecode)) {
+      for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
         plan.push(dump);
         passOf.push(i);
       }

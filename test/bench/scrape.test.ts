@@ -99,6 +99,7 @@ describe("T4 ratios and verdicts", () => {
       load: null,
       tasks: [],
       memory: null,
+      netns: null,
       scrape: SCRAPE,
       scaling: null,
       notes: [],
