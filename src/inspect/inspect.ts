@@ -27,7 +27,7 @@ export interface Inspection {
   /** Per analysis name. */
   outcomes: Map<string, Outcome<unknown>>;
   stats: {
-    /** Kernel dump requests this inspection sent. */
+    /** Kernel dump requests sent while this scope was read (namespaces read two at a time share theirs). */
     dumps: number;
     /** Time of the shared read (facts, sockets, owners, processes), ms. */
     readMs: number;
@@ -168,6 +168,35 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
   };
 }
 
+/** Namespaces read at once: a namespace's read is one walk of the table on one thread; two fill two cores. */
+const PARALLEL_NAMESPACES = 2;
+
+/**
+ * Every scope's read, in the scopes' order. Other namespaces two at a time;
+ * sockdoc's own namespace (and a capture) alone, since its read already
+ * keeps both cores busy (TIME_WAIT on a lane of its own).
+ */
+async function readAll(
+  scopes: readonly Scope[],
+  analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
+): Promise<Reading[]> {
+  const readings: Reading[] = new Array(scopes.length);
+  const inside = (s: Scope) => s.kind === "host" && s.netns !== undefined && !s.netns.own;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < scopes.length) {
+      const i = next++;
+      readings[i] = await readOrKeep(scopes[i]!, analysesFor(scopes[i]!));
+    }
+  };
+  for (let i = 0; i < scopes.length && !inside(scopes[i]!); i = next) {
+    next = i + 1;
+    readings[i] = await readOrKeep(scopes[i]!, analysesFor(scopes[i]!));
+  }
+  await Promise.all(Array.from({ length: PARALLEL_NAMESPACES }, worker));
+  return readings;
+}
+
 /**
  * Inspects several scopes (network namespaces of one host, say) with the
  * analyses each is given: each scope read on its own, then one fd walk for
@@ -178,9 +207,7 @@ export async function inspectMany(
   scopes: readonly Scope[],
   analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
 ): Promise<Inspection[]> {
-  // One scope after the other: each read already keeps both cores busy (two lanes).
-  const readings: Reading[] = [];
-  for (const scope of scopes) readings.push(await readOrKeep(scope, analysesFor(scope)));
+  const readings = await readAll(scopes, analysesFor);
   const t0 = performance.now();
   const shared: string[] = [];
   const gathered = await gather(readings, shared);
