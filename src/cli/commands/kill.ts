@@ -260,6 +260,7 @@ export function killCommand(): Command {
     let auditStop: string | null = null;
     if (act && run.results.some((r) => r.outcome === "would-close")) {
       const log = AuditLog.open(opts.auditLog);
+      log.keepForJournal = Boolean(opts.journal);
       const context = {
         time: new Date(),
         host: snapshot.host.hostname,
