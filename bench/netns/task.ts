@@ -81,7 +81,8 @@ export async function runNetnsTask(spec: NetnsTaskSpec, runs: number, prefix: st
       .stdout.split("\n")
       .map((l) => l.split(" ")[0] ?? "")
       .filter(Boolean);
-    const loop = (ss: string) => `{ ss ${ss}; for n in ${all.map(quote).join(" ")}; do ss ${ss} -N "$n"; done; }`;
+    const loop = (ss: string) =>
+      `{ ss ${ss}; for n in ${all.map(quote).join(" ")}; do ss ${ss} -N "$n"; done; }`;
     const tasks = [
       {
         what: "summary --all-netns",

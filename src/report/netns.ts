@@ -13,3 +13,13 @@ export function netnsLabel(ref: NetnsRef): string {
   }
   return ref.name ?? `net:[${ref.inode}]`;
 }
+
+/** A namespace's labels for metrics: stable names (not pids), empty where unknown. */
+export function netnsLabels(ref: NetnsRef): Record<string, string> {
+  const c = ref.container;
+  return {
+    netns: ref.name ?? `net:[${ref.inode}]`,
+    container: c ? (c.name ?? c.id.slice(0, 12)) : "",
+    pod: c?.pod ? `${c.pod.namespace ? `${c.pod.namespace}/` : ""}${c.pod.name ?? c.pod.uid}` : "",
+  };
+}

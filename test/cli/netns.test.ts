@@ -187,6 +187,26 @@ describe(
       );
     });
 
+    it("metrics -p --all-netns labels each namespace's samples with its name, container and pod", () => {
+      const r = sockdoc(["metrics", "-p", "--all-netns"], { env: env() });
+      assert.equal(r.status, 0, r.stderr);
+      const line = (pid: number) =>
+        r.stdout
+          .split("\n")
+          .find((l) => l.startsWith("sockdoc_close_wait_process_sockets{") && l.includes(`pid="${pid}"`));
+      assert.match(
+        line(labs[0]!.serverPid) ?? "",
+        new RegExp(
+          `\\{netns="${named[0]!.name}",container="shop-web",pod="",pid="${labs[0]!.serverPid}",comm="[^"]*"\\} 2$`,
+        ),
+      );
+      assert.match(line(labs[1]!.serverPid) ?? "", /container="api",pod="prod\/api-7d9f"/);
+      assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("sockdoc_build_info")).length, 1);
+      // Each family once, whatever the number of namespaces.
+      const types = r.stdout.split("\n").filter((l) => l.startsWith("# TYPE "));
+      assert.equal(new Set(types).size, types.length);
+    });
+
     it("kill --netns closes in that namespace only; the same 4-tuples elsewhere stay", () => {
       const audit = join(root, "audit.jsonl");
       const r = sockdoc(

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../../render/atomic-file.js";
 import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { loadNative } from "../../sources/native.js";
-import { addSourceOptions, type CommonOptions, printWarnings, scopeFor, wholeNumber } from "../common.js";
+import { addSourceOptions, type CommonOptions, printWarnings, scopesFor, wholeNumber } from "../common.js";
 import { scrape } from "../metrics/collect.js";
 
 interface MetricsOptions extends CommonOptions {
@@ -98,10 +98,14 @@ export function metricsCommand(): Command {
       throw new UsageError("--listen serves this host; a capture (--input) is printed once");
     if (opts.listen !== undefined && opts.output !== undefined)
       throw new UsageError("--listen serves each scrape; --output writes one file: choose one");
-    const scope = scopeFor(opts);
+    // --netns / --all-netns: one exposition, each namespace's samples labelled netns, container, pod.
+    // With --all-netns a server finds the namespaces again at every scrape (containers come and go).
+    const first = scopesFor(opts).scopes;
+    let scrapes = 0;
     const render = async () => {
+      const scopes = opts.allNetns && scrapes++ > 0 ? scopesFor(opts).scopes : first;
       const { families, warnings } = await scrape(
-        scope,
+        scopes,
         Boolean(opts.processes),
         top,
         opts.listen !== undefined,
