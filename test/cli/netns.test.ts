@@ -207,6 +207,25 @@ describe(
       assert.equal(new Set(types).size, types.length);
     });
 
+    it("kill --all-netns --dry-run lists each namespace's sockets under its name and closes nothing", () => {
+      const r = sockdoc(
+        ["kill", "--all-netns", "state", "close-wait", "sport", "=", `:${PORT}`, "--dry-run"],
+        {
+          env: { ...env(), COLUMNS: "100" },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /== namespace docker:shop-web \(net:\[\d+\]\)/);
+      assert.match(r.stdout, /== namespace containerd:prod\/api-7d9f\/api/);
+      assert.ok((r.stdout.match(/would-close/g) ?? []).length >= 7, r.stdout);
+      const count = (ns: string) =>
+        spawnSync("ip", ["netns", "exec", ns, "ss", "-Htan", "state", "close-wait"], { encoding: "utf8" })
+          .stdout.split("\n")
+          .filter((l) => l.trim() !== "").length;
+      assert.equal(count(named[0]!.name), 2);
+      assert.equal(count(named[1]!.name), 2);
+    });
+
     it("kill --netns closes in that namespace only; the same 4-tuples elsewhere stay", () => {
       const audit = join(root, "audit.jsonl");
       const r = sockdoc(
@@ -245,6 +264,37 @@ describe(
       assert.match(
         spawnSync("tail", ["-1", audit], { encoding: "utf8" }).stdout,
         new RegExp(`"netns":\\{"inode":\\d+,"name":"${named[0]!.name}","container":\\{"runtime":"docker"`),
+      );
+    });
+
+    it("kill --all-netns --yes closes each namespace's sockets in that namespace, audited with its name", () => {
+      const audit = join(root, "audit-all.jsonl");
+      const r = sockdoc(
+        [
+          "kill",
+          "--all-netns",
+          "state",
+          "close-wait",
+          "sport",
+          "=",
+          `:${PORT}`,
+          "--yes",
+          "--no-journal",
+          "--audit-log",
+          audit,
+        ],
+        { env: env() },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const left = sockdoc(["closewait", "--all-netns", "--json", `sport = :${PORT}`], { env: env() });
+      assert.equal((JSON.parse(left.stdout) as { total: number }).total, 0);
+      const lines = spawnSync("cat", [audit], { encoding: "utf8" }).stdout.trim().split("\n");
+      assert.ok(
+        lines.some((l) => l.includes(`"name":"${named[1]!.name}"`) && l.includes('"outcome":"closed"')),
+      );
+      assert.ok(
+        lines.some((l) => /"netns":\{"inode":\d+,"name":null/.test(l)),
+        "the unnamed namespace's closes",
       );
     });
   },

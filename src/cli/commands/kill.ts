@@ -31,7 +31,7 @@ import { compileFilter } from "../../filter/compile.js";
 import { InputError, PermissionError, UsageError } from "../../model/errors.js";
 import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
 import { headerOf } from "../../inspect/header.js";
-import { inspect, resultOf } from "../../inspect/inspect.js";
+import { inspectMany, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { namespaceScopes } from "../../inspect/namespaces.js";
 import type { HostScope } from "../../inspect/scope.js";
 import type { Snapshot } from "../../model/snapshot.js";
@@ -39,7 +39,9 @@ import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, type Format, tableOrCsv, terminalWidth } from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
 import type { Column } from "../../render/table.js";
-import { loadNative } from "../../sources/native.js";
+import { loadNative, type NativeAddon } from "../../sources/native.js";
+import { netnsLabel } from "../../report/netns.js";
+import type { TcpSocket } from "../../model/socket.js";
 import { ProcFs } from "../../sources/procfs.js";
 import { wrap } from "../../report/wrap.js";
 import { addOutputOptions, type CommonOptions, families, outputFormat, printWarnings } from "../common.js";
@@ -123,8 +125,17 @@ function endText(run: Run): string[] {
  * only the outcomes follow (the table again when sockets were closed).
  */
 function printText(format: "table" | "csv", run: Run, planShown: boolean): void {
+  printTextTo(format, run, planShown, emit);
+}
+
+function printTextTo(
+  format: "table" | "csv",
+  run: Run,
+  planShown: boolean,
+  print: (text: string) => void,
+): void {
   if (format === "csv") {
-    emit(tableOrCsv("csv", run.results, outcomeColumns()));
+    print(tableOrCsv("csv", run.results, outcomeColumns()));
     return;
   }
   const out: string[] = [];
@@ -132,7 +143,7 @@ function printText(format: "table" | "csv", run: Run, planShown: boolean): void 
   else if (!run.end.dryRun) out.push(tableOrCsv("table", run.results, outcomeColumns()));
   const end = run.results.length > 0 ? endText(run) : [];
   if (out.length > 0 && end.length > 0) out.push("");
-  emit([...out, ...end].join("\n"));
+  print([...out, ...end].join("\n"));
 }
 
 function printJson(format: Format, run: Run): void {
@@ -158,6 +169,76 @@ function requireAddon() {
     `kill needs the native addon (netlink SOCK_DESTROY; /proc cannot close sockets): ${error}; ` +
       `build it with "npm run install"`,
   );
+}
+
+/** One namespace's sockets to close, in the order they are closed. */
+interface Plan {
+  scope: HostScope;
+  snapshot: Snapshot;
+  targets: TcpSocket[];
+}
+
+interface KillContext {
+  addon: NativeAddon;
+  support: KillSupport;
+  opts: KillOptions;
+  filterText: string;
+  canAct: boolean;
+  program: string;
+  args: string[];
+  sudoRerun: string;
+}
+
+function newRun(plan: Plan, ctx: KillContext): Run {
+  return {
+    snapshot: plan.snapshot,
+    filterText: ctx.filterText,
+    support: ctx.support,
+    results: predictSockets(plan.targets, ctx.support),
+    end: {
+      dryRun: true,
+      canAct: ctx.canAct,
+      rerun: ctx.canAct ? rerunCommand(ctx.program, ctx.args, false) : ctx.sudoRerun,
+      audit: null,
+    },
+    sudoRerun: ctx.sudoRerun,
+  };
+}
+
+/**
+ * Closes the plan's sockets in their own namespace, each after its audit
+ * record is on disk; updates the run. The audit-stop line when the log
+ * failed part way (thrown at once when nothing was closed), else null.
+ */
+function execute(run: Run, plan: Plan, ctx: KillContext): string | null {
+  run.end = { ...run.end, dryRun: false };
+  // Nothing to call the kernel for: no audit log to open (or create).
+  if (!run.results.some((r) => r.outcome === "would-close")) return null;
+  const log = AuditLog.open(ctx.opts.auditLog);
+  log.keepForJournal = Boolean(ctx.opts.journal);
+  const netns = plan.scope.netns;
+  const context = {
+    time: new Date(),
+    host: plan.snapshot.host.hostname,
+    user: auditUser(),
+    filter: run.filterText,
+    ...(netns ? { netns: netns.ref } : {}),
+  };
+  const inside = netns && !netns.own ? netns.path : null;
+  let done: DestroyRun;
+  try {
+    done = destroySockets(ctx.addon, plan.targets, ctx.support, { log, context }, AUDIT_GROUP, inside);
+  } finally {
+    log.close();
+  }
+  run.results = done.results;
+  const journal = ctx.opts.journal ? log.toJournal() : "off";
+  run.end = { ...run.end, audit: { path: log.path, records: log.count, journal } };
+  if (done.stopped === null) return null;
+  const line = auditStopLine(log.path, done.stopped, run.results);
+  // Nothing closed: the one line says it all.
+  if (!run.results.some((r) => r.outcome === "closed")) throw new InputError(line);
+  return line;
 }
 
 function auditUser(): AuditContext["user"] {
@@ -189,7 +270,8 @@ export function killCommand(): Command {
     .option(
       "--netns <ns>",
       "close sockets in this network namespace only (ip netns name, PID, or /proc/PID/ns/net or bind-mount path)",
-    );
+    )
+    .option("--all-netns", "every network namespace, each socket closed in its own (a dry run unless --yes)");
   addOutputOptions(cmd);
   cmd.addHelpText("after", `${KILL_HELP}${FILTER_HELP.split("\n\nExamples:")[0] ?? ""}`);
   return cmd.action(async (words: string[], opts: KillOptions) => {
@@ -215,77 +297,107 @@ export function killCommand(): Command {
       owners: true,
     });
     const base = { proc: new ProcFs("/proc"), source: "netlink" as const, families: families(opts) };
+    if (opts.netns !== undefined && opts.allNetns) throw new UsageError("--netns and --all-netns: pick one");
     // --netns: that namespace only; the same 4-tuple in another is a different socket, never touched.
-    const scope: HostScope =
-      opts.netns === undefined
-        ? { kind: "host", ...base }
-        : namespaceScopes({ spec: opts.netns }, base).scopes[0]!;
-    const inside = scope.netns && !scope.netns.own ? scope.netns : null;
-    const inspection = await inspect(scope, [analysis]);
-    const snapshot: Snapshot = { ...headerOf(inspection), sockets: resultOf(inspection, analysis) };
-    printWarnings(snapshot.warnings);
-    const targets = [...snapshot.sockets].sort(compareSockets);
-    checkBatch(targets.length, max, force);
-    const support = await probeSupport(addon, targets, canAct);
-    const run: Run = {
-      snapshot,
-      filterText: filter.text || "(all)",
+    // --all-netns: every namespace, each socket closed in its own.
+    let scopes: HostScope[] = [{ kind: "host", ...base }];
+    if (opts.netns !== undefined || opts.allNetns) {
+      const found = namespaceScopes(opts.allNetns ? { all: true } : { spec: opts.netns! }, base);
+      printWarnings(found.warnings);
+      scopes = found.scopes;
+    }
+    const inspections = await inspectMany(scopes, () => [analysis]);
+    const plans = inspections.map((i): Plan => {
+      // One namespace: its error is the command's; among many, a warning (printed below).
+      const sockets = opts.allNetns ? (resultOrNull(i, analysis) ?? []) : resultOf(i, analysis);
+      return {
+        scope: i.scope as HostScope,
+        snapshot: { ...headerOf(i), sockets },
+        targets: [...sockets].sort(compareSockets),
+      };
+    });
+    const warned = new Set<string>();
+    for (const plan of plans) {
+      printWarnings(plan.snapshot.warnings.filter((w) => !warned.has(w)));
+      for (const w of plan.snapshot.warnings) warned.add(w);
+    }
+    const all = plans.flatMap((p) => p.targets);
+    checkBatch(all.length, max, force);
+    const support = await probeSupport(addon, all, canAct);
+    const ctx: KillContext = {
+      addon,
       support,
-      results: predictSockets(targets, support),
-      end: {
-        dryRun: true,
-        canAct,
-        rerun: canAct ? rerunCommand(program, args, false) : sudoRerun,
-        audit: null,
-      },
+      opts,
+      filterText: filter.text || "(all)",
+      canAct,
+      program,
+      args,
       sudoRerun,
     };
-    let act = Boolean(opts.yes);
-    const ask =
-      !act &&
-      !opts.dryRun &&
-      format === "table" &&
-      canAct &&
-      process.stdin.isTTY &&
-      process.stderr.isTTY &&
-      run.results.some((r) => r.outcome === "would-close");
-    if (ask) {
-      emit(planText(run).join("\n"));
-      const n = targets.length;
-      act = await confirm(`Close ${n === 1 ? "this socket" : `these ${n} sockets`}? [y/N] `);
+    if (!opts.allNetns) {
+      const plan = plans[0]!;
+      const run = newRun(plan, ctx);
+      let act = Boolean(opts.yes);
+      const ask =
+        !act &&
+        !opts.dryRun &&
+        format === "table" &&
+        canAct &&
+        process.stdin.isTTY &&
+        process.stderr.isTTY &&
+        run.results.some((r) => r.outcome === "would-close");
+      if (ask) {
+        emit(planText(run).join("\n"));
+        const n = plan.targets.length;
+        act = await confirm(`Close ${n === 1 ? "this socket" : `these ${n} sockets`}? [y/N] `);
+      }
+      const auditStop = act ? execute(run, plan, ctx) : null;
+      if (format === "json" || format === "ndjson") printJson(format, run);
+      else printText(format, run, ask);
+      process.exitCode = exitCodeFor(run.results);
+      if (auditStop !== null) throw new InputError(auditStop);
+      return;
     }
-    if (act) run.end = { ...run.end, dryRun: false };
-    // Nothing to call the kernel for: no audit log to open (or create).
-    // Set when the audit log failed midway: said last, after the list of what was closed.
+    // Every namespace: no question asked (a dry run unless --yes), each under its namespace.
+    const runs = plans.filter((p) => p.targets.length > 0).map((plan) => ({ plan, run: newRun(plan, ctx) }));
     let auditStop: string | null = null;
-    if (act && run.results.some((r) => r.outcome === "would-close")) {
-      const log = AuditLog.open(opts.auditLog);
-      log.keepForJournal = Boolean(opts.journal);
-      const context = {
-        time: new Date(),
-        host: snapshot.host.hostname,
-        user: auditUser(),
-        filter: run.filterText,
-        ...(scope.netns ? { netns: scope.netns.ref } : {}),
-      };
-      let done: DestroyRun;
-      try {
-        done = destroySockets(addon, targets, support, { log, context }, AUDIT_GROUP, inside?.path ?? null);
-      } finally {
-        log.close();
-      }
-      run.results = done.results;
-      const journal = opts.journal ? log.toJournal() : "off";
-      run.end = { ...run.end, audit: { path: log.path, records: log.count, journal } };
-      if (done.stopped !== null) {
-        auditStop = auditStopLine(log.path, done.stopped, run.results);
-        // Nothing closed: the one line says it all.
-        if (!run.results.some((r) => r.outcome === "closed")) throw new InputError(auditStop);
-      }
+    for (const { plan, run } of runs) {
+      if (auditStop === null && opts.yes) auditStop = execute(run, plan, ctx);
     }
-    if (format === "json" || format === "ndjson") printJson(format, run);
-    else printText(format, run, ask);
-    process.exitCode = exitCodeFor(run.results);
+    const results = runs.flatMap((r) => r.run.results);
+    if (format === "json") {
+      emitJson({
+        ...envelope("kill", plans[0]!.snapshot),
+        dryRun: !opts.yes,
+        filter: ctx.filterText,
+        support,
+        matched: results.length,
+        namespaces: runs.map(({ plan, run }) => ({
+          netns: plan.scope.netns!.ref,
+          results: run.results.map(resultJson),
+          audit: run.end.audit,
+        })),
+      });
+    } else if (format === "ndjson") {
+      emitNdjson(
+        runs.flatMap(({ plan, run }) =>
+          run.results.map((r) => ({ ...resultJson(r), netns: plan.scope.netns!.ref })),
+        ),
+      );
+    } else if (runs.length === 0) {
+      emit(`No socket matches "${ctx.filterText}" in ${plans.length} network namespaces. Nothing to do.`);
+    } else {
+      const width = terminalWidth() || 80;
+      const parts = runs.map(({ plan, run }) => {
+        const head = `== namespace ${netnsLabel(plan.scope.netns!.ref)} (net:[${plan.scope.netns!.ref.inode}]) `;
+        const out: string[] = [];
+        const print = (text: string) => out.push(text);
+        printTextTo(format, run, false, print);
+        return `${head.padEnd(Math.min(width, 80), "=")}\n${out.join("\n")}`;
+      });
+      emit(parts.join("\n\n"));
+    }
+    process.exitCode = exitCodeFor(results);
     if (auditStop !== null) throw new InputError(auditStop);
   });
 }
