@@ -53,7 +53,7 @@ export function openForWriting(file: string): Database.Database {
     try {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
-      // Take the write lock now: a second watcher on the same file fails at start, not later.
+      // Take the write lock once now: a file another process keeps locked fails at start, not at the first sample.
       db.exec("BEGIN IMMEDIATE; COMMIT");
       ensureSchema(db);
       return db;

@@ -60,7 +60,7 @@ What is stored (one transaction per sample, every namespace of it):
 
 Database: --db, else /var/lib/sockdoc/history.db as root and
   $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
-  One watcher per file. A database that is corrupt, locked, read-only or on a
+  Run one watcher per file. A database that is corrupt, locked, read-only or on a
   full disk ends the watch with one line (exit 3); what was written stays.
 
 Examples:

@@ -9,9 +9,17 @@ import { terminalSafe } from "../../render/terminal-safe.js";
 import type { History, HistoryCloseWait, HistoryEvent, HistoryTimeWait } from "../../store/history.js";
 import { duration, wrap } from "../wrap.js";
 
-/** "12-05 02:10:01": a window rarely spans years; UTC like the JSON. */
-function when(ms: number): string {
-  return new Date(ms).toISOString().slice(5, 19).replace("T", " ");
+/** A clock for a window within a day ("02:10:01"), a date and minute otherwise ("12-05 02:10"); UTC like the JSON. */
+function clock(longWindow: boolean): (ms: number) => string {
+  return (ms) => {
+    const iso = new Date(ms).toISOString();
+    return longWindow ? iso.slice(5, 16).replace("T", " ") : iso.slice(11, 19);
+  };
+}
+
+/** The window's ends, always with the date. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
 function port(g: HistoryCloseWait): string {
@@ -26,10 +34,15 @@ export function historyText(db: string, h: History, width: number): string {
   const host = h.hostname ? ` of ${h.hostname}` : "";
   out.push(
     terminalSafe(
-      `History${host} from ${when(h.from)} to ${when(h.to)} UTC (${duration((h.to - h.from) / 1000)}), ${db}`,
+      `History${host} from ${stamp(h.from)} to ${stamp(h.to)} UTC (${duration((h.to - h.from) / 1000)})`,
     ),
+    terminalSafe(`read from ${db}`),
   );
   const namespaced = h.closeWait.some((g) => g.netns !== null) || h.timeWait.some((d) => d.netns !== null);
+  const longWindow = h.to - h.from >= 86_400_000 || stamp(h.from).slice(0, 10) !== stamp(h.to).slice(0, 10);
+  const when = clock(longWindow);
+  // Over 80 columns otherwise: a namespace and dated times leave no room for both times.
+  const lastSeenShown = !(namespaced && longWindow);
 
   out.push("", `CLOSE_WAIT groups: ${h.closeWait.length}`);
   if (h.closeWait.length > 0) {
@@ -42,7 +55,7 @@ export function historyText(db: string, h: History, width: number): string {
       { header: "PORT", value: port },
       { header: "CAUSE", value: (g) => g.cause },
       { header: "FIRST SEEN", value: (g) => when(g.firstSeen) },
-      { header: "LAST SEEN", value: (g) => when(g.lastSeen) },
+      ...(lastSeenShown ? [{ header: "LAST SEEN", value: (g: HistoryCloseWait) => when(g.lastSeen) }] : []),
       { header: "PEAK", align: "right", value: (g) => g.peak },
       { header: "NOW", align: "right", value: (g) => g.now },
     ];
