@@ -4,7 +4,7 @@
  * written before stays readable.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +113,32 @@ describe("watch and history on a database they cannot use", () => {
       assert.ok(doc.rawSamples >= 1, out);
     },
   );
+});
+
+describe("ending a watch", () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`${signal} ends it after the sample in progress, exit 0, the samples kept`, async () => {
+      const db = join(dir, `${signal}.db`);
+      const child = spawn(sockdocBin, ["watch", "--db", db, "--interval", "0.2"], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      // Until a sample is in the file (history reads it while watch runs: WAL).
+      for (let i = 0; i < 100; i++) {
+        const h = sockdoc(["history", "--db", db, "--json"]);
+        if (h.status === 0 && (JSON.parse(h.stdout) as { rawSamples: number }).rawSamples >= 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const t0 = Date.now();
+      child.kill(signal);
+      assert.equal(await exited, 0, stderr);
+      assert.ok(Date.now() - t0 < 5000, "ended promptly");
+      assert.equal(stderr, "");
+      const h = sockdoc(["history", "--db", db, "--json"]);
+      assert.equal(h.status, 0, h.stderr);
+      assert.ok((JSON.parse(h.stdout) as { rawSamples: number }).rawSamples >= 2);
+    });
+  }
 });
