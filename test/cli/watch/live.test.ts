@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { createNetns, isRoot, sockdoc, sockdocBin } from "../../support/run.js";
 
 interface HistoryDoc {
@@ -143,6 +144,16 @@ describe(
       assert.equal(again.firstSeen, g.firstSeen);
       assert.ok(Date.parse(again.lastSeen) > Date.parse(g.lastSeen));
       assert.ok(again.peak >= g.peak);
+      // The restarted watcher's own rows carry the resumed first sight, not its start time.
+      const file = new Database(db, { readonly: true });
+      const resumed = file
+        .prepare(
+          `SELECT c.first_seen AS firstSeen FROM close_wait c JOIN samples s ON s.id = c.sample_id
+         WHERE c.pid = ? ORDER BY s.at DESC LIMIT 1`,
+        )
+        .get(ready.serverPid) as { firstSeen: number };
+      file.close();
+      assert.equal(new Date(resumed.firstSeen).toISOString(), g.firstSeen);
 
       // The filter narrows by port; CSV and the table say the same.
       assert.equal(history(db, "port", String(ready.port + 1)).closeWait.length, 0);
