@@ -44,11 +44,12 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
 
   const groups = db
     .prepare(
-      `SELECT group_key, netns, pid, comm, cmdline, unit, local_port, peer_port, cause,
-              min(coalesce(first_seen, minute)) AS first_seen, max(last_at) AS last_seen, max(peak) AS peak,
-              (SELECT last FROM close_wait_minutes c2 WHERE c2.group_key = c.group_key AND c2.minute >= ?
+      `SELECT g.netns, g.pid, g.comm, g.cmdline, g.unit, g.local_port, g.peer_port, g.cause,
+              min(coalesce(c.first_seen, c.minute)) AS first_seen, max(c.last_at) AS last_seen, max(c.peak) AS peak,
+              (SELECT last FROM close_wait_minutes c2 WHERE c2.group_id = g.id AND c2.minute >= ?
                  ORDER BY last_at DESC LIMIT 1) AS last
-       FROM close_wait_minutes c WHERE minute >= ? GROUP BY group_key ORDER BY peak DESC, first_seen`,
+       FROM close_wait_minutes c JOIN close_wait_groups g ON g.id = c.group_id
+       WHERE c.minute >= ? GROUP BY g.id ORDER BY peak DESC, first_seen`,
     )
     .all(fromMinute, fromMinute) as Array<{
     netns: string;
@@ -84,10 +85,11 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
   const timeWait = (
     db
       .prepare(
-        `SELECT netns, local, remote, max(peak) AS peak, min(min_ports_left) AS min_left,
-                (SELECT peak_at FROM time_wait_minutes t2 WHERE t2.netns = t.netns AND t2.local = t.local
-                   AND t2.remote = t.remote AND t2.minute >= ? ORDER BY peak DESC, minute LIMIT 1) AS at
-         FROM time_wait_minutes t WHERE minute >= ? GROUP BY netns, local, remote ORDER BY peak DESC`,
+        `SELECT d.netns, d.local, d.remote, max(t.peak) AS peak, min(t.min_ports_left) AS min_left,
+                (SELECT peak_at FROM time_wait_minutes t2 WHERE t2.destination_id = d.id AND t2.minute >= ?
+                   ORDER BY peak DESC, minute LIMIT 1) AS at
+         FROM time_wait_minutes t JOIN destinations d ON d.id = t.destination_id
+         WHERE t.minute >= ? GROUP BY d.id ORDER BY peak DESC`,
       )
       .all(fromMinute, fromMinute) as Array<{
       netns: string;

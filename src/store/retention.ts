@@ -37,6 +37,13 @@ export function prune(
     for (const table of ["state_minutes", "close_wait_minutes", "time_wait_minutes"])
       minutes += db.prepare(`DELETE FROM ${table} WHERE minute < ?`).run(rollupBefore).changes;
     const events = db.prepare("DELETE FROM events WHERE at < ?").run(rollupBefore).changes;
+    // What no row refers to any more (rollups outlive the raw rows, so they decide).
+    db.prepare(
+      "DELETE FROM close_wait_groups WHERE id NOT IN (SELECT group_id FROM close_wait_minutes)",
+    ).run();
+    db.prepare(
+      "DELETE FROM destinations WHERE id NOT IN (SELECT destination_id FROM time_wait_minutes)",
+    ).run();
     return { samples, minutes, events, sockets };
   })();
 }

@@ -19,27 +19,33 @@ export class StoreWriter {
     this.stmts = {
       sample: p("INSERT INTO samples (at, netns, read_ms) VALUES (?, ?, ?)"),
       state: p("INSERT INTO state_counts (sample_id, state, count) VALUES (?, ?, ?)"),
-      closeWait: p(
-        `INSERT INTO close_wait (sample_id, group_key, pid, comm, cmdline, unit, local_port, peer_port, cause, count, first_seen)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      group: p(
+        `INSERT INTO close_wait_groups (group_key, netns, pid, comm, cmdline, unit, local_port, peer_port, cause)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (group_key) DO UPDATE SET group_key = excluded.group_key RETURNING id`,
       ),
+      destination: p(
+        `INSERT INTO destinations (netns, local, remote) VALUES (?, ?, ?)
+         ON CONFLICT (netns, local, remote) DO UPDATE SET local = excluded.local RETURNING id`,
+      ),
+      closeWait: p("INSERT INTO close_wait (sample_id, group_id, count, first_seen) VALUES (?, ?, ?, ?)"),
       timeWait: p(
-        `INSERT INTO time_wait (sample_id, local, remote, count, ports_left, rate, exhausted_in, severity)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO time_wait (sample_id, destination_id, count, ports_left, rate, exhausted_in, severity)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       stateMinute: p(
         `INSERT INTO state_minutes (minute, netns, state, peak, last) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (minute, netns, state) DO UPDATE SET peak = max(peak, excluded.peak), last = excluded.last`,
       ),
       closeWaitMinute: p(
-        `INSERT INTO close_wait_minutes (minute, group_key, netns, pid, comm, cmdline, unit, local_port, peer_port, cause, peak, last, last_at, first_seen)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (minute, group_key) DO UPDATE SET peak = max(peak, excluded.peak), last = excluded.last,
-           last_at = excluded.last_at, first_seen = coalesce(min(first_seen, excluded.first_seen), first_seen, excluded.first_seen)`,
+        `INSERT INTO close_wait_minutes (minute, group_id, peak, last, last_at, first_seen) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (minute, group_id) DO UPDATE SET peak = max(peak, excluded.peak), last = excluded.last,
+           last_at = excluded.last_at,
+           first_seen = coalesce(min(first_seen, excluded.first_seen), first_seen, excluded.first_seen)`,
       ),
       timeWaitMinute: p(
-        `INSERT INTO time_wait_minutes (minute, netns, local, remote, peak, peak_at, min_ports_left) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (minute, netns, local, remote) DO UPDATE SET
+        `INSERT INTO time_wait_minutes (minute, destination_id, peak, peak_at, min_ports_left) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (minute, destination_id) DO UPDATE SET
            peak_at = CASE WHEN excluded.peak > peak THEN excluded.peak_at ELSE peak_at END,
            peak = max(peak, excluded.peak),
            min_ports_left = coalesce(min(min_ports_left, excluded.min_ports_left), min_ports_left, excluded.min_ports_left)`,
@@ -83,38 +89,14 @@ export class StoreWriter {
         }
         for (const r of rows.closeWait) {
           const owner = [r.pid, r.comm, r.cmdline, r.unit, r.localPort, r.peerPort, r.cause] as const;
-          this.stmts.closeWait.run(id, r.groupKey, ...owner, r.count, r.firstSeen);
-          this.stmts.closeWaitMinute.run(
-            rows.minute,
-            r.groupKey,
-            rows.netns,
-            ...owner,
-            r.count,
-            r.count,
-            rows.at,
-            r.firstSeen,
-          );
+          const { id: group } = this.stmts.group.get(r.groupKey, rows.netns, ...owner) as { id: number };
+          this.stmts.closeWait.run(id, group, r.count, r.firstSeen);
+          this.stmts.closeWaitMinute.run(rows.minute, group, r.count, r.count, rows.at, r.firstSeen);
         }
         for (const r of rows.timeWait) {
-          this.stmts.timeWait.run(
-            id,
-            r.local,
-            r.remote,
-            r.count,
-            r.portsLeft,
-            r.rate,
-            r.exhaustedIn,
-            r.severity,
-          );
-          this.stmts.timeWaitMinute.run(
-            rows.minute,
-            rows.netns,
-            r.local,
-            r.remote,
-            r.count,
-            rows.at,
-            r.portsLeft,
-          );
+          const { id: dest } = this.stmts.destination.get(rows.netns, r.local, r.remote) as { id: number };
+          this.stmts.timeWait.run(id, dest, r.count, r.portsLeft, r.rate, r.exhaustedIn, r.severity);
+          this.stmts.timeWaitMinute.run(rows.minute, dest, r.count, rows.at, r.portsLeft);
         }
         const { events: found, next } = detectEvents(this.detector(s.netns), s);
         for (const e of found) this.stmts.event.run(e.at, e.netns, e.kind, e.text);

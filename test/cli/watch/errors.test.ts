@@ -117,7 +117,7 @@ describe("watch and history on a database they cannot use", () => {
 
 describe("ending a watch", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    it(`${signal} ends it after the sample in progress, exit 0, the samples kept`, async () => {
+    it(`${signal} ends it after the sample in progress, exit 0, no error, the samples kept`, async () => {
       const db = join(dir, `${signal}.db`);
       const child = spawn(sockdocBin, ["watch", "--db", db, "--interval", "0.2"], {
         stdio: ["ignore", "ignore", "pipe"],
@@ -135,7 +135,9 @@ describe("ending a watch", () => {
       child.kill(signal);
       assert.equal(await exited, 0, stderr);
       assert.ok(Date.now() - t0 < 5000, "ended promptly");
-      assert.equal(stderr, "");
+      // Only event lines (the host's own CLOSE_WAIT may come and go meanwhile): no error, no stack trace.
+      for (const line of stderr.split("\n").filter(Boolean))
+        assert.match(line, /^sockdoc: \d{4}-\d\d-\d\dT[\d:.]+Z (\[[^\]]*\] )?[a-z-]+: /, stderr);
       const h = sockdoc(["history", "--db", db, "--json"]);
       assert.equal(h.status, 0, h.stderr);
       assert.ok((JSON.parse(h.stdout) as { rawSamples: number }).rawSamples >= 2);

@@ -149,7 +149,7 @@ describe(
       const resumed = file
         .prepare(
           `SELECT c.first_seen AS firstSeen FROM close_wait c JOIN samples s ON s.id = c.sample_id
-         WHERE c.pid = ? ORDER BY s.at DESC LIMIT 1`,
+         JOIN close_wait_groups g ON g.id = c.group_id WHERE g.pid = ? ORDER BY s.at DESC LIMIT 1`,
         )
         .get(ready.serverPid) as { firstSeen: number };
       file.close();
