@@ -156,6 +156,8 @@ export function watchCommand(): Command {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     const tty = process.stderr.isTTY;
+    if (tty)
+      process.stderr.write(terminalSafe(`sockdoc: watching, every ${intervalMs / 1000} s, into ${file}\n`));
     const warned = new Set<string>();
     let lastPrune = Number.NEGATIVE_INFINITY;
     let n = 0;
@@ -219,12 +221,12 @@ export function watchCommand(): Command {
             for (const c of Object.values(s.states)) total += c;
           }
           const ms = Math.round(Math.max(...round.map((i) => i.stats.totalMs)));
+          const status =
+            `sockdoc: sample ${n} ${new Date(at).toISOString().slice(11, 19)}: ${total} sockets, ` +
+            `${cw} CLOSE_WAIT, ${tw} TIME_WAIT (${ms} ms)`;
+          // One line that the next sample overwrites: never wider than the terminal.
           process.stderr.write(
-            `sockdoc: watch: sample ${n} at ${new Date(at).toISOString().slice(11, 19)}: ${total} sockets, ` +
-              `CLOSE_WAIT ${cw}, TIME_WAIT ${tw} (${ms} ms) → ${file}`.slice(
-                0,
-                (process.stderr.columns || 80) - 10,
-              ),
+            terminalSafe(status).slice(0, Math.max(20, (process.stderr.columns || 80) - 1)),
           );
         }
       }
