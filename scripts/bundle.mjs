@@ -19,6 +19,8 @@ await build({
   // The modules find the install root and the addon from their own URL.
   define: { "import.meta.url": "sockdocBundleUrl" },
   banner: { js: "const sockdocBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // A native module: loaded from node_modules at run time, and only by watch and history.
+  external: ["better-sqlite3"],
   legalComments: "none",
   logLevel: "warning",
 });

@@ -17,6 +17,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   metrics: async () => (await import("./commands/metrics.js")).metricsCommand(),
   lab: async () => (await import("./commands/lab.js")).labCommand(),
   tune: async () => (await import("./commands/tune.js")).tuneCommand(),
+  watch: async () => (await import("./commands/watch.js")).watchCommand(),
+  history: async () => (await import("./commands/history.js")).historyCommand(),
 };
 
 /**

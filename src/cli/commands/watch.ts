@@ -1,0 +1,240 @@
+/**
+ * @module `sockdoc watch`: samples this host (or its namespaces) every
+ * interval through the inspection layer and keeps the history in SQLite:
+ * per-state counts, CLOSE_WAIT per process with each socket's first and last
+ * sight, TIME_WAIT per destination, and events. `sockdoc history` reads it.
+ */
+import { homedir, hostname } from "node:os";
+import { Command } from "commander";
+import type { Summary } from "../../analysis/summary.js";
+import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
+import { closeWaitAnalysis, type CloseWaitResult } from "../../inspect/analyses/close-wait.js";
+import { summaryAnalysis } from "../../inspect/analyses/summary.js";
+import { timeWaitAnalysis, type TimeWaitResult } from "../../inspect/analyses/time-wait.js";
+import type { Analysis } from "../../inspect/analysis.js";
+import { failures, resultOrNull } from "../../inspect/inspect.js";
+import type { Scope } from "../../inspect/scope.js";
+import { inspectionsOfMany } from "../../inspect/watch.js";
+import { parseDuration } from "../../model/duration.js";
+import { UsageError } from "../../model/errors.js";
+import { ALL_STATES_MASK } from "../../model/tcp-state.js";
+import { terminalSafe } from "../../render/terminal-safe.js";
+import { loadNative } from "../../sources/native.js";
+import { guarded, openForWriting } from "../../store/open.js";
+import { defaultDbPath } from "../../store/paths.js";
+import { DEFAULT_RETENTION, prune, type RetentionPolicy } from "../../store/retention.js";
+import { SqliteSeenStore } from "../../store/seen-store.js";
+import { StoreWriter } from "../../store/writer.js";
+import { debugInspection, printWarnings, scopesFor, sourceChoice, wholeNumber } from "../common.js";
+import { namespaceSample, netnsNameOf } from "../watch/sample.js";
+
+interface WatchOptions {
+  db?: string;
+  interval: string;
+  count?: string;
+  netns?: string;
+  allNetns?: boolean;
+  source?: string;
+  retention?: string;
+}
+
+/** TIME_WAIT ages younger than this give the close rate (timewait's default window). */
+const RATE_WINDOW_SEC = 10;
+/** Retention runs at most this often (a DELETE over an index: cheap, but not every sample). */
+const PRUNE_EVERY_MS = 60_000;
+
+const HELP = `
+What is stored (one transaction per sample, every namespace of it):
+  raw, kept 24 h:        per-state counts per namespace; CLOSE_WAIT per process
+                         (pid, comm, cmdline, unit), port and cause, with the
+                         first sight of its oldest socket; TIME_WAIT for the 50
+                         busiest destinations (and every flagged one): count,
+                         ports left, close rate, forecast
+  one-minute rollups, 14 days: the peak and last of each of those
+  each CLOSE_WAIT socket by namespace and cookie: first and last seen, so a
+                         restarted watcher resumes the ages
+  events, 14 days:       leak-start (a process's first CLOSE_WAIT), leak-end,
+                         leak-restart (same comm and cmdline, new pid),
+                         timewait-warning / timewait-critical (a destination
+                         crosses it), setting (a sysctl of the scope changed)
+
+Database: --db, else /var/lib/sockdoc/history.db as root and
+  $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
+  Run one watcher per file. A database that is corrupt, locked, read-only or on a
+  full disk ends the watch with one line (exit 3); what was written stays.
+
+Examples:
+  sockdoc watch --interval 15
+  sockdoc watch --all-netns --db /tmp/h.db --count 3 --interval 0.5
+  sockdoc history --since 2h
+
+Exit status: 0 ok (Ctrl-C or SIGTERM ends cleanly); 2 usage; 3 database error; 4 not permitted.`;
+
+function durationFlag(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null)
+    throw new UsageError(`${flag} wants a duration such as 90s, 30m, 24h or 14d, not "${text}"`);
+  return ms;
+}
+
+function retentionOf(text: string | undefined): RetentionPolicy {
+  if (text === undefined) return DEFAULT_RETENTION;
+  const [raw, rollup, extra] = text.split(",");
+  if (raw === undefined || rollup === undefined || extra !== undefined)
+    throw new UsageError(`--retention wants RAW,ROLLUP such as 24h,14d, not "${text}"`);
+  const policy = { rawMs: durationFlag("--retention", raw), rollupMs: durationFlag("--retention", rollup) };
+  if (policy.rollupMs < policy.rawMs)
+    throw new UsageError("--retention: keep the rollups at least as long as the raw rows");
+  return policy;
+}
+
+function intervalOf(text: string): number {
+  const s = Number(text);
+  if (!Number.isFinite(s) || s < 0.1 || s > 86_400)
+    throw new UsageError(`--interval wants seconds from 0.1 to 86400, not "${text}"`);
+  return Math.round(s * 1000);
+}
+
+/** The namespace a seen-store partition belongs to ("host" for sockdoc's own when not named). */
+function partitionOf(scope: Scope): string {
+  return scope.kind === "host" && scope.netns ? `net:[${scope.netns.ref.inode}]` : "host";
+}
+
+export function watchCommand(): Command {
+  const cmd = new Command("watch")
+    .summary("sample CLOSE_WAIT and TIME_WAIT over time into a history database")
+    .description(
+      "Samples this host every --interval seconds (one inspection: states, TIME_WAIT per destination,\n" +
+        "CLOSE_WAIT per process) and stores it in SQLite for `sockdoc history`.",
+    )
+    .option("--db <file>", "the history database (default: see below)")
+    .option("--interval <s>", "seconds between samples", "15")
+    .option("--count <n>", "samples to take, then exit (default: until Ctrl-C or SIGTERM)")
+    .option("--retention <raw,rollup>", "how long raw samples and one-minute rollups are kept", "24h,14d")
+    .option("--source <kind>", "where to read sockets: auto, netlink or proc", "auto")
+    .option("--netns <ns>", "watch one network namespace: an ip netns name, a PID, or a path")
+    .option("--all-netns", "watch every network namespace of the host (those present at start)");
+  cmd.addHelpText("after", HELP);
+  return cmd.action(async (opts: WatchOptions) => {
+    const intervalMs = intervalOf(opts.interval);
+    const count = opts.count === undefined ? null : wholeNumber("--count", opts.count, 1, 1e9);
+    const retention = retentionOf(opts.retention);
+    sourceChoice(opts.source);
+    const file = opts.db ?? defaultDbPath(process.env, process.geteuid?.() ?? 0, homedir());
+    const { scopes, namespaced } = scopesFor({
+      ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
+      ...(opts.allNetns ? { allNetns: true } : {}),
+      ...(opts.source !== undefined ? { source: opts.source } : {}),
+    });
+    // A long run: the addon now, not during the first sample.
+    loadNative();
+    const db = openForWriting(file);
+    const writer = new StoreWriter(db);
+    guarded(file, () => {
+      writer.setMeta("hostname", hostname());
+      writer.setMeta("retention", JSON.stringify(retention));
+    });
+
+    const perScope = new Map<Scope, { analyses: Analysis<unknown>[]; seen: SqliteSeenStore }>();
+    const summaries = new Map<Scope, Analysis<Summary>>();
+    const timeWaits = new Map<Scope, Analysis<TimeWaitResult>>();
+    const closeWaits = new Map<Scope, Analysis<CloseWaitResult>>();
+    for (const scope of scopes) {
+      const seen = guarded(file, () => new SqliteSeenStore(db, partitionOf(scope)));
+      const summary = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false });
+      const timeWait = timeWaitAnalysis({ windowSec: RATE_WINDOW_SEC });
+      // Two points: the tracker here only carries the ages; the history is in the db.
+      const closeWait = closeWaitAnalysis({ threads: false, tracker: new CloseWaitTracker(2, seen) });
+      summaries.set(scope, summary);
+      timeWaits.set(scope, timeWait);
+      closeWaits.set(scope, closeWait);
+      perScope.set(scope, { analyses: [summary, timeWait, closeWait], seen });
+    }
+
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    const tty = process.stderr.isTTY;
+    if (tty)
+      process.stderr.write(terminalSafe(`sockdoc: watching, every ${intervalMs / 1000} s, into ${file}\n`));
+    const warned = new Set<string>();
+    let lastPrune = Number.NEGATIVE_INFINITY;
+    let n = 0;
+    try {
+      const rounds = inspectionsOfMany(
+        scopes,
+        (scope) => perScope.get(scope)!.analyses,
+        { count, intervalMs },
+        controller.signal,
+      );
+      for await (const round of rounds) {
+        const fresh: string[] = [];
+        for (const inspection of round) {
+          debugInspection(inspection);
+          for (const w of [...inspection.warnings, ...failures(inspection)])
+            if (!warned.has(w)) fresh.push(w);
+        }
+        for (const w of fresh) warned.add(w);
+        if (tty && fresh.length > 0) process.stderr.write("\r\x1b[K");
+        printWarnings(fresh);
+        const samples = round.map((inspection) => {
+          const scope = inspection.scope;
+          const { seen } = perScope.get(scope)!;
+          return namespaceSample(
+            inspection,
+            netnsNameOf(inspection, namespaced),
+            {
+              summary: resultOrNull(inspection, summaries.get(scope)!),
+              closeWait: resultOrNull(inspection, closeWaits.get(scope)!),
+              timeWait: resultOrNull(inspection, timeWaits.get(scope)!)?.report ?? null,
+            },
+            (key) => seen.firstSeenOf(key),
+          );
+        });
+        const events = guarded(file, () =>
+          writer.writeRound(
+            samples,
+            scopes.map((s) => perScope.get(s)!.seen),
+          ),
+        );
+        n++;
+        const at = samples[0]?.at ?? Date.now();
+        if (at - lastPrune >= PRUNE_EVERY_MS) {
+          guarded(file, () => prune(db, at, retention));
+          lastPrune = at;
+        }
+        if (tty) process.stderr.write("\r\x1b[K");
+        for (const e of events) {
+          const ns = e.netns ? `[${e.netns}] ` : "";
+          process.stderr.write(
+            terminalSafe(`sockdoc: ${new Date(e.at).toISOString()} ${ns}${e.kind}: ${e.text}\n`),
+          );
+        }
+        if (tty) {
+          let cw = 0;
+          let tw = 0;
+          let total = 0;
+          for (const s of samples) {
+            cw += s.states.CLOSE_WAIT ?? 0;
+            tw += s.states.TIME_WAIT ?? 0;
+            for (const c of Object.values(s.states)) total += c;
+          }
+          const ms = Math.round(Math.max(...round.map((i) => i.stats.totalMs)));
+          const status =
+            `sockdoc: sample ${n} ${new Date(at).toISOString().slice(11, 19)}: ${total} sockets, ` +
+            `${cw} CLOSE_WAIT, ${tw} TIME_WAIT (${ms} ms)`;
+          // One line that the next sample overwrites: never wider than the terminal.
+          process.stderr.write(
+            terminalSafe(status).slice(0, Math.max(20, (process.stderr.columns || 80) - 1)),
+          );
+        }
+      }
+    } finally {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+      if (tty && n > 0) process.stderr.write("\n");
+      db.close();
+    }
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * @module The shapes `history` reports, read back from the rollups: each
+ * CLOSE_WAIT group (first appeared, peak, last), TIME_WAIT peaks per
+ * destination, state peaks and the events, over a time window.
+ */
+
+export interface HistoryCloseWait {
+  netns: string | null;
+  owner: { pid: number | null; comm: string | null; cmdline: string | null; unit: string | null };
+  localPort: number | null;
+  peerPort: number | null;
+  cause: string;
+  /** ms: first sight of its oldest socket (may precede the window). */
+  firstSeen: number;
+  lastSeen: number;
+  peak: number;
+  /** Count at lastSeen. */
+  last: number;
+  /** Count at the namespace's latest sample: 0 when the group is gone. */
+  now: number;
+}
+
+export interface HistoryTimeWait {
+  netns: string | null;
+  local: string;
+  remote: string;
+  peakCount: number;
+  minPortsLeft: number | null;
+  /** ms: when the peak was seen. */
+  at: number;
+}
+
+export interface HistoryState {
+  netns: string | null;
+  state: string;
+  peak: number;
+  last: number;
+}
+
+export interface HistoryEvent {
+  time: number;
+  netns: string | null;
+  kind: string;
+  text: string;
+}
+
+export interface History {
+  /** ms; null when the db holds no sample. */
+  from: number | null;
+  to: number | null;
+  /** The host the watcher ran on (meta), null when not recorded. */
+  hostname: string | null;
+  samples: number;
+  closeWait: HistoryCloseWait[];
+  timeWait: HistoryTimeWait[];
+  states: HistoryState[];
+  events: HistoryEvent[];
+}
