@@ -123,7 +123,7 @@ function readTail(rest: string[], cols: Columns): Tail | string {
   return { uid, inode, owners, timer };
 }
 
-export const parseNetstatLinux: CaptureParser = (text, origin) => {
+export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
   const log = new RowLog(origin, "net-tools netstat");
   const sockets: TcpSocket[] = [];
   // netstat -p without root: no owner at all, or only the caller's own processes.
@@ -147,7 +147,7 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
       log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[1] ?? ""} ${f[2] ?? ""}`)}`);
       return;
     }
-    const core = readCore(f[3], f[4], f[5], splitColonEndpoint, f[0] === "tcp6" ? 6 : 4);
+    const core = readCore(f[3], f[4], f[5], (t) => splitColonEndpoint(t, services), f[0] === "tcp6" ? 6 : 4);
     if (typeof core === "string") {
       log.skip(lineNo, core);
       return;

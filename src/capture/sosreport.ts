@@ -13,6 +13,7 @@ import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { OverLimitError, readCaptureText } from "./read-file.js";
 import { resolveInRoot, listInRoot } from "./resolve-in-root.js";
+import { parseServicesFile, type ServiceTable } from "../model/service-names.js";
 import { readSosHostFacts } from "./sos-host.js";
 import {
   isListingName,
@@ -75,8 +76,24 @@ function procListing(root: string): Listing | null {
   return { rel, format: v4 ? "proc-net-tcp" : "proc-net-tcp6", withOwners: false };
 }
 
+/**
+ * The host's own etc/services when the sosreport has one: its tools printed
+ * the service names with it. Undefined (the shipped table) otherwise.
+ */
+function sosServices(root: string, limit: number): ServiceTable | undefined {
+  const path = fileInRoot(root, "etc/services");
+  if (path === null) return undefined;
+  try {
+    const table = parseServicesFile(readCaptureText(path, "etc/services", limit));
+    return table.size > 0 ? table : undefined;
+  } catch {
+    return undefined; // unreadable or binary: the shipped table still names the usual ports
+  }
+}
+
 /** Parse one listing; the proc pair is read as one. Returns the parse and the newest mtime read. */
 function parseListing(root: string, l: Listing, limit: number): { parse: CaptureParse; mtimeMs: number } {
+  const services = sosServices(root, limit);
   const rels = l.format.startsWith("proc-net") ? l.rel.split(" + ") : [l.rel];
   const merged: CaptureParse = { sockets: [], warnings: [], ownersKnown: true };
   let mtimeMs = 0;
@@ -90,7 +107,7 @@ function parseListing(root: string, l: Listing, limit: number): { parse: Capture
       continue;
     }
     const format = rel === PROC_TCP6 ? "proc-net-tcp6" : rel === PROC_TCP ? "proc-net-tcp" : l.format;
-    const parse = parserFor(format)(text, rel);
+    const parse = parserFor(format)(text, rel, services);
     // A loop, not push(...): a busy host's 100k sockets would overflow the argument list.
     for (const s of parse.sockets) merged.sockets.push(s);
     merged.warnings.push(...parse.warnings);

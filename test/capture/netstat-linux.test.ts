@@ -141,7 +141,7 @@ describe("parseNetstatLinux on other layouts", () => {
   });
 
   it("skips unreadable TCP rows with origin:line warnings, capped at 20 plus a count", () => {
-    const bad = Array.from({ length: 25 }, (_, i) => `tcp 0 0 localhost:ssh 10.0.0.${i}:22 ESTABLISHED`);
+    const bad = Array.from({ length: 25 }, (_, i) => `tcp 0 0 localhost:s/sh 10.0.0.${i}:22 ESTABLISHED`);
     const text = [
       HEADER,
       "tcp 0 0 10.0.0.1:22 10.0.0.2:5000 ESTABLISHED",
@@ -151,10 +151,7 @@ describe("parseNetstatLinux on other layouts", () => {
     const { sockets, warnings } = parseNetstatLinux(text, "bad.txt");
     assert.equal(sockets.length, 1);
     assert.equal(warnings.length, 21);
-    assert.equal(
-      warnings[0],
-      'bad.txt:3: bad local address "localhost:ssh" (names, not numbers: capture with netstat -n); row skipped',
-    );
+    assert.equal(warnings[0], 'bad.txt:3: bad local address "localhost:s/sh"; row skipped');
     assert.equal(warnings[20], "bad.txt: 5 more TCP rows skipped");
   });
 
