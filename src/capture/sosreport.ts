@@ -13,7 +13,7 @@ import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { OverLimitError, readCaptureText } from "./read-file.js";
 import { resolveInRoot, listInRoot } from "./resolve-in-root.js";
-import { parseServicesFile, type ServiceTable } from "../model/service-names.js";
+import { DEFAULT_SERVICES, parseServicesFile, type ServiceTable } from "../model/service-names.js";
 import { readSosHostFacts } from "./sos-host.js";
 import {
   isListingName,
@@ -78,14 +78,16 @@ function procListing(root: string): Listing | null {
 
 /**
  * The host's own etc/services when the sosreport has one: its tools printed
- * the service names with it. Undefined (the shipped table) otherwise.
+ * the service names with it (over the shipped table). Undefined (the
+ * shipped table alone) otherwise.
  */
 function sosServices(root: string, limit: number): ServiceTable | undefined {
   const path = fileInRoot(root, "etc/services");
   if (path === null) return undefined;
   try {
     const table = parseServicesFile(readCaptureText(path, "etc/services", limit));
-    return table.size > 0 ? table : undefined;
+    // The host's names win; the shipped table still names what its file lacks.
+    return table.size > 0 ? new Map([...DEFAULT_SERVICES, ...table]) : undefined;
   } catch {
     return undefined; // unreadable or binary: the shipped table still names the usual ports
   }

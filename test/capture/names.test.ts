@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { snapshotFromText } from "../../src/capture/read-capture.js";
+import { readCapture, snapshotFromText } from "../../src/capture/read-capture.js";
 import { splitColonEndpoint, splitDotEndpoint } from "../../src/capture/endpoint-text.js";
 import { parseServicesFile } from "../../src/model/service-names.js";
 import type { TcpSocket } from "../../src/model/socket.js";
@@ -114,6 +115,73 @@ describe("the article's Solaris rows (netstat -a | grep dcd)", () => {
     assert.equal(cw.status, 0, cw.stderr);
     assert.match(cw.stdout, /CLOSE_WAIT: 4 sockets in 1 group/);
     assert.match(cw.stdout, /:dcd in\s+4\s+0\s+eof-not-closed\s+troppus \(4\)/);
+  });
+});
+
+describe("names in the other formats", () => {
+  it("BSD and macOS netstat -a (host.port with names)", () => {
+    const text = [
+      "Active Internet connections (including servers)",
+      "Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)",
+      "tcp4       0      0  kbrazil-mac.attl.https 17.57.146.52.5223      CLOSE_WAIT",
+      "tcp4       0      0  localhost.ssh          localhost.51234        CLOSE_WAIT",
+      "tcp46      0      0  *.ssh                  *.*                    LISTEN",
+    ].join("\n");
+    const snap = snapshotFromText(text, "mac", 0);
+    assert.deepEqual(counts(snap.sockets), { CLOSE_WAIT: 2, LISTEN: 1 });
+    assert.deepEqual(
+      snap.sockets.map((s) => [s.local.address, s.local.port, s.local.service, s.local.resolved]),
+      [
+        ["kbrazil-mac.attl", 443, "https", false],
+        ["localhost", 22, "ssh", false],
+        ["*", 22, "ssh", undefined],
+      ],
+    );
+  });
+
+  it("Windows netstat -a (names, upper-case TCP)", () => {
+    const text = [
+      "",
+      "Active Connections",
+      "",
+      "  Proto  Local Address          Foreign Address        State",
+      "  TCP    0.0.0.0:http           DESKTOP-1:0            LISTENING",
+      "  TCP    127.0.0.1:49669        DESKTOP-1:49670        CLOSE_WAIT",
+    ].join("\r\n");
+    const snap = snapshotFromText(text, "win", 0);
+    assert.deepEqual(counts(snap.sockets), { LISTEN: 1, CLOSE_WAIT: 1 });
+    assert.equal(snap.sockets[0]!.local.port, 80);
+    assert.equal(snap.sockets[1]!.remote.address, "DESKTOP-1");
+    assert.equal(snap.sockets[1]!.remote.resolved, false);
+  });
+
+  it("a sosreport's own etc/services names its ports", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sockdoc-names-"));
+    try {
+      mkdirSync(join(dir, "sos_commands", "networking"), { recursive: true });
+      mkdirSync(join(dir, "etc"));
+      writeFileSync(join(dir, "etc", "services"), "# the host's own\ndcd 1148/tcp\n");
+      writeFileSync(
+        join(dir, "sos_commands", "networking", "netstat_-a"),
+        [
+          "Active Internet connections (servers and established)",
+          "Proto Recv-Q Send-Q Local Address           Foreign Address         State",
+          "tcp        0      0 support:dcd             troppus:774             CLOSE_WAIT",
+          "tcp        0      0 support:ssh             troppus:775             CLOSE_WAIT",
+        ].join("\n"),
+      );
+      const snap = readCapture(dir);
+      assert.deepEqual(
+        snap.sockets.map((s) => [s.local.port, s.local.service]),
+        // The host's file wins; what it lacks comes from the shipped table.
+        [
+          [1148, "dcd"],
+          [22, "ssh"],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
