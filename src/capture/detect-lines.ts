@@ -62,8 +62,9 @@ const solaris: Rule = (line) => {
   if (/^\s*Local Address\s+Remote Address\s+Swind\s+Send-Q\s+Rwind\s+Recv-Q\s+State/.test(line)) {
     return vote("netstat-solaris", HEADER);
   }
+  // illumos -u puts User, Pid and Command between the endpoints and the counters.
   const row =
-    /^\s*\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+\d+\s+\d+\s+\d+\s+\d+\s+[A-Z_0-9]+\s*/;
+    /^\s*\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+(?:\S+\s+\d+\s+\S.*?\s+)?\d+\s+\d+\s+\d+\s+\d+\s+[A-Z_0-9]+\s*/;
   return row.test(line) ? vote("netstat-solaris", ROW) : null;
 };
 

@@ -64,6 +64,7 @@ export const parseNetstatSolaris: CaptureParser = (text, origin, services) => {
   const sockets: TcpSocket[] = [];
   let section: Section = null;
   let pidColumn = false;
+  let sawHeader = false;
   let ownersKnown = false;
   let previous: Row | null = null;
   const lines = captureLines(text);
@@ -73,13 +74,19 @@ export const parseNetstatSolaris: CaptureParser = (text, origin, services) => {
     const f = fieldsOf(line);
     if (opened !== undefined || f.length === 0 || /^[-\s]+$/.test(line) || /Local Address/.test(line)) {
       if (opened !== undefined) section = opened;
-      if (/Local Address/.test(line)) pidColumn = /\bPid\b/.test(line);
+      if (/Local Address/.test(line)) {
+        pidColumn = /\bPid\b/.test(line);
+        sawHeader = true;
+      }
       if (section?.tcp && pidColumn) ownersKnown = true;
       previous = null;
       continue;
     }
     if (section && !section.tcp) continue;
-    const row = readRow(f, section?.family ?? 4, pidColumn, services);
+    // Rows grepped out of -u output, with no header: a number after the user is its pid.
+    const withPid = pidColumn || (!sawHeader && f.length > 9 && countOf(f[3]) !== null);
+    if (withPid) ownersKnown = true;
+    const row = readRow(f, section?.family ?? 4, withPid, services);
     if (typeof row === "string") {
       // Before any section title, only lines that read as TCP rows count as rows.
       if (section === null) continue;
@@ -89,7 +96,7 @@ export const parseNetstatSolaris: CaptureParser = (text, origin, services) => {
       continue;
     }
     log.row();
-    if (pidColumn && previous?.key === row.key && previous.socket.owners && row.socket.owners) {
+    if (withPid && previous?.key === row.key && previous.socket.owners && row.socket.owners) {
       previous.socket.owners.push(...row.socket.owners);
       continue;
     }

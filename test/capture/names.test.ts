@@ -205,7 +205,7 @@ describe(
   () => {
     const tools = ["netstat", "ss"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status === 0);
 
-    it("reads -a, -tap and their greps as the sockets the test made", async (t) => {
+    it("reads -a, -tap, -tan... and their greps (no header) as the sockets the test made", async (t) => {
       if (tools.length < 2) return t.skip("netstat or ss missing");
       const ns = createNetns("names");
       const server = spawn(
@@ -220,27 +220,41 @@ describe(
           server.stdout!.once("data", () => resolve());
           server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
         });
-        for (const cmd of [
+        const commands = [
           ["netstat", "-a"],
+          ["netstat", "-ta"],
           ["netstat", "-tap"],
+          ["netstat", "-tape"],
+          ["netstat", "-tan"],
+          ["netstat", "-tanp"],
+          ["netstat", "-tanpe"],
+          ["netstat", "-tanpo"],
           ["ss", "-a"],
+          ["ss", "-ta"],
           ["ss", "-tap"],
-        ]) {
+          ["ss", "-tan"],
+          ["ss", "-tanp"],
+          ["ss", "-tapeo"],
+          ["ss", "-tani"],
+        ];
+        for (const cmd of commands) {
           const out = spawnSync("ip", ["netns", "exec", ns.name, ...cmd], { encoding: "utf8" }).stdout;
-          assert.match(out, /:smtp\b/, `${cmd.join(" ")} printed no service name`);
+          const named = !cmd[1]!.includes("n");
+          if (named) assert.match(out, /:smtp\b/, `${cmd.join(" ")} printed no service name`);
+          // What a support engineer greps: the rows, without any header.
           const grepped = out
             .split("\n")
-            .filter((l) => l.includes(":smtp"))
+            .filter((l) => /CLOSE.WAIT|LISTEN/.test(l) && !/^(?:unix|udp|u_|nl|p_|raw)/.test(l))
             .join("\n");
           for (const [what, text] of [
             [cmd.join(" "), out],
-            [`${cmd.join(" ")} | grep smtp`, grepped],
+            [`${cmd.join(" ")} | grep -E "CLOSE.WAIT|LISTEN"`, grepped],
           ] as const) {
             const snap = snapshotFromText(text, what, 0);
             const onSmtp = snap.sockets.filter((s) => s.local.port === 25);
             assert.deepEqual(counts(onSmtp), { LISTEN: 1, CLOSE_WAIT: 2 }, what);
-            for (const s of onSmtp) assert.equal(s.local.service, "smtp", what);
-            if (cmd.includes("-tap")) {
+            if (named) for (const s of onSmtp) assert.equal(s.local.service, "smtp", what);
+            if (cmd[1]!.includes("p")) {
               const cw = onSmtp.find((s) => s.state === TcpState.CLOSE_WAIT)!;
               assert.equal(cw.owners?.[0]?.comm, "node", what);
             }
@@ -253,3 +267,53 @@ describe(
     });
   },
 );
+
+describe("rows cut out by grep, with no header", () => {
+  it("illumos netstat -u rows (User, Pid, Command) keep their owners", () => {
+    const full = readFileSync(
+      join(repoRoot, "test", "fixtures", "capture", "netstat-solaris-nu.txt"),
+      "utf8",
+    );
+    const rows = full
+      .split("\n")
+      .filter((l) => /[A-Z_]+\s*$/.test(l) && !/Local Address|TCP:/.test(l))
+      .join("\n");
+    const headed = snapshotFromText(full, "full", 0);
+    const bare = snapshotFromText(rows, "grep", 0);
+    assert.equal(bare.source.detail, "capture: grep (netstat-solaris)");
+    assert.deepEqual(
+      bare.sockets.map((s) => [
+        stateName(s.state),
+        s.local.port,
+        s.owners?.map((o) => `${o.comm}/${o.pid}`) ?? null,
+      ]),
+      headed.sockets.map((s) => [
+        stateName(s.state),
+        s.local.port,
+        s.owners?.map((o) => `${o.comm}/${o.pid}`) ?? null,
+      ]),
+    );
+    assert.deepEqual(
+      bare.sockets[1]!.owners?.map((o) => o.pid),
+      [531, 533],
+    );
+  });
+
+  it("one row of each other format is told from the row alone", () => {
+    const rows: Array<[string, string]> = [
+      ["tcp4       0      0  *.ssh                  *.*                    LISTEN", "netstat-bsd"],
+      ["tcp4       0      0  kbrazil-mac.attl.https 17.57.146.52.5223      CLOSE_WAIT", "netstat-bsd"],
+      ["  TCP    127.0.0.1:49669        kubernetes:49670       CLOSE_WAIT      4242", "netstat-windows"],
+      ["tcp   LISTEN 0      128    *:ssh    *:*", "ss"],
+      ["LISTEN 0      511       [::]:http     [::]:*", "ss"],
+      ["tcp6       0      0 [::]:ssh                [::]:*                  LISTEN", "netstat-linux"],
+      ["tcp        0      0 *:ssh                       *:*                         LISTEN", "netstat-linux"],
+      ["      *.dcd               *.*                0      0     0      0 LISTEN", "netstat-solaris"],
+    ];
+    for (const [row, format] of rows) {
+      const snap = snapshotFromText(row, "row", 0);
+      assert.equal(snap.source.detail, `capture: row (${format})`, row);
+      assert.equal(snap.sockets.length, 1, row);
+    }
+  });
+});
