@@ -127,8 +127,8 @@ function parseListing(root: string, l: Listing, limit: number): { parse: Capture
  * The snapshot a sosreport folder holds, each file read up to limit bytes.
  * InputError when it has no readable socket listing.
  */
-export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
-  const shown = dir.replace(/\/+$/, "") || "/";
+export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT, shownAs?: string): Snapshot {
+  const shown = shownAs ?? (dir.replace(/\/+$/, "") || "/");
   const proc = procListing(dir);
   const failed: string[] = [];
   const ranked = rankListings([...commandListings(dir, limit, failed), ...(proc ? [proc] : [])]);
