@@ -2,6 +2,7 @@
  * @module Counts per state and the top local ports, peers and owners: the
  * first look at a host. Pure.
  */
+import { portKnown } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { ALL_STATES, stateName, TcpState } from "../model/tcp-state.js";
 
@@ -14,7 +15,8 @@ export interface Summary {
   total: number;
   /** Canonical state name -> count, kernel order, non-zero only. */
   states: Record<string, number>;
-  topLocalPorts: Array<{ port: number; count: number }>;
+  /** service: a capture's service name whose number could not be known (port is then 0). */
+  topLocalPorts: Array<{ port: number; count: number; service?: string }>;
   topPeers: Array<{ address: string; count: number }>;
   /** null when owners were not looked up. */
   topOwners: Array<{ pid: number; comm: string; count: number }> | null;
@@ -58,13 +60,23 @@ export class SummaryBuilder {
   private readonly peers = new Map<string, number>();
   private readonly owners = new Map<number, number>();
   private readonly comms = new Map<number, string>();
+  /** Local ports a capture printed as service names sockdoc cannot number ("dcd"). */
+  private readonly namedPorts = new Map<string, number>();
 
-  add(state: TcpState, localPort: number, remoteAddress: string, owners: TcpSocket["owners"] = null): void {
+  /** localService: the printed service name when the port number is unknown. */
+  add(
+    state: TcpState,
+    localPort: number,
+    remoteAddress: string,
+    owners: TcpSocket["owners"] = null,
+    localService?: string,
+  ): void {
     this.total++;
     const s = state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : state;
     this.byState[s] = (this.byState[s] ?? 0) + 1;
     if (state === TcpState.LISTEN) return;
-    this.ports[localPort]!++;
+    if (localService !== undefined) bump(this.namedPorts, localService);
+    else this.ports[localPort]!++;
     bump(this.peers, remoteAddress);
     if (owners) this.addOwners(owners);
   }
@@ -83,14 +95,18 @@ export class SummaryBuilder {
       const n = this.byState[state] ?? 0;
       if (n > 0) states[stateName(state)] = n;
     }
-    const ports: Array<[number, number]> = [];
+    // Numbers as zero-padded text sort as numbers; names sort after them.
+    const ports: Array<[string, number]> = [];
     this.ports.forEach((n, port) => {
-      if (n > 0) ports.push([port, n]);
+      if (n > 0) ports.push([String(port).padStart(5, "0"), n]);
     });
+    for (const [name, n] of this.namedPorts) ports.push([`~${name}`, n]);
     return {
       total: this.total,
       states,
-      topLocalPorts: topCounts(ports, topN).map(({ key, count }) => ({ port: key, count })),
+      topLocalPorts: topCounts(ports, topN).map(({ key, count }) =>
+        key.startsWith("~") ? { port: 0, count, service: key.slice(1) } : { port: Number(key), count },
+      ),
       topPeers: topCounts(this.peers, topN).map(({ key, count }) => ({ address: key, count })),
       topOwners: ownersResolved
         ? topCounts(this.owners, topN).map(({ key, count }) => ({
@@ -105,6 +121,14 @@ export class SummaryBuilder {
 
 export function summarize(sockets: readonly TcpSocket[], topN = 5, ownersResolved = false): Summary {
   const builder = new SummaryBuilder();
-  for (const s of sockets) builder.add(s.state, s.local.port, s.remote.address, s.owners);
+  for (const s of sockets) {
+    builder.add(
+      s.state,
+      s.local.port,
+      s.remote.address,
+      s.owners,
+      portKnown(s.local) ? undefined : s.local.service,
+    );
+  }
   return builder.result(topN, ownersResolved);
 }

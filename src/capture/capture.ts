@@ -4,6 +4,7 @@
  * parser is pure (text in, sockets out) and keeps TCP sockets only.
  */
 import type { TcpSocket } from "../model/socket.js";
+import type { ServiceTable } from "../model/service-names.js";
 
 export type CaptureFormat =
   | "netstat-linux"
@@ -27,5 +28,8 @@ export interface CaptureParse {
   ownersKnown: boolean;
 }
 
-/** origin names the capture in warnings and errors (a file name, "stdin"). */
-export type CaptureParser = (text: string, origin: string) => CaptureParse;
+/**
+ * origin names the capture in warnings and errors (a file name, "stdin");
+ * services turns printed service names into ports (default: the shipped table).
+ */
+export type CaptureParser = (text: string, origin: string, services?: ServiceTable) => CaptureParse;

@@ -51,7 +51,8 @@ const windows: Rule = (line) => {
     return vote("netstat-windows", HEADER);
   }
   // Rows are the same in every Windows language; the protocol is upper case.
-  if (/^\s*(?:TCP|UDP)\s+\S+:(?:\d+|\*)\s+\S+:(?:\d+|\*)(?:\s|$)/.test(line))
+  // Without -n the ports may be service names ("0.0.0.0:epmap").
+  if (/^\s*(?:TCP|UDP)\s+\S+:(?:\d+|\*|[A-Za-z][\w+-]*)\s+\S+:(?:\d+|\*|[A-Za-z][\w+-]*)(?:\s|$)/.test(line))
     return vote("netstat-windows", ROW);
   return null;
 };
@@ -61,7 +62,9 @@ const solaris: Rule = (line) => {
   if (/^\s*Local Address\s+Remote Address\s+Swind\s+Send-Q\s+Rwind\s+Recv-Q\s+State/.test(line)) {
     return vote("netstat-solaris", HEADER);
   }
-  const row = /^\s*\S+\.(?:\d+|\*)\s+\S+\.(?:\d+|\*)\s+\d+\s+\d+\s+\d+\s+\d+\s+[A-Z_0-9]+\s*/;
+  // illumos -u puts User, Pid and Command between the endpoints and the counters.
+  const row =
+    /^\s*\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+\S+\.(?:\d+|\*|[A-Za-z][\w+-]*)\s+(?:\S+\s+\d+\s+\S.*?\s+)?\d+\s+\d+\s+\d+\s+\d+\s+[A-Z_0-9]+\s*/;
   return row.test(line) ? vote("netstat-solaris", ROW) : null;
 };
 

@@ -88,7 +88,7 @@ function mayBeCut(text: string, width: number): boolean {
   return !(m && Number(m[2]) * 10 > 65535);
 }
 
-export const parseNetstatBsd: CaptureParser = (text, origin) => {
+export const parseNetstatBsd: CaptureParser = (text, origin, services) => {
   const log = new RowLog(origin, "BSD/macOS netstat");
   const sockets: TcpSocket[] = [];
   let layout: Layout | null = null;
@@ -118,7 +118,13 @@ export const parseNetstatBsd: CaptureParser = (text, origin) => {
       log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[p + 1] ?? ""} ${f[p + 2] ?? ""}`)}`);
       continue;
     }
-    const core = readCore(f[p + 3], f[p + 4], f[p + 5], splitDotEndpoint, TCP_PROTOS.get(f[p]!)!);
+    const core = readCore(
+      f[p + 3],
+      f[p + 4],
+      f[p + 5],
+      (t) => splitDotEndpoint(t, services),
+      TCP_PROTOS.get(f[p]!)!,
+    );
     if (typeof core === "string") {
       log.skip(lineNo, core);
       continue;

@@ -89,10 +89,26 @@ interface Tail {
   inode: number | null;
   owners: Owner[] | null;
   timer: Timer | null;
+  /** Lenient reading only: the PID/Program value that named no pid ("mongod"); owners are then null. */
+  odd?: string;
 }
 
-/** The fields after State, read as cols says; a string says why they do not fit. */
-function readTail(rest: string[], cols: Columns): Tail | string {
+/**
+ * A PID/Program value that is not "PID/name" nor "-", read for what it
+ * tells: a bare pid ("1279") is an owner of unknown name; anything else (a
+ * program without pid, "mongod") leaves the owner unknown but said.
+ */
+function lenientOwners(text: string): { owners: Owner[] | null; odd?: string } {
+  if (/^\d{1,10}$/.test(text)) return { owners: [{ pid: Number(text), comm: "?", fd: null }] };
+  return { owners: null, odd: text };
+}
+
+/**
+ * The fields after State, read as cols says; a string says why they do not
+ * fit. lenient: the last try for a row, where the PID/Program column (or
+ * whatever is left) never rejects the row.
+ */
+function readTail(rest: string[], cols: Columns, lenient = false): Tail | string {
   let body = rest;
   let timer: Timer | null = null;
   if (cols.timer) {
@@ -112,10 +128,13 @@ function readTail(rest: string[], cols: Columns): Tail | string {
     body = body.slice(2);
   }
   let owners: Owner[] | null = null;
-  if (cols.program) {
+  if (cols.program || (lenient && body.length > 0)) {
     // Program names may hold spaces ("Passenger Rac", "sshd: /usr/sbin").
     const found = ownersOf(body.join(" "));
-    if (found === undefined) return `bad PID/Program name ${quote(body.join(" "))}`;
+    if (found === undefined) {
+      if (!lenient) return `bad PID/Program name ${quote(body.join(" "))}`;
+      return { uid, inode, timer, ...lenientOwners(body.join(" ")) };
+    }
     owners = found;
   } else if (body.length > 0) {
     return `unexpected column ${quote(body[0]!)}`;
@@ -123,7 +142,7 @@ function readTail(rest: string[], cols: Columns): Tail | string {
   return { uid, inode, owners, timer };
 }
 
-export const parseNetstatLinux: CaptureParser = (text, origin) => {
+export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
   const log = new RowLog(origin, "net-tools netstat");
   const sockets: TcpSocket[] = [];
   // netstat -p without root: no owner at all, or only the caller's own processes.
@@ -132,6 +151,8 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
   let header: Columns | null = null;
   let programColumn = false;
   let hidden = 0;
+  let oddOwners = 0;
+  const oddExamples = new Set<string>();
   eachLine(text, (line, lineNo) => {
     const f = fieldsOf(line);
     if (f[0] === "Proto") {
@@ -147,7 +168,7 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
       log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[1] ?? ""} ${f[2] ?? ""}`)}`);
       return;
     }
-    const core = readCore(f[3], f[4], f[5], splitColonEndpoint, f[0] === "tcp6" ? 6 : 4);
+    const core = readCore(f[3], f[4], f[5], (t) => splitColonEndpoint(t, services), f[0] === "tcp6" ? 6 : 4);
     if (typeof core === "string") {
       log.skip(lineNo, core);
       return;
@@ -158,6 +179,18 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
     if (typeof tail === "string" && header) {
       const guessed = readTail(rest, guessColumns(rest));
       if (typeof guessed !== "string") tail = guessed;
+    }
+    // A socket row is never dropped for its owner column: keep what it tells.
+    if (typeof tail === "string") {
+      const kept = readTail(rest, header ?? guessColumns(rest), true);
+      if (typeof kept !== "string") {
+        tail = kept;
+        if (kept.odd !== undefined) {
+          programColumn = true;
+          oddOwners++;
+          if (oddExamples.size < 3) oddExamples.add(quote(kept.odd));
+        }
+      }
     }
     if (typeof tail === "string") {
       log.skip(lineNo, tail);
@@ -175,6 +208,11 @@ export const parseNetstatLinux: CaptureParser = (text, origin) => {
     );
   });
   if (noOwners && programColumn) log.note("netstat could not read owners (-p without root): owners unknown");
+  if (oddOwners > 0) {
+    log.note(
+      `${oddOwners} row${oddOwners === 1 ? "" : "s"} with a PID/Program name that gives no pid (${[...oddExamples].join(", ")}): kept, owner unknown`,
+    );
+  }
   if (hidden > 0) {
     log.note(`${hidden} rows show no owner because netstat was not run as root: owners unknown for them`);
   }

@@ -60,11 +60,9 @@ export interface RowCore {
   remote: Endpoint;
 }
 
-/** Why an endpoint did not parse, with a hint when netstat printed names instead of numbers. */
+/** Why an endpoint did not parse. */
 function badEndpoint(which: string, text: string): string {
-  // Hex digits are legal in IPv6; any other letter means a host or service name.
-  const named = /[g-zG-Z]/.test(text) ? " (names, not numbers: capture with netstat -n)" : "";
-  return `bad ${which} address ${quote(text)}${named}`;
+  return `bad ${which} address ${quote(text)}`;
 }
 
 /**

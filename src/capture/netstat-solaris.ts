@@ -11,6 +11,7 @@ import type { Family } from "../model/endpoint.js";
 import type { Owner, TcpSocket } from "../model/socket.js";
 import type { CaptureParser } from "./capture.js";
 import { splitDotEndpoint } from "./endpoint-text.js";
+import type { ServiceTable } from "../model/service-names.js";
 import { RowLog, captureLines, countOf, fieldsOf, quote, readCore, tcpSocket } from "./netstat-rows.js";
 import { captureState } from "./state-words.js";
 
@@ -31,7 +32,7 @@ interface Row {
 }
 
 /** One TCP row, or why not. The state is last, or before the IPv6 If column. */
-function readRow(f: string[], family: Family, pidColumn: boolean): Row | string {
+function readRow(f: string[], family: Family, pidColumn: boolean, services?: ServiceTable): Row | string {
   const n = f.length;
   const si =
     n > 0 && captureState(f[n - 1]!) !== undefined
@@ -45,7 +46,7 @@ function readRow(f: string[], family: Family, pidColumn: boolean): Row | string 
   const counters = f.slice(si - 4, si).map(countOf);
   if (counters.some((c) => c === null))
     return `bad Swind/Send-Q/Rwind/Recv-Q ${quote(f.slice(si - 4, si).join(" "))}`;
-  const core = readCore(f[0], f[1], f[si], splitDotEndpoint, family);
+  const core = readCore(f[0], f[1], f[si], (t) => splitDotEndpoint(t, services), family);
   if (typeof core === "string") return core;
   let owners: Owner[] | null = null;
   if (pidColumn) {
@@ -58,11 +59,12 @@ function readRow(f: string[], family: Family, pidColumn: boolean): Row | string 
   return { key, socket: tcpSocket(core, { sendQ: counters[1]!, recvQ: counters[3]!, owners }) };
 }
 
-export const parseNetstatSolaris: CaptureParser = (text, origin) => {
+export const parseNetstatSolaris: CaptureParser = (text, origin, services) => {
   const log = new RowLog(origin, "Solaris netstat");
   const sockets: TcpSocket[] = [];
   let section: Section = null;
   let pidColumn = false;
+  let sawHeader = false;
   let ownersKnown = false;
   let previous: Row | null = null;
   const lines = captureLines(text);
@@ -72,13 +74,19 @@ export const parseNetstatSolaris: CaptureParser = (text, origin) => {
     const f = fieldsOf(line);
     if (opened !== undefined || f.length === 0 || /^[-\s]+$/.test(line) || /Local Address/.test(line)) {
       if (opened !== undefined) section = opened;
-      if (/Local Address/.test(line)) pidColumn = /\bPid\b/.test(line);
+      if (/Local Address/.test(line)) {
+        pidColumn = /\bPid\b/.test(line);
+        sawHeader = true;
+      }
       if (section?.tcp && pidColumn) ownersKnown = true;
       previous = null;
       continue;
     }
     if (section && !section.tcp) continue;
-    const row = readRow(f, section?.family ?? 4, pidColumn);
+    // Rows grepped out of -u output, with no header: a number after the user is its pid.
+    const withPid = pidColumn || (!sawHeader && f.length > 9 && countOf(f[3]) !== null);
+    if (withPid) ownersKnown = true;
+    const row = readRow(f, section?.family ?? 4, withPid, services);
     if (typeof row === "string") {
       // Before any section title, only lines that read as TCP rows count as rows.
       if (section === null) continue;
@@ -88,7 +96,7 @@ export const parseNetstatSolaris: CaptureParser = (text, origin) => {
       continue;
     }
     log.row();
-    if (pidColumn && previous?.key === row.key && previous.socket.owners && row.socket.owners) {
+    if (withPid && previous?.key === row.key && previous.socket.owners && row.socket.owners) {
       previous.socket.owners.push(...row.socket.owners);
       continue;
     }

@@ -19,7 +19,7 @@ const OTHER_PROTOS = new Set(["UDP", "UDPv6"]);
 /** -b: the program line under a row, e.g. " [svchost.exe]". */
 const PROGRAM_LINE = /^\[(.+)\]$/;
 
-export const parseNetstatWindows: CaptureParser = (text, origin) => {
+export const parseNetstatWindows: CaptureParser = (text, origin, services) => {
   const log = new RowLog(origin, "Windows netstat");
   const sockets: TcpSocket[] = [];
   let pidColumn: boolean | null = null;
@@ -51,7 +51,7 @@ export const parseNetstatWindows: CaptureParser = (text, origin) => {
     }
     log.row();
     current = null;
-    const core = readCore(f[1], f[2], f[3], splitColonEndpoint, 4);
+    const core = readCore(f[1], f[2], f[3], (t) => splitColonEndpoint(t, services), 4);
     if (typeof core === "string") {
       log.skip(i + 1, core);
       continue;

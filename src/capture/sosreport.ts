@@ -13,6 +13,7 @@ import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { OverLimitError, readCaptureText } from "./read-file.js";
 import { resolveInRoot, listInRoot } from "./resolve-in-root.js";
+import { DEFAULT_SERVICES, parseServicesFile, type ServiceTable } from "../model/service-names.js";
 import { readSosHostFacts } from "./sos-host.js";
 import {
   isListingName,
@@ -75,8 +76,26 @@ function procListing(root: string): Listing | null {
   return { rel, format: v4 ? "proc-net-tcp" : "proc-net-tcp6", withOwners: false };
 }
 
+/**
+ * The host's own etc/services when the sosreport has one: its tools printed
+ * the service names with it (over the shipped table). Undefined (the
+ * shipped table alone) otherwise.
+ */
+function sosServices(root: string, limit: number): ServiceTable | undefined {
+  const path = fileInRoot(root, "etc/services");
+  if (path === null) return undefined;
+  try {
+    const table = parseServicesFile(readCaptureText(path, "etc/services", limit));
+    // The host's names win; the shipped table still names what its file lacks.
+    return table.size > 0 ? new Map([...DEFAULT_SERVICES, ...table]) : undefined;
+  } catch {
+    return undefined; // unreadable or binary: the shipped table still names the usual ports
+  }
+}
+
 /** Parse one listing; the proc pair is read as one. Returns the parse and the newest mtime read. */
 function parseListing(root: string, l: Listing, limit: number): { parse: CaptureParse; mtimeMs: number } {
+  const services = sosServices(root, limit);
   const rels = l.format.startsWith("proc-net") ? l.rel.split(" + ") : [l.rel];
   const merged: CaptureParse = { sockets: [], warnings: [], ownersKnown: true };
   let mtimeMs = 0;
@@ -90,7 +109,7 @@ function parseListing(root: string, l: Listing, limit: number): { parse: Capture
       continue;
     }
     const format = rel === PROC_TCP6 ? "proc-net-tcp6" : rel === PROC_TCP ? "proc-net-tcp" : l.format;
-    const parse = parserFor(format)(text, rel);
+    const parse = parserFor(format)(text, rel, services);
     // A loop, not push(...): a busy host's 100k sockets would overflow the argument list.
     for (const s of parse.sockets) merged.sockets.push(s);
     merged.warnings.push(...parse.warnings);
@@ -108,8 +127,8 @@ function parseListing(root: string, l: Listing, limit: number): { parse: Capture
  * The snapshot a sosreport folder holds, each file read up to limit bytes.
  * InputError when it has no readable socket listing.
  */
-export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
-  const shown = dir.replace(/\/+$/, "") || "/";
+export function readSosreport(dir: string, limit: number = DEFAULT_INPUT_LIMIT, shownAs?: string): Snapshot {
+  const shown = shownAs ?? (dir.replace(/\/+$/, "") || "/");
   const proc = procListing(dir);
   const failed: string[] = [];
   const ranked = rankListings([...commandListings(dir, limit, failed), ...(proc ? [proc] : [])]);

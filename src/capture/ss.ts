@@ -11,6 +11,7 @@ import { TcpState } from "../model/tcp-state.js";
 import type { CaptureParse, CaptureParser } from "./capture.js";
 import { familyOf, splitColonEndpoint } from "./endpoint-text.js";
 import { quote } from "./netstat-rows.js";
+import type { ServiceTable } from "../model/service-names.js";
 import { readSsDetails } from "./ss-details.js";
 import { captureState } from "./state-words.js";
 import { WarningList } from "./warning-list.js";
@@ -73,24 +74,22 @@ function ssState(word: string, netid: string | null): TcpState | undefined {
  * printed "*" for IPv4's and ":::22" (unbracketed) for IPv6's.
  */
 function wildcardFamily(text: string): Family {
-  return /(?:^|\s)(?:\[[0-9A-Fa-f:.%\w]*\]|0\.0\.0\.0(?:%\S+)?):[\d*]/m.test(text) ? 6 : 4;
+  return /(?:^|\s)(?:\[[0-9A-Fa-f:.%\w]*\]|0\.0\.0\.0(?:%\S+)?):[\w*]/m.test(text) ? 6 : 4;
 }
 
 type Row = TcpSocket | "skip" | "unconn" | string;
 
 /** A record to a socket (owners null unless users: names some), "skip" (not TCP), or why the row is bad. */
-function toSocket(rec: SsRecord, wildcard: Family): Row {
+function toSocket(rec: SsRecord, wildcard: Family, services: ServiceTable | undefined): Row {
   if (rec.netid !== null && rec.netid !== "tcp") return "skip";
   const [word = "", rq = "", sq = "", localText = "", peerText = ""] = rec.tokens;
   const state = ssState(word, rec.netid);
   if (state === undefined) return word === "UNCONN" ? "unconn" : `unknown state ${word}`;
   if (!/^\d{1,15}$/.test(rq) || !/^\d{1,15}$/.test(sq)) return "bad Recv-Q/Send-Q";
-  const local = splitColonEndpoint(localText);
-  const remote = splitColonEndpoint(peerText);
+  const local = splitColonEndpoint(localText, services);
+  const remote = splitColonEndpoint(peerText, services);
   if (!local || !remote) {
     const bad = local ? peerText : localText;
-    const port = bad.slice(bad.lastIndexOf(":") + 1);
-    if (/^[a-z][\w-]*$/i.test(port)) return `port ${quote(port)} is a service name (capture ss with -n)`;
     // Quoted and cut: the token is the capture's own text, of any length and with any bytes.
     return `bad address ${quote(bad)}`;
   }
@@ -131,6 +130,7 @@ class SsReader {
   constructor(
     private readonly origin: string,
     private readonly wildcard: Family,
+    private readonly services: ServiceTable | undefined,
   ) {
     this.warnings = new WarningList(origin);
   }
@@ -161,7 +161,7 @@ class SsReader {
     this.current = null;
     this.rows++;
     if (!this.sawUsers && rec.details.includes("users:(")) this.sawUsers = true;
-    const row = toSocket(rec, this.wildcard);
+    const row = toSocket(rec, this.wildcard, this.services);
     if (row === "skip") return;
     if (row === "unconn") this.unconn++;
     else if (typeof row !== "string") this.sockets.push(row);
@@ -173,8 +173,8 @@ class SsReader {
   }
 }
 
-export const parseSs: CaptureParser = (text, origin): CaptureParse => {
-  const reader = new SsReader(origin, wildcardFamily(text));
+export const parseSs: CaptureParser = (text, origin, services): CaptureParse => {
+  const reader = new SsReader(origin, wildcardFamily(text), services);
   let lineNo = 0;
   for (let at = text.charCodeAt(0) === 0xfeff ? 1 : 0; at < text.length;) {
     let end = text.indexOf("\n", at);

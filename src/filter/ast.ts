@@ -22,6 +22,8 @@ export interface HostNode {
   side: "src" | "dst";
   prefix: Prefix | null;
   port: number | null;
+  /** A host name as a capture printed it (lower case); matches no live socket. */
+  name?: string;
 }
 
 /** sport (local port) or dport (remote port) compared with a number. */
@@ -62,7 +64,7 @@ function prefixText(p: Prefix): string {
 }
 
 function hostText(n: HostNode): string {
-  const addr = n.prefix === null ? "*" : prefixText(n.prefix);
+  const addr = n.name ?? (n.prefix === null ? "*" : prefixText(n.prefix));
   if (n.port === null) return addr;
   return `${addr === "*" ? "" : addr}:${n.port}`;
 }

@@ -28,7 +28,7 @@ interface Breadth {
  */
 export function isNarrowingTerm(n: HostNode | PortNode): boolean {
   if (n.kind === "port") return n.op === "eq";
-  return n.port !== null || (n.prefix !== null && n.prefix.bits > 0);
+  return n.port !== null || n.name !== undefined || (n.prefix !== null && n.prefix.bits > 0);
 }
 
 function breadth(n: FilterNode): Breadth {

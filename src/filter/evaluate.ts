@@ -3,6 +3,7 @@
  * per-socket cost is a few property reads and integer compares (it runs over
  * every socket of a busy host).
  */
+import type { Endpoint } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { prefixMatcher } from "./address.js";
 import type { FilterNode, HostNode, PortNode } from "./ast.js";
@@ -31,6 +32,12 @@ function portPredicate(n: PortNode): SocketPredicate {
 function hostPredicate(n: HostNode): SocketPredicate {
   const local = n.side === "src";
   const p = n.port;
+  const name = n.name;
+  if (name !== undefined) {
+    // Host names come only from captures printed without -n, as the endpoint's address.
+    const named = (e: Endpoint) => e.address.toLowerCase() === name && (p === null || e.port === p);
+    return local ? (s) => named(s.local) : (s) => named(s.remote);
+  }
   if (n.prefix === null) {
     if (p === null) return () => true;
     return local ? (s) => s.local.port === p : (s) => s.remote.port === p;

@@ -4,31 +4,21 @@
  * parser to point at. Host names are never resolved: a filter must not depend
  * on DNS, and the answer could differ from what the sockets were opened with.
  */
+import { DEFAULT_SERVICES, type ServiceTable } from "../model/service-names.js";
 import { ipv4Prefix, ipv6Prefix, type Prefix, parseIpv4, parseIpv6 } from "./address.js";
 
 /** What a src/dst term matches; null fields match anything. */
 export interface HostPattern {
   prefix: Prefix | null;
   port: number | null;
+  /** A host name (lower case), matched against the names a capture printed; never resolved. */
+  name?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string; hint?: string };
 
-/** The few service names accepted instead of a port number (no /etc/services lookup). */
-export const SERVICES: ReadonlyMap<string, number> = new Map([
-  ["ftp", 21],
-  ["ssh", 22],
-  ["smtp", 25],
-  ["domain", 53],
-  ["http", 80],
-  ["pop3", 110],
-  ["imap", 143],
-  ["https", 443],
-  ["imaps", 993],
-  ["pop3s", 995],
-  ["mysql", 3306],
-  ["postgresql", 5432],
-]);
+/** Service names accepted instead of a port number: the shipped IANA table (model/services-table.ts). */
+export const SERVICES: ServiceTable = DEFAULT_SERVICES;
 
 const fail = (problem: string, hint?: string): Parsed<never> =>
   hint === undefined ? { ok: false, problem } : { ok: false, problem, hint };
@@ -43,7 +33,10 @@ export function parsePortNumber(text: string): Parsed<number> {
   const service = SERVICES.get(text.toLowerCase());
   if (service !== undefined) return { ok: true, value: service };
   if (text === "") return fail('missing port number after ":"');
-  return fail(`bad port "${text}"`, `give a number 0-65535 or one of: ${[...SERVICES.keys()].join(", ")}`);
+  return fail(
+    `bad port "${text}"`,
+    "give a number 0-65535 or a service name from /etc/services (ssh, https)",
+  );
 }
 
 /** sport/dport operand: "443", ":443", ":https". */
@@ -124,6 +117,11 @@ export function parseHostPattern(word: string): Parsed<HostPattern> {
   const addr = colon < 0 ? word : word.slice(0, colon);
   const rest = colon < 0 ? "" : word.slice(colon);
   if (addr === "" || addr === "*") return withPort(null, rest, word);
+  // A host name matches the names a capture printed (ss resolves it; sockdoc never does).
+  if (/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(addr) && /[a-z]/i.test(addr) && parseIpv4(addr) < 0) {
+    const port = parsePortSuffix(rest, word);
+    return port.ok ? { ok: true, value: { prefix: null, port: port.value, name: addr.toLowerCase() } } : port;
+  }
   const prefix = parseAddress(addr);
   return prefix.ok ? withPort(prefix.value, rest, word) : prefix;
 }

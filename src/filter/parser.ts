@@ -181,8 +181,8 @@ export class FilterParser {
       throw this.error(op, `${quote(kw.text)} compares with = or != only, not ${quote(op.text)}`);
     }
     const value = this.operand(kw, op, "address");
-    const { prefix, port } = this.check(value, parseHostPattern(value.text));
-    const node: HostNode = { kind: "host", side, prefix, port };
+    const { prefix, port, name } = this.check(value, parseHostPattern(value.text));
+    const node: HostNode = { kind: "host", side, prefix, port, ...(name !== undefined ? { name } : {}) };
     return op?.op === "ne" ? { kind: "not", operand: node } : node;
   }
 

@@ -10,11 +10,35 @@ export interface Endpoint {
   /** Printed address: "127.0.0.1", "::1", "::ffff:10.0.0.1"; "*" for wildcard in captures. */
   address: string;
   port: number;
+  /**
+   * Captures only: the endpoint as printed when it held a host or service
+   * name ("localhost:smtp", "support.dcd"); absent when it was all numbers.
+   */
+  printed?: string;
+  /** Captures only: the service name printed for the port ("smtp", "dcd"). */
+  service?: string;
+  /**
+   * Captures only: false when the address (a host name: address holds the
+   * name) or the port (a service name not in the table: port is 0) could not
+   * be known. Absent when both are known.
+   */
+  resolved?: false;
 }
 
-/** "127.0.0.1:80", "[::1]:80". */
+/** Whether the port is known: not a service name that could not be looked up. */
+export function portKnown(e: Endpoint): boolean {
+  return !(e.service !== undefined && e.resolved === false && e.port === 0);
+}
+
+/** The port as shown: the number, or the printed service name when the number is unknown. */
+export function portText(e: Endpoint): string {
+  return portKnown(e) ? String(e.port) : e.service!;
+}
+
+/** "127.0.0.1:80", "[::1]:80"; "support:dcd" for a capture's names that could not be resolved. */
 export function formatEndpoint(e: Endpoint): string {
-  return e.address.includes(":") ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+  const port = portText(e);
+  return e.address.includes(":") ? `[${e.address}]:${port}` : `${e.address}:${port}`;
 }
 
 /** IPv4 in dotted quad from 4 bytes in network order. */

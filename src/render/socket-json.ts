@@ -3,14 +3,15 @@
  * state names, owners null where the source cannot know them.
  */
 
+import type { Endpoint } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { stateName } from "../model/tcp-state.js";
 
 export interface SocketJson {
   family: "inet" | "inet6";
   state: string;
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
+  local: EndpointJson;
+  remote: EndpointJson;
   recvQ: number;
   sendQ: number;
   timer: { kind: string; expiresMs: number; retrans: number } | null;
@@ -20,12 +21,29 @@ export interface SocketJson {
   owners: Array<{ pid: number; comm: string; fd: number | null }> | null;
 }
 
+/** An endpoint; printed, service and resolved appear only for a capture's names (numeric ones are unchanged). */
+export interface EndpointJson {
+  address: string;
+  port: number;
+  printed?: string;
+  service?: string;
+  resolved?: false;
+}
+
+function endpointToJson(e: Endpoint): EndpointJson {
+  const out: EndpointJson = { address: e.address, port: e.port };
+  if (e.printed !== undefined) out.printed = e.printed;
+  if (e.service !== undefined) out.service = e.service;
+  if (e.resolved === false) out.resolved = false;
+  return out;
+}
+
 export function socketToJson(s: TcpSocket): SocketJson {
   return {
     family: s.family === 4 ? "inet" : "inet6",
     state: stateName(s.state),
-    local: { address: s.local.address, port: s.local.port },
-    remote: { address: s.remote.address, port: s.remote.port },
+    local: endpointToJson(s.local),
+    remote: endpointToJson(s.remote),
     recvQ: s.recvQ,
     sendQ: s.sendQ,
     timer: s.timer,

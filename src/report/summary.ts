@@ -28,7 +28,7 @@ export function summaryLines(summary: Summary): SummaryLine[] {
   };
   section(
     "top local ports",
-    summary.topLocalPorts.map((p) => ({ label: `:${p.port}`, count: p.count })),
+    summary.topLocalPorts.map((p) => ({ label: `:${p.service ?? p.port}`, count: p.count })),
   );
   section(
     "top peers",

@@ -128,9 +128,9 @@ describe("parseNetstatBsd on other layouts", () => {
 
   it("throws InputError when no TCP row reads, naming the line", () => {
     assert.throws(
-      () => parseNetstatBsd("tcp4 0 0 localhost.ssh *.* LISTEN\n", "n.txt"),
+      () => parseNetstatBsd("tcp4 0 0 localhost.s/sh *.* LISTEN\n", "n.txt"),
       (err: unknown) =>
-        err instanceof InputError && /line 1: bad local address "localhost.ssh"/.test(err.message),
+        err instanceof InputError && /line 1: bad local address "localhost.s\/sh"/.test(err.message),
     );
   });
 });

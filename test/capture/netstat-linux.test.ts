@@ -141,7 +141,7 @@ describe("parseNetstatLinux on other layouts", () => {
   });
 
   it("skips unreadable TCP rows with origin:line warnings, capped at 20 plus a count", () => {
-    const bad = Array.from({ length: 25 }, (_, i) => `tcp 0 0 localhost:ssh 10.0.0.${i}:22 ESTABLISHED`);
+    const bad = Array.from({ length: 25 }, (_, i) => `tcp 0 0 localhost:s/sh 10.0.0.${i}:22 ESTABLISHED`);
     const text = [
       HEADER,
       "tcp 0 0 10.0.0.1:22 10.0.0.2:5000 ESTABLISHED",
@@ -151,10 +151,7 @@ describe("parseNetstatLinux on other layouts", () => {
     const { sockets, warnings } = parseNetstatLinux(text, "bad.txt");
     assert.equal(sockets.length, 1);
     assert.equal(warnings.length, 21);
-    assert.equal(
-      warnings[0],
-      'bad.txt:3: bad local address "localhost:ssh" (names, not numbers: capture with netstat -n); row skipped',
-    );
+    assert.equal(warnings[0], 'bad.txt:3: bad local address "localhost:s/sh"; row skipped');
     assert.equal(warnings[20], "bad.txt: 5 more TCP rows skipped");
   });
 
@@ -202,4 +199,45 @@ describe("parseNetstatLinux never crashes", () => {
       CAPTURES.map(([name]) => capture(name)),
     );
   });
+});
+
+describe("parseNetstatLinux keeps rows whose PID/Program column is malformed", () => {
+  const PROGRAM = `${HEADER}       PID/Program name`;
+  const EXTENDED = `${HEADER}       User       Inode      PID/Program name`;
+  const row = (tail: string) =>
+    `tcp        0      0 10.0.0.1:27017          10.0.0.2:5000           CLOSE_WAIT  ${tail}`;
+  const cases: Array<[string, string, unknown]> = [
+    ["empty", `${PROGRAM}\n${row("")}`, []],
+    ["a pid without program", `${PROGRAM}\n${row("1279")}`, [{ pid: 1279, comm: "?", fd: null }]],
+    ["a program without pid", `${PROGRAM}\n${row("mongod")}`, null],
+    ["a name with spaces and no pid", `${PROGRAM}\n${row("sshd: /usr/sbin")}`, null],
+    [
+      "a pid with a spaced name",
+      `${PROGRAM}\n${row("1279/Passenger Rac")}`,
+      [{ pid: 1279, comm: "Passenger Rac", fd: null }],
+    ],
+    [
+      "-e, a pid without program",
+      `${EXTENDED}\n${row("999 12345 1279")}`,
+      [{ pid: 1279, comm: "?", fd: null }],
+    ],
+    ["-e, a program without pid", `${EXTENDED}\n${row("999 12345 mongod")}`, null],
+    ["no header, a pid without program", row("1279"), [{ pid: 1279, comm: "?", fd: null }]],
+    ["no header, a program without pid", row("mongod"), null],
+  ];
+  for (const [what, text, owners] of cases) {
+    it(what, () => {
+      const { sockets, warnings, ownersKnown } = parseNetstatLinux(text, "m.txt");
+      assert.equal(sockets.length, 1, warnings.join("\n"));
+      assert.equal(sockets[0]!.state, TcpState.CLOSE_WAIT);
+      assert.deepEqual(sockets[0]!.owners, owners);
+      assert.equal(ownersKnown, true);
+      if (owners === null)
+        assert.match(
+          warnings.join("\n"),
+          /gives no pid \("(mongod|sshd: \/usr\/sbin)"\): kept, owner unknown/,
+        );
+      if (what.includes("-e")) assert.deepEqual([sockets[0]!.uid, sockets[0]!.inode], [999, 12345]);
+    });
+  }
 });

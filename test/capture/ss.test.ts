@@ -199,12 +199,12 @@ describe("parseSs on hand-written output", () => {
 
   it("warns on bad rows and keeps the good ones; warnings name file and line", () => {
     const text =
-      "ESTAB 0 0 1.2.3.4:22 5.6.7.8:9\nESTAB x 0 1.2.3.4:23 5.6.7.8:9\nESTAB 0 0 localhost:ssh 5.6.7.8:9\n";
+      "ESTAB 0 0 1.2.3.4:22 5.6.7.8:9\nESTAB x 0 1.2.3.4:23 5.6.7.8:9\nESTAB 0 0 localhost:s/sh 5.6.7.8:9\n";
     const { sockets, warnings } = parseSs(text, "cap.txt");
     assert.equal(sockets.length, 1);
     assert.deepEqual(warnings, [
       "cap.txt:2: bad Recv-Q/Send-Q, row skipped",
-      'cap.txt:3: port "ssh" is a service name (capture ss with -n), row skipped',
+      'cap.txt:3: bad address "localhost:s/sh", row skipped',
     ]);
   });
 

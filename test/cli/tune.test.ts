@@ -177,7 +177,7 @@ describe("sockdoc tune lint on fixture trees", () => {
     assert.equal(status, 1);
     assert.equal(doc.schema, "sockdoc.tune-lint/v1");
     assert.equal(doc.severity, "critical");
-    assert.equal(doc.findings.length, 15);
+    assert.equal(doc.findings.length, 17);
     const text = sockdoc(["tune", "lint", "--root", root], { env: { COLUMNS: "400" } });
     assert.equal(text.status, 0);
     assert.ok(
@@ -187,7 +187,7 @@ describe("sockdoc tune lint on fixture trees", () => {
     );
     assert.match(
       text.stdout,
-      /6 config files under .* \(17 settings\), checked against kernel 6\.1\.0-18-amd64: 1 critical, 10 warning, 4 info\./,
+      /6 config files under .* \(17 settings\), checked against kernel 6\.1\.0-18-amd64: 1 critical, 10 warning, 6 info\./,
     );
     const wrapped = sockdoc(["tune", "lint", "--root", root], narrow);
     for (const line of wrapped.stdout.split("\n"))
@@ -201,10 +201,37 @@ describe("sockdoc tune lint on fixture trees", () => {
     assert.equal(r.stdout, "");
   });
 
-  it("debian: clean", () => {
-    const r = sockdoc(["tune", "lint", "--root", join(fixtures, "debian"), "--fail-on", "info"]);
+  it("debian: nothing wrong, its two settings explained", () => {
+    const r = sockdoc(["tune", "lint", "--root", join(fixtures, "debian"), "--fail-on", "warning"]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /no findings\.\n$/);
+    assert.match(r.stdout, /: 2 info\.\n$/);
+    assert.equal(
+      sockdoc(["tune", "lint", "--root", join(fixtures, "debian"), "--fail-on", "info"]).status,
+      1,
+    );
+  });
+
+  it("the article's advice plus tcp_fin_timeout: a finding at each line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sockdoc-tune-article-"));
+    try {
+      mkdirSync(join(dir, "etc"));
+      writeFileSync(
+        join(dir, "etc", "sysctl.conf"),
+        "net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_fin_timeout = 30\n",
+      );
+      const r = sockdoc(["tune", "lint", "--root", dir], { env: { COLUMNS: "400" } });
+      assert.equal(r.status, 0, r.stderr);
+      const conf = join(dir, "etc", "sysctl.conf");
+      for (const at of [
+        `${conf}:1: warning: net.ipv4.tcp_tw_recycle`,
+        `${conf}:2: info: net.ipv4.tcp_tw_reuse = 1`,
+        `${conf}:3: info: net.ipv4.tcp_fin_timeout = 30`,
+      ]) {
+        assert.ok(r.stdout.includes(at), `${at} not in:\n${r.stdout}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

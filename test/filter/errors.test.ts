@@ -7,8 +7,7 @@ const STATES =
   "expected one of: all, connected, synchronized, bucket, big, estab, syn-sent, syn-recv, fin-wait-1, " +
   "fin-wait-2, time-wait, unconn, close-wait, last-ack, listen, closing";
 const CONDITION = 'expected a condition (state, exclude, src, dst, sport, dport, not or "(")';
-const PORTS =
-  "give a number 0-65535 or one of: ftp, ssh, smtp, domain, http, pop3, imap, https, imaps, pop3s, mysql, postgresql";
+const PORTS = "give a number 0-65535 or a service name from /etc/services (ssh, https)";
 
 /** [words, the exact one-line message]. */
 const CASES: Array<[string[], string]> = [
@@ -41,10 +40,7 @@ const CASES: Array<[string[], string]> = [
     'bad address "10.0.0.256" at word 2 in filter: src 10.0.0.256; expected IPv4 (10.0.0.0/8), IPv6 ([::1]) or *',
   ],
   [["src", "[1::2::3]"], 'bad IPv6 address "1::2::3" at word 2 in filter: src [1::2::3]'],
-  [
-    ["src", "localhost"],
-    'host name "localhost" is not resolved at word 2 in filter: src localhost; give an IP address, e.g. 127.0.0.1 or [::1]',
-  ],
+  [["src", "localhost:htp"], `bad port "htp" at word 2 in filter: src localhost:htp; ${PORTS}`],
   [
     ["src", "fe80::1%eth0"],
     'bad address "fe80::1%eth0" at word 2 in filter: src fe80::1%eth0; interface scopes (%eth0) are not supported',

@@ -6,13 +6,15 @@ import { parseHostPattern, parsePortOperand } from "../../src/filter/host-patter
 function view(word: string): string {
   const r = parseHostPattern(word);
   if (!r.ok) return `error: ${r.problem}`;
-  const { prefix, port } = r.value;
+  const { prefix, port, name } = r.value;
   const addr =
-    prefix === null
-      ? "*"
-      : prefix.family === 4
-        ? `4 ${prefix.addr.toString(16)}/${prefix.bits}`
-        : `6 ${prefix.words.map((w) => w.toString(16)).join(".")}/${prefix.bits}`;
+    name !== undefined
+      ? `name ${name}`
+      : prefix === null
+        ? "*"
+        : prefix.family === 4
+          ? `4 ${prefix.addr.toString(16)}/${prefix.bits}`
+          : `6 ${prefix.words.map((w) => w.toString(16)).join(".")}/${prefix.bits}`;
   return `${addr} port=${port ?? "any"}`;
 }
 
@@ -35,8 +37,11 @@ describe("parseHostPattern", () => {
     ["[2001:db8::]/32:443", "6 20010db8.0.0.0/32 port=443"],
     ["[2001:db8::/32]:443", "6 20010db8.0.0.0/32 port=443"],
     ["::ffff:10.0.0.1", "6 0.0.ffff.a000001/128 port=any"],
-    ["localhost", 'error: host name "localhost" is not resolved'],
-    ["db.example.com:5432", 'error: host name "db.example.com" is not resolved'],
+    // Host names are matched against a capture's printed names, never resolved.
+    ["localhost", "name localhost port=any"],
+    ["DB.example.com:5432", "name db.example.com port=5432"],
+    ["support:smtp", "name support port=25"],
+    ["0a.example", "name 0a.example port=any"],
     ["10.0.0.256", 'error: bad address "10.0.0.256"'],
     ["10.0.0.0/33", 'error: bad prefix length "/33" for IPv4'],
     ["10.0.0.0/", 'error: bad prefix length "/" for IPv4'],

@@ -4,6 +4,7 @@
  * peers are counted. Pure: owners come from the sockets, process details are
  * added later (report.ts).
  */
+import { portKnown } from "../../model/endpoint.js";
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { causeOf } from "./cause.js";
@@ -56,12 +57,14 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
     if (s.state !== TcpState.CLOSE_WAIT) continue;
     const cause = causeOf(s);
     const direction = cause === "not-accepted" ? "inbound" : directionOf(s, listening, range);
-    const port = direction === "inbound" ? s.local.port : s.remote.port;
+    const end = direction === "inbound" ? s.local : s.remote;
+    const port = end.port;
+    const service = portKnown(end) ? undefined : end.service;
     // Inherited fds (fork) give several owners; the lowest pid stands for the group.
     const owners = [...(s.owners ?? [])].sort((a, b) => a.pid - b.pid);
     const main = owners[0] ?? null;
     const note = main ? null : ownerNote(s, opts);
-    const key = `${main?.pid ?? note}|${direction}|${port}|${cause}`;
+    const key = `${main?.pid ?? note}|${direction}|${service ?? port}|${cause}`;
     let b = groups.get(key);
     if (!b) {
       const listener = cause === "not-accepted" ? findListener(listeners, s) : null;
@@ -76,6 +79,7 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
           direction,
           localPort: direction === "inbound" ? port : null,
           peerPort: direction === "outbound" ? port : null,
+          ...(service !== undefined ? { portService: service } : {}),
           count: 0,
           recvQ: { min: s.recvQ, max: s.recvQ },
           cause,

@@ -32,8 +32,8 @@ function who(g: CloseWaitGroup): string {
  */
 export function killFilter(g: CloseWaitGroup): string | { badAddress: string } {
   const words = ["state", "close-wait"];
-  if (g.localPort !== null) words.push("sport", "=", `:${g.localPort}`);
-  if (g.peerPort !== null) words.push("dport", "=", `:${g.peerPort}`);
+  if (g.localPort !== null) words.push("sport", "=", `:${g.portService ?? g.localPort}`);
+  if (g.peerPort !== null) words.push("dport", "=", `:${g.portService ?? g.peerPort}`);
   const only = g.peers.length === 1 ? g.peers[0] : undefined;
   if (only && isIP(only.address) === 0) return { badAddress: only.address };
   // Bare IPv6: a bracketed address is a glob to the shell ("[::1]" can match a file named 1).

@@ -87,6 +87,8 @@ export interface CloseWaitGroup {
   localPort: number | null;
   /** The remote service port for outbound groups; null for inbound groups. */
   peerPort: number | null;
+  /** A capture's service name for that port when its number is unknown ("dcd"; the port is then 0). */
+  portService?: string;
   count: number;
   recvQ: { min: number; max: number };
   cause: Cause;

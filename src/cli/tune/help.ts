@@ -87,6 +87,11 @@ from <root>/proc/sys.
 Findings (FILE:LINE):
   removed-key    tcp_tw_recycle (gone in 4.12): \`sysctl -p\` fails with
                  "cannot stat" unless the line starts with "-"
+  explained      info at each tcp_tw_reuse and tcp_fin_timeout line: what it
+                 does on this kernel (tw_reuse: outgoing connections only,
+                 needs timestamps, 2 is the default since 4.18, nothing for
+                 server-side TIME_WAIT; fin_timeout: the FIN_WAIT_2 orphan
+                 timeout, not the TIME_WAIT length)
   missing-key    a key this kernel does not have (same failure)
   bad-value      a value the kernel refuses (EINVAL): not a number, out of
                  bounds, a port range with LOW > HIGH or below

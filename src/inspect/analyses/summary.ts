@@ -3,6 +3,7 @@
  * peers streamed as the sockets pass, or (with owners) from the kept
  * records once their owners are known.
  */
+import { portKnown } from "../../model/endpoint.js";
 import { type Summary, SummaryBuilder } from "../../analysis/summary.js";
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
@@ -38,7 +39,10 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
           if (matches !== undefined && !matches(c.socket)) return;
           // A capture's records carry their owners; the host's are found later, by inode.
           const given = c instanceof RecordCursor ? c.socket.owners : null;
-          builder.add(c.state, c.localPort, c.remoteAddress, p.owners ? given : null);
+          // A capture's service name that has no number is counted by its name.
+          const named =
+            c instanceof RecordCursor && !portKnown(c.socket.local) ? c.socket.local.service : undefined;
+          builder.add(c.state, c.localPort, c.remoteAddress, p.owners ? given : null, named);
           if (p.owners && given === null && c.state !== TcpState.LISTEN && c.inode > 0) inodes.push(c.inode);
         },
         ...(p.owners ? { ownerInodes: () => inodes } : {}),

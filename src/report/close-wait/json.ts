@@ -37,6 +37,8 @@ export function groupJson(g: ReportGroup) {
     sharedWith: g.sharedWith,
     direction: g.direction,
     peerPort: g.peerPort,
+    // Only for a capture's service names without a number: numeric JSON is unchanged.
+    ...(g.portService !== undefined ? { portService: g.portService } : {}),
     peers: g.peers,
     why: g.why,
     runtime: g.runtime,

@@ -16,7 +16,8 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 function where(g: ReportGroup): string {
-  return g.direction === "inbound" ? `:${g.localPort} in` : `->:${g.peerPort} out`;
+  const port = g.portService ?? (g.direction === "inbound" ? g.localPort : g.peerPort);
+  return g.direction === "inbound" ? `:${port} in` : `->:${port} out`;
 }
 
 function recvQ(g: ReportGroup): string {

@@ -70,6 +70,8 @@ describe("lint on the legacy fixture", () => {
         ["etc/sysctl.d/60-net.conf:9", "syntax", "warning"],
         ["run/sysctl.d/70-runtime.conf:2", "bad-value", "warning"],
         ["etc/sysctl.conf:2", "removed-key", "critical"],
+        ["etc/sysctl.conf:3", "explained", "info"],
+        ["etc/sysctl.conf:4", "explained", "info"],
         ["etc/sysctl.conf:4", "drift", "warning"],
       ],
     );
@@ -107,8 +109,49 @@ describe("lint on the legacy fixture", () => {
 });
 
 describe("lint on the debian fixture", () => {
-  it("has no findings: the same file read twice agrees with itself", () => {
-    assert.deepEqual(lintFixture("debian").findings, []);
+  it("only explains its two settings, once each: the same file read twice agrees with itself", () => {
+    assert.deepEqual(
+      lintFixture("debian").findings.map((f) => [f.at, f.id, f.severity]),
+      [
+        ["usr/lib/sysctl.d/50-base.conf:1", "explained", "info"],
+        ["etc/sysctl.conf:2", "explained", "info"],
+      ],
+    );
+  });
+});
+
+describe("lint on the article's advice (tcp_tw_recycle = 1, tcp_tw_reuse = 1) and tcp_fin_timeout", () => {
+  const TEXT = "net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_fin_timeout = 30\n";
+
+  it("has a finding at each line", () => {
+    const f = lintText(TEXT, { "net.ipv4.tcp_tw_reuse": "2", "net.ipv4.tcp_fin_timeout": "60" }, "6.1.0", [
+      "net.ipv4.tcp_tw_recycle",
+    ]);
+    assert.deepEqual(
+      f.map((x) => [x.line, x.id, x.severity]),
+      [
+        [1, "removed-key", "critical"],
+        [2, "explained", "info"],
+        [2, "drift", "warning"],
+        [3, "explained", "info"],
+        [3, "drift", "warning"],
+      ],
+    );
+    const reuse = f.find((x) => x.line === 2 && x.id === "explained")!.message;
+    assert.match(reuse, /outgoing connections/);
+    assert.match(reuse, /needs TCP timestamps/);
+    assert.match(reuse, /default has been 2 \(loopback connections only\) since Linux 4\.18/);
+    assert.match(reuse, /no effect on TIME_WAIT on the server side/);
+    const fin = f.find((x) => x.line === 3 && x.id === "explained")!.message;
+    assert.match(fin, /FIN_WAIT_2/);
+    assert.match(fin, /does not change the TIME_WAIT length/);
+  });
+
+  it("tcp_tw_reuse says what the kernel it runs on makes of it", () => {
+    const off = lintText("net.ipv4.tcp_tw_reuse = 1\n", { "net.ipv4.tcp_timestamps": "0" }, "6.1.0");
+    assert.match(off[0]!.message, /tcp_timestamps = 0, so it does nothing here/);
+    const old = lintText("net.ipv4.tcp_tw_reuse = 1\n", {}, "4.9.0");
+    assert.match(old[0]!.message, /default on this kernel is 0/);
   });
 });
 

@@ -6,6 +6,7 @@ import { maxSeverity, type Severity } from "../../../model/severity.js";
 import { badValuesRule } from "./bad-values.js";
 import { driftRule } from "./drift.js";
 import { duplicatesRule } from "./duplicates.js";
+import { explainedKeysRule } from "./explained-keys.js";
 import { missingKeysRule } from "./missing-keys.js";
 import { removedKeysRule } from "./removed-keys.js";
 import { syntaxRule } from "./syntax.js";
@@ -14,6 +15,7 @@ import type { LintFinding, LintInput, LintRule } from "./types.js";
 export const LINT_RULES: readonly LintRule[] = [
   syntaxRule,
   removedKeysRule,
+  explainedKeysRule,
   missingKeysRule,
   badValuesRule,
   duplicatesRule,

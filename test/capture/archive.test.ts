@@ -1,0 +1,154 @@
+/**
+ * A sosreport as a tar archive (.tar, .tar.gz, .tar.xz) gives the same
+ * report as its folder; members that would land outside the archive's
+ * folder are left out; the size is capped; nothing is left in the temp dir.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { memberProblem, parseTarListing } from "../../src/capture/archive-members.js";
+import { repoRoot, sockdoc } from "../support/run.js";
+
+const work = mkdtempSync(join(tmpdir(), "sockdoc-archive-test-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const folder = join(work, "sosreport-host1-2026");
+cpSync(join(repoRoot, "test", "fixtures", "capture", "sosreport-min"), folder, {
+  recursive: true,
+  verbatimSymlinks: true,
+});
+rmSync(join(folder, "README.md"));
+
+function tar(args: string[]): void {
+  const r = spawnSync("tar", args, { cwd: work, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+/** A command's JSON document without what names the input (source, warnings) or rounds its time (takenAt). */
+function report(args: string[]): Record<string, unknown> {
+  const r = sockdoc([...args, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  delete doc.source;
+  delete doc.warnings;
+  delete doc.takenAt;
+  return doc;
+}
+
+function leftovers(): string[] {
+  return readdirSync(tmpdir()).filter(
+    (n) => n.startsWith("sockdoc-archive-") && !n.startsWith("sockdoc-archive-test-"),
+  );
+}
+
+describe("a sosreport archive reads as its folder", () => {
+  const archives: Array<[string, string]> = [
+    ["sos.tar", "-cf"],
+    ["sos.tar.gz", "-czf"],
+    ["sos.tar.xz", "-cJf"],
+  ];
+  for (const [name, flag] of archives) tar([flag, name, "sosreport-host1-2026"]);
+
+  for (const command of ["summary", "closewait", "timewait"]) {
+    for (const [name] of archives) {
+      it(`${command} --input ${name}`, () => {
+        const before = leftovers();
+        assert.deepEqual(
+          report([command, "--input", join(work, name)]),
+          report([command, "--input", folder]),
+        );
+        assert.deepEqual(leftovers(), before, "the temp folder is removed");
+      });
+    }
+  }
+
+  it("says which archive and which file inside it was read", () => {
+    const r = sockdoc(["closewait", "--input", join(work, "sos.tar.xz")]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /From a capture of\s+\S*sos\.tar\.xz\/sos_commands\/networking\/ss_-peaonmi/);
+  });
+
+  it("a single capture file in an archive is read as that file", () => {
+    writeFileSync(join(work, "netstat.txt"), "tcp 0 0 10.0.0.1:22 10.0.0.2:5000 CLOSE_WAIT\n");
+    tar(["-czf", "one.tar.gz", "netstat.txt"]);
+    const r = sockdoc(["summary", "--input", join(work, "one.tar.gz"), "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).states, { CLOSE_WAIT: 1 });
+  });
+});
+
+describe("archive members that would land outside", () => {
+  it("are left out, named in one warning; the rest is read", () => {
+    const evil = join(work, "evil");
+    cpSync(folder, join(evil, "sosreport-evil"), { recursive: true, verbatimSymlinks: true });
+    symlinkSync("/etc", join(evil, "sosreport-evil", "abs-link"));
+    symlinkSync("../../..", join(evil, "sosreport-evil", "up-link"));
+    writeFileSync(join(evil, "payload"), "x\n");
+    const r = spawnSync(
+      "tar",
+      [
+        "-cPf",
+        join(work, "evil.tar"),
+        "-C",
+        evil,
+        "sosreport-evil",
+        "payload",
+        "--transform",
+        "s,^payload$,../escaped,",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const out = sockdoc(["summary", "--input", join(work, "evil.tar")]);
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stderr, /evil\.tar: 3 members not extracted \(/);
+    assert.match(out.stderr, /"\.\.\/escaped": a path outside the archive/);
+    assert.match(out.stderr, /abs-link": a link to "\/etc", outside the archive/);
+    assert.match(out.stderr, /up-link": a link to "\.\.\/\.\.\/\.\.", outside the archive/);
+    assert.match(out.stdout, /total\s+\d+/);
+  });
+
+  it("the checks, member by member", () => {
+    const listing = parseTarListing(
+      [
+        "-rw-r--r-- 0/0     10 2026-12-05 03:00 a/b",
+        "-rw-r--r-- 0/0     10 2026-12-05 03:00 /etc/passwd",
+        "-rw-r--r-- 0/0     10 2026-12-05 03:00 a/../../x",
+        "lrwxrwxrwx 0/0      0 2026-12-05 03:00 proc/net -> self/net",
+        "lrwxrwxrwx 0/0      0 2026-12-05 03:00 a/up -> ../..",
+        "hrw-r--r-- 0/0      0 2026-12-05 03:00 a/h link to a/b",
+        "hrw-r--r-- 0/0      0 2026-12-05 03:00 a/h2 link to ../x",
+        "crw-r--r-- 0/0    1,3 2026-12-05 03:00 dev/null",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      listing.map((m) => (m === null ? "unread" : memberProblem(m) === null ? "ok" : "out")),
+      ["ok", "out", "out", "ok", "out", "ok", "out", "unread"],
+    );
+  });
+});
+
+describe("archive limits", () => {
+  it("refuses an archive over 4 x --input-limit once extracted, before extracting it", () => {
+    writeFileSync(join(work, "big.txt"), "tcp 0 0 10.0.0.1:22 10.0.0.2:5000 CLOSE_WAIT\n".repeat(200));
+    tar(["-cJf", "big.tar.xz", "big.txt"]);
+    const before = leftovers();
+    const r = sockdoc(["summary", "--input", join(work, "big.tar.xz"), "--input-limit", "1K"]);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /^sockdoc: \S+big\.tar\.xz: over 0 MiB once extracted, not extracted/);
+    assert.equal(r.stderr.split("\n").length, 2);
+    assert.deepEqual(leftovers(), before);
+  });
+
+  it("a compressed file that is no tar archive: exit 3, one line", () => {
+    const r = spawnSync("sh", ["-c", `printf 'hello\\n' | gzip > ${join(work, "x.gz")}`]);
+    assert.equal(r.status, 0);
+    const out = sockdoc(["summary", "--input", join(work, "x.gz")]);
+    assert.equal(out.status, 3);
+    assert.match(out.stderr, /^sockdoc: \S+x\.gz: no tar archive in it/);
+    assert.equal(out.stderr.split("\n").length, 2);
+  });
+});
