@@ -8,6 +8,8 @@ import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
 import type { Scope } from "../../inspect/scope.js";
 import type { CompiledFilter } from "../../filter/compile.js";
 import { CompactTable } from "../../render/compact-table.js";
+import { PackedSockets } from "../../inspect/packed-sockets.js";
+import { csvField } from "../../render/csv.js";
 import { headerOf } from "../../inspect/header.js";
 import { netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { envelope } from "../../render/envelope.js";
@@ -48,6 +50,10 @@ interface LsOptions extends CommonOptions {
  * cost more than their rows); owners fill their column after the fd walk.
  */
 async function printRows(scope: Scope, format: "table" | "csv", filter: CompiledFilter, opts: LsOptions) {
+  if (format === "csv") {
+    await printPackedCsv(scope, filter, opts);
+    return;
+  }
   const owners = Boolean(opts.processes);
   const columns = socketColumns({ timers: Boolean(opts.timers) });
   const table = new CompactTable(columns);
@@ -66,7 +72,72 @@ async function printRows(scope: Scope, format: "table" | "csv", filter: Compiled
       formatOwners({ owners: rowOwners.ownersOf(row), inode: rowOwners.inodeOf(row) }),
     );
   }
-  await writeChunks(format === "csv" ? table.csvChunks() : table.tableChunks(terminalWidth()));
+  await writeChunks(table.tableChunks(terminalWidth()));
+}
+
+/**
+ * `ls --json` piped: each socket kept in typed columns (PackedSockets), its
+ * owners put in after the fd walk, the JSON made a chunk of sockets at a time
+ * as it is written; the bytes are what the records would give.
+ */
+async function readPacked(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const owners = Boolean(opts.processes);
+  const packed = new PackedSockets();
+  const analysis = socketRowsAnalysis({
+    statesMask: filter.mask,
+    matches: beyondStates(filter),
+    owners,
+    sink: (_socket, cursor) => packed.add(cursor),
+  });
+  const inspection = await inspectAndWarn(scope, [analysis]);
+  warnNoOwners(inspection, owners);
+  return { packed, rowOwners: resultOf(inspection, analysis), inspection };
+}
+
+async function printJsonRows(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const { packed, rowOwners, inspection } = await readPacked(scope, filter, opts);
+  const head = { ...envelope("ls", headerOf(inspection)), total: packed.count };
+  const socketAt = (i: number) => {
+    const socket = packed.get(i);
+    return rowOwners ? { ...socket, owners: rowOwners.ownersOf(i) } : socket;
+  };
+  await writeChunks(packedDocument(head, packed.count, (i) => socketToJson(socketAt(i))));
+}
+
+/** CSV needs no widths: the sockets are kept packed and formatted as they are written. */
+async function printPackedCsv(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const { packed, rowOwners } = await readPacked(scope, filter, opts);
+  const columns = socketColumns(opts);
+  const socketAt = (i: number) => {
+    const socket = packed.get(i);
+    return rowOwners ? { ...socket, owners: rowOwners.ownersOf(i) } : socket;
+  };
+  function* chunks(): Generator<string> {
+    let chunk = `${columns.map((c) => csvField(c.header)).join(",")}\n`;
+    for (let start = 0; start < packed.count; start += 2000) {
+      for (let i = start; i < Math.min(packed.count, start + 2000); i++) {
+        const s = socketAt(i);
+        chunk += `${columns.map((c) => csvField(String(c.value(s)))).join(",")}\n`;
+      }
+      yield chunk;
+      chunk = "";
+    }
+    if (chunk !== "") yield chunk;
+  }
+  await writeChunks(chunks());
+}
+
+/** `{...head, sockets: [...]}` as JSON.stringify prints it compact, 2000 sockets a chunk. */
+function* packedDocument(head: Record<string, unknown>, count: number, at: (i: number) => unknown) {
+  const open = JSON.stringify({ ...head, sockets: [] });
+  yield open.slice(0, -2); // ends with the array's "["
+  for (let start = 0; start < count; start += 2000) {
+    const items: unknown[] = [];
+    for (let i = start; i < Math.min(count, start + 2000); i++) items.push(at(i));
+    const array = JSON.stringify(items);
+    yield start === 0 ? array.slice(1, -1) : `,${array.slice(1, -1)}`;
+  }
+  yield "]}\n";
 }
 
 export function lsCommand(): Command {
@@ -103,6 +174,11 @@ export function lsCommand(): Command {
     }
     if (format === "table" || format === "csv") {
       await printRows(scopes[0]!, format, filter, opts);
+      return;
+    }
+    // Piped JSON (a script, 200k sockets): each socket kept as its JSON text only.
+    if (format === "json" && !process.stdout.isTTY) {
+      await printJsonRows(scopes[0]!, filter, opts);
       return;
     }
     const inspection = await inspectAndWarn(scopes[0]!, [analysis]);

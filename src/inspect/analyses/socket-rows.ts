@@ -6,6 +6,7 @@
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
+import type { SocketCursor } from "../../sources/sock-diag.js";
 import type { Analysis, Collector } from "../analysis.js";
 import { RecordCursor } from "../record-cursor.js";
 
@@ -13,8 +14,8 @@ export interface SocketRowsParams {
   statesMask: number;
   matches?: (s: TcpSocket) => boolean;
   owners: boolean;
-  /** Takes each socket while it is valid (a cursor's: never keep it). */
-  sink: (socket: TcpSocket) => void;
+  /** Takes each socket while it is valid (a cursor's: never keep it), and the cursor it came through. */
+  sink: (socket: TcpSocket, cursor: SocketCursor) => void;
 }
 
 export interface RowOwners {
@@ -40,7 +41,7 @@ export function socketRowsAnalysis(p: SocketRowsParams): Analysis<RowOwners | nu
         add: (c) => {
           const socket = c.socket;
           if (matches !== undefined && !matches(socket)) return;
-          sink(socket);
+          sink(socket, c);
           if (!p.owners) return;
           const inode = c.inode;
           keys.push(inode > 0 ? inode : c.state === TcpState.TIME_WAIT ? TIME_WAIT_KEY : 0);
