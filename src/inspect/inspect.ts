@@ -256,3 +256,19 @@ export function netnsOf(inspection: Inspection): NetnsRef | null {
   const scope = inspection.scope;
   return scope.kind === "host" && scope.netns ? scope.netns.ref : null;
 }
+
+/** Each inspected namespace's summary total and states, or the error that left it unread. */
+export function namespaceCounts(
+  round: readonly Inspection[],
+  summary: Analysis<{ total: number; states: Record<string, number> }>,
+) {
+  return round.map((i) => {
+    const one = resultOrNull(i, summary);
+    return {
+      netns: netnsOf(i),
+      total: one?.total ?? null,
+      states: one?.states ?? null,
+      error: errorOf(i, summary),
+    };
+  });
+}

@@ -9,16 +9,15 @@
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import {
-  countDumpRequests,
   type DiagPass,
   type DumpAddon,
+  openStream,
+  plainDumps,
   passStages,
   planDumps,
   type PlannedDump,
-  streamRequest,
 } from "./sock-diag.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
-import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
 import { type BriefVisitor, visitInetDiagCursor, visitInetDiagMessages } from "./sock-diag/visit.js";
 
 /**
@@ -33,28 +32,10 @@ async function* dumpChunksAsync(
 ): AsyncGenerator<[number, Buffer]> {
   if (plan.length === 0) return;
   if (!addon.InetDiagStream) {
-    if (netnsPath)
-      throw Object.assign(new Error("this addon cannot enter a namespace"), { syscall: "setns" });
-    for (let i = 0; i < plan.length; i++) {
-      const d = plan[i]!;
-      for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
-        countDumpRequests(1);
-        yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
-      }
-    }
+    yield* plainDumps(addon, plan, netnsPath);
     return;
   }
-  countDumpRequests(plan.length);
-  const stream = netnsPath
-    ? new addon.InetDiagStream(
-        plan.map(streamRequest),
-        plan.map((d) => d.lane),
-        netnsPath,
-      )
-    : new addon.InetDiagStream(
-        plan.map(streamRequest),
-        plan.map((d) => d.lane),
-      );
+  const stream = openStream(addon as Required<DumpAddon>, plan, netnsPath);
   const next = (i: number): Promise<Buffer | null> =>
     typeof stream.nextAsync === "function" ? stream.nextAsync(i) : Promise.resolve(stream.next(i));
   try {

@@ -7,7 +7,7 @@
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
-import type { NativeAddon } from "./native.js";
+import type { InetDiagStreamHandle, NativeAddon } from "./native.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
 import {
@@ -42,11 +42,6 @@ let dumpRequests = 0;
 /** Dump requests sent to the kernel by this process so far (the inspection counts its own). */
 export function dumpRequestCount(): number {
   return dumpRequests;
-}
-
-/** Counts n more dump requests (the async reader's, sock-diag-async.ts). */
-export function countDumpRequests(n: number): void {
-  dumpRequests += n;
 }
 
 /**
@@ -88,6 +83,36 @@ export function planDumps(
  * decodes while the kernel still works; a caller that stops early stops the
  * dumps too. Each chunk holds whole messages.
  */
+/** The dumps one at a time without the stream (a test fake): both families as two dumps. */
+export function* plainDumps(
+  addon: DumpAddon,
+  plan: readonly PlannedDump[],
+  netnsPath?: string,
+): Generator<[number, Buffer]> {
+  if (netnsPath) throw Object.assign(new Error("this addon cannot enter a namespace"), { syscall: "setns" });
+  for (let i = 0; i < plan.length; i++) {
+    const d = plan[i]!;
+    for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
+      dumpRequests++;
+      yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
+    }
+  }
+}
+
+/** The plan's dumps started on the addon's lanes (inside netnsPath's namespace when given), counted. */
+export function openStream(
+  addon: Required<DumpAddon>,
+  plan: readonly PlannedDump[],
+  netnsPath?: string,
+): InetDiagStreamHandle {
+  dumpRequests += plan.length;
+  const requests = plan.map(streamRequest);
+  const lanes = plan.map((d) => d.lane);
+  return netnsPath
+    ? new addon.InetDiagStream(requests, lanes, netnsPath)
+    : new addon.InetDiagStream(requests, lanes);
+}
+
 function* dumpChunks(
   addon: DumpAddon,
   plan: readonly PlannedDump[],
@@ -95,29 +120,10 @@ function* dumpChunks(
 ): Generator<[number, Buffer]> {
   if (plan.length === 0) return;
   if (!addon.InetDiagStream) {
-    if (netnsPath)
-      throw Object.assign(new Error("this addon cannot enter a namespace"), { syscall: "setns" });
-    // One dump at a time; both families as two dumps, as any addon can.
-    for (let i = 0; i < plan.length; i++) {
-      const d = plan[i]!;
-      for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
-        dumpRequests++;
-        yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
-      }
-    }
+    yield* plainDumps(addon, plan, netnsPath);
     return;
   }
-  dumpRequests += plan.length;
-  const stream = netnsPath
-    ? new addon.InetDiagStream(
-        plan.map(streamRequest),
-        plan.map((d) => d.lane),
-        netnsPath,
-      )
-    : new addon.InetDiagStream(
-        plan.map(streamRequest),
-        plan.map((d) => d.lane),
-      );
+  const stream = openStream(addon as Required<DumpAddon>, plan, netnsPath);
   try {
     for (let i = 0; i < plan.length; i++) {
       for (let chunk = stream.next(i); chunk !== null; chunk = stream.next(i)) yield [i, chunk];

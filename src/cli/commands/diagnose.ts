@@ -8,7 +8,7 @@ import { closeWaitAnalysis } from "../../inspect/analyses/close-wait.js";
 import { summaryAnalysis } from "../../inspect/analyses/summary.js";
 import { timeWaitAnalysis } from "../../inspect/analyses/time-wait.js";
 import { headerOf } from "../../inspect/header.js";
-import { errorOf, netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
+import { namespaceCounts, netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import type { Scope } from "../../inspect/scope.js";
 import type { TimeWaitReport } from "../../analysis/time-wait/report.js";
 import { severityRank } from "../../model/severity.js";
@@ -70,15 +70,7 @@ async function diagnoseNamespaces(scopes: Scope[], format: string): Promise<void
     lines.push(
       `${finding.replace(/ See `sockdoc timewait`\.$/, "")} (namespace ${netnsLabel(worst.netns)}) See \`sockdoc timewait --all-netns\`.`,
     );
-  const namespaces = round.map((i) => {
-    const one = resultOrNull(i, each);
-    return {
-      netns: netnsOf(i),
-      total: one?.total ?? null,
-      states: one?.states ?? null,
-      error: errorOf(i, each),
-    };
-  });
+  const namespaces = namespaceCounts(round, each);
   if (format === "json") {
     emitJson({
       ...envelope("diagnose", headerOf(round[0]!)),

@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { compileFilter } from "../../filter/compile.js";
 import { summaryAnalysis } from "../../inspect/analyses/summary.js";
 import { headerOf } from "../../inspect/header.js";
-import { errorOf, netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
+import { namespaceCounts, resultOf } from "../../inspect/inspect.js";
 import { UsageError } from "../../model/errors.js";
 import { envelope } from "../../render/envelope.js";
 import { emit, emitJson, emitNdjson, tableOrCsv } from "../../render/output.js";
@@ -71,15 +71,7 @@ export function summaryCommand(): Command {
     const all = summaryAnalysis({ ...params, acrossScopes: true });
     const inspections = await inspectAllAndWarn(scopes, () => [each, all]);
     const summary = resultOf(inspections[0]!, all);
-    const namespaces = inspections.map((i) => {
-      const one = resultOrNull(i, each);
-      return {
-        netns: netnsOf(i),
-        total: one?.total ?? null,
-        states: one?.states ?? null,
-        error: errorOf(i, each),
-      };
-    });
+    const namespaces = namespaceCounts(inspections, each);
     const header = headerOf(inspections[0]!);
     const doc = { ...envelope("summary", header), ...summary, namespaces };
     if (format === "json") emitJson(doc);
