@@ -53,3 +53,23 @@ export function socketToJson(s: TcpSocket): SocketJson {
     owners: s.owners,
   };
 }
+
+/**
+ * socketToJson's compact JSON text, made without the intermediate objects
+ * (`ls --json` of 200k sockets: less garbage, a steadier peak). Endpoints
+ * with printed names (captures) go through socketToJson.
+ */
+export function socketJsonText(s: TcpSocket): string {
+  const plain = (e: Endpoint) => e.printed === undefined && e.service === undefined && e.resolved !== false;
+  if (!plain(s.local) || !plain(s.remote)) return JSON.stringify(socketToJson(s));
+  const t = s.timer;
+  const timer =
+    t === null ? "null" : `{"kind":"${t.kind}","expiresMs":${t.expiresMs},"retrans":${t.retrans}}`;
+  return (
+    `{"family":"${s.family === 4 ? "inet" : "inet6"}","state":"${stateName(s.state)}",` +
+    `"local":{"address":${JSON.stringify(s.local.address)},"port":${s.local.port}},` +
+    `"remote":{"address":${JSON.stringify(s.remote.address)},"port":${s.remote.port}},` +
+    `"recvQ":${s.recvQ},"sendQ":${s.sendQ},"timer":${timer},"uid":${s.uid},"inode":${s.inode},` +
+    `"cookie":${JSON.stringify(s.cookie)},"owners":${JSON.stringify(s.owners)}}`
+  );
+}

@@ -20,7 +20,7 @@ import {
   terminalWidth,
   writeChunks,
 } from "../../render/output.js";
-import { socketToJson } from "../../render/socket-json.js";
+import { socketJsonText, socketToJson } from "../../render/socket-json.js";
 import {
   formatOwners,
   type NamespacedSocket,
@@ -101,7 +101,7 @@ async function printJsonRows(scope: Scope, filter: CompiledFilter, opts: LsOptio
     const socket = packed.get(i);
     return rowOwners ? { ...socket, owners: rowOwners.ownersOf(i) } : socket;
   };
-  await writeChunks(packedDocument(head, packed.count, (i) => socketToJson(socketAt(i))));
+  await writeChunks(packedDocument(head, packed.count, (i) => socketJsonText(socketAt(i))));
 }
 
 /** CSV needs no widths: the sockets are kept packed and formatted as they are written. */
@@ -127,15 +127,14 @@ async function printPackedCsv(scope: Scope, filter: CompiledFilter, opts: LsOpti
   await writeChunks(chunks());
 }
 
-/** `{...head, sockets: [...]}` as JSON.stringify prints it compact, 2000 sockets a chunk. */
-function* packedDocument(head: Record<string, unknown>, count: number, at: (i: number) => unknown) {
+/** `{...head, sockets: [...]}` as JSON.stringify prints it compact, 2000 sockets (their JSON texts) a chunk. */
+function* packedDocument(head: Record<string, unknown>, count: number, at: (i: number) => string) {
   const open = JSON.stringify({ ...head, sockets: [] });
   yield open.slice(0, -2); // ends with the array's "["
   for (let start = 0; start < count; start += 2000) {
-    const items: unknown[] = [];
+    const items: string[] = [];
     for (let i = start; i < Math.min(count, start + 2000); i++) items.push(at(i));
-    const array = JSON.stringify(items);
-    yield start === 0 ? array.slice(1, -1) : `,${array.slice(1, -1)}`;
+    yield start === 0 ? items.join(",") : `,${items.join(",")}`;
   }
   yield "]}\n";
 }

@@ -4,7 +4,7 @@
  * (the records of 200k sockets take more memory than their rows). Owners are
  * found for the rows' inodes afterwards, in the inspection's one fd walk.
  */
-import type { TcpSocket } from "../../model/socket.js";
+import type { Owner, TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import type { SocketCursor } from "../../sources/sock-diag.js";
 import type { Analysis, Collector } from "../analysis.js";
@@ -27,6 +27,44 @@ export interface RowOwners {
 
 /** What a row keeps to be given owners later: the inode, or why there is none. */
 const TIME_WAIT_KEY = -1;
+
+/**
+ * Each row's owners, kept compact so that the walk's map (an object per
+ * socket) can go before the rows are written: most sockets have one owner,
+ * kept as pid and fd in typed arrays; the few with more keep their list.
+ */
+function compactOwners(
+  keys: readonly number[],
+  byInode: ReadonlyMap<number, Owner[]>,
+  inodeOf: (row: number) => number,
+): RowOwners {
+  const pids = new Int32Array(keys.length).fill(-1);
+  const fds = new Int32Array(keys.length).fill(-1);
+  const comms = new Map<number, string>();
+  const several = new Map<number, Owner[]>();
+  keys.forEach((key, row) => {
+    const owners = key > 0 ? byInode.get(key) : undefined;
+    if (!owners || owners.length === 0) return;
+    if (owners.length > 1 || owners[0]!.fd === null) {
+      several.set(row, owners);
+      return;
+    }
+    pids[row] = owners[0]!.pid;
+    fds[row] = owners[0]!.fd!;
+    comms.set(owners[0]!.pid, owners[0]!.comm);
+  });
+  return {
+    inodeOf,
+    ownersOf: (row) => {
+      const key = keys[row]!;
+      if (key === TIME_WAIT_KEY) return null;
+      const list = several.get(row);
+      if (list) return list;
+      const pid = pids[row]!;
+      return pid < 0 ? [] : [{ pid, comm: comms.get(pid) ?? "?", fd: fds[row]! }];
+    },
+  };
+}
 
 export function socketRowsAnalysis(p: SocketRowsParams): Analysis<RowOwners | null> {
   return {
@@ -55,14 +93,7 @@ export function socketRowsAnalysis(p: SocketRowsParams): Analysis<RowOwners | nu
           if (facts.source.kind === "capture" || !g.ownersResolved) {
             return { ownersOf: (row) => given[row] ?? null, inodeOf };
           }
-          return {
-            inodeOf,
-            ownersOf: (row) => {
-              const key = keys[row]!;
-              if (key === TIME_WAIT_KEY) return null;
-              return key > 0 ? (g.ownersByInode.get(key) ?? []) : [];
-            },
-          };
+          return compactOwners(keys, g.ownersByInode, inodeOf);
         },
       };
     },
