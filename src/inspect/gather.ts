@@ -10,8 +10,7 @@ import type { Owner, TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { isGoExecutable } from "../sources/go-binary.js";
 import { loadNative } from "../sources/native.js";
-import { findOwners, findOwnersAsync } from "../sources/owners.js";
-import { eventLoopKeptFree } from "./read-mode.js";
+import { findOwnersAsync } from "../sources/owners.js";
 import { readUsers } from "../sources/process-info.js";
 import type { Gathered, Needs, ScopeFacts } from "./analysis.js";
 import { passwdPathFor, readFacts } from "./process-facts.js";
@@ -37,11 +36,8 @@ async function attachOwners(
 ): Promise<{ deniedCount: number; byInode: Map<number, Owner[]> }> {
   const inodes: number[] = [...more];
   for (const s of records) if (s.inode) inodes.push(s.inode);
-  // A server's fd walk leaves the event loop free; a one-shot command calls it directly.
-  const native = loadNative().addon;
-  const found = eventLoopKeptFree()
-    ? await findOwnersAsync(scope.proc, inodes, { native })
-    : findOwners(scope.proc, inodes, { native });
+  // The fd walk runs on the addon's threads: the event loop stays free meanwhile.
+  const found = await findOwnersAsync(scope.proc, inodes, { native: loadNative().addon });
   warnings.push(...found.warnings);
   for (const s of records) {
     if (!s.inode) s.owners = s.state === TcpState.TIME_WAIT ? null : [];

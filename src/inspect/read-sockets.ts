@@ -12,9 +12,7 @@ import { stateBit, TcpState } from "../model/tcp-state.js";
 import { loadNative } from "../sources/native.js";
 import { readProcNetTcp } from "../sources/proc-net-tcp.js";
 import type { DiagPass } from "../sources/sock-diag.js";
-import { visitSockDiagPasses } from "../sources/sock-diag.js";
 import { visitSockDiagPassesAsync } from "../sources/sock-diag-async.js";
-import { eventLoopKeptFree } from "./read-mode.js";
 import { dispatcher, type Running } from "./dispatch.js";
 import { RecordCursor } from "./record-cursor.js";
 import { ProcFs } from "../sources/procfs.js";
@@ -130,9 +128,8 @@ async function tryNetlink(
   const { addon, error } = loadNative();
   if (!addon) return error ?? "native addon unavailable";
   try {
-    // A server's read waits for the kernel's chunks without holding the event loop.
-    if (eventLoopKeptFree()) await visitSockDiagPassesAsync(addon, scope.families, passes, netnsPath);
-    else visitSockDiagPasses(addon, scope.families, passes, netnsPath);
+    // The kernel fills the chunks on the addon's threads; the event loop stays free meanwhile.
+    await visitSockDiagPassesAsync(addon, scope.families, passes, netnsPath);
     return null;
   } catch (err) {
     // Anything but a failed syscall or a bad reply is a bug: let it surface.

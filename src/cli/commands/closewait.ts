@@ -15,7 +15,6 @@ import type { Scope } from "../../inspect/scope.js";
 import { inspectionsOfMany } from "../../inspect/watch.js";
 import { EXIT, UsageError } from "../../model/errors.js";
 import { renderCsv } from "../../render/csv.js";
-import { keepEventLoopFree } from "../../inspect/read-mode.js";
 import { loadNative } from "../../sources/native.js";
 import { emit, emitExact, emitJson, emitNdjson, terminalWidth } from "../../render/output.js";
 import { CSV_COLUMNS } from "../../report/close-wait/csv-columns.js";
@@ -163,7 +162,6 @@ export function closewaitCommand(): Command {
     // Watching runs long: load the addon before the first sample, not during it.
     if (plan.watch) {
       loadNative();
-      keepEventLoopFree();
     }
     const extra = (): ExtraInfo => ({
       failOn: opts.failOn ?? null,

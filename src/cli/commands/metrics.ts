@@ -9,7 +9,6 @@ import { UsageError } from "../../model/errors.js";
 import { writeFileAtomic } from "../../render/atomic-file.js";
 import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
-import { keepEventLoopFree } from "../../inspect/read-mode.js";
 import { loadNative } from "../../sources/native.js";
 import { addSourceOptions, type CommonOptions, printWarnings, scopesFor, wholeNumber } from "../common.js";
 import { scrape } from "../metrics/collect.js";
@@ -122,10 +121,8 @@ export function metricsCommand(): Command {
       emitMachineText((await render()).trimEnd());
       return;
     }
-    // A long-running server loads the addon now, not during the first scrape,
-    // and reads off the event loop so that it keeps answering meanwhile.
+    // A long-running server loads the addon now, not during the first scrape.
     loadNative();
-    keepEventLoopFree();
     // Loaded here: printing once needs no HTTP server.
     const { parseListen } = await import("../../http/listen-address.js");
     const { serveMetrics } = await import("../../http/serve-metrics.js");

@@ -19,7 +19,6 @@ import { parseDuration } from "../../model/duration.js";
 import { UsageError } from "../../model/errors.js";
 import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import { terminalSafe } from "../../render/terminal-safe.js";
-import { keepEventLoopFree } from "../../inspect/read-mode.js";
 import { loadNative } from "../../sources/native.js";
 import { guarded, openForWriting } from "../../store/open.js";
 import { defaultDbPath } from "../../store/paths.js";
@@ -129,8 +128,6 @@ export function watchCommand(): Command {
     });
     // A long run: the addon now, not during the first sample.
     loadNative();
-    // A watcher runs for days: its reads leave the event loop free (Ctrl-C, the status line).
-    keepEventLoopFree();
     const db = openForWriting(file);
     const writer = new StoreWriter(db);
     guarded(file, () => {
