@@ -21,6 +21,7 @@
 
 #include "addon.h"
 #include "errors.h"
+#include "fd.h"
 #include "promise-worker.h"
 
 namespace sockdoc {
@@ -36,20 +37,6 @@ struct LinuxDirent64 {
 };
 
 constexpr size_t kDirentSpace = 64 * 1024;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Non-negative integer from an all-digit name; -1 for anything else.
 int64_t ParseNumber(const char* s) {

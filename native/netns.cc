@@ -13,25 +13,11 @@
 #include <vector>
 
 #include "errors.h"
+#include "fd.h"
 
 namespace sockdoc {
 
 namespace {
-
-// Closes a file descriptor on every path.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Files under /proc/sys are small; a bound keeps a strange file from growing memory.
 constexpr size_t kMaxFileBytes = 1 << 20;
