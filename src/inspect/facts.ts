@@ -9,6 +9,7 @@ import { readFilesInNetns } from "../sources/netns/read-in-netns.js";
 import { ProcFs } from "../sources/procfs.js";
 import { readSysctlSet, type SysctlRead, sysctlPath } from "../sources/sysctl.js";
 import type { Needs, ScopeFacts } from "./analysis.js";
+import { NETLINK_SOURCE } from "./read-sockets.js";
 import type { CaptureScope, HostScope } from "./scope.js";
 
 /** The namespace read ("net:[INODE]"): the scope's, else that of the process reading. */
@@ -62,7 +63,8 @@ export function hostFacts(scope: HostScope, needs: Needs, warnings: string[]): S
     sysctls,
     counters,
     sockstat,
-    source: { kind: "netlink", detail: "netlink sock_diag" },
+    // Until the sockets are read (read-sockets.ts says from where).
+    source: NETLINK_SOURCE,
     takenAt: Date.now(),
     netns: netnsOf(scope),
     sysctlsKnown: true,

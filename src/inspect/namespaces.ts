@@ -3,7 +3,12 @@
  * namespace, each named by its inode, `ip netns` name and container.
  */
 import type { Family } from "../model/endpoint.js";
-import { discoverNamespaces, type FoundNamespace, resolveNetns } from "../sources/netns/discover.js";
+import {
+  discoverNamespaces,
+  type FoundNamespace,
+  parseNsLink,
+  resolveNetns,
+} from "../sources/netns/discover.js";
 import { identifyNamespace } from "../sources/netns/identify.js";
 import type { ProcFs } from "../sources/procfs.js";
 import type { HostScope, SourceChoice } from "./scope.js";
@@ -16,8 +21,7 @@ export interface NamespaceChoice {
 }
 
 function ownInode(proc: ProcFs): number | null {
-  const m = /^net:\[(\d+)\]$/.exec(proc.tryReadlink("self", "ns", "net") ?? "");
-  return m ? Number(m[1]) : null;
+  return parseNsLink(proc.tryReadlink("self", "ns", "net") ?? "");
 }
 
 /** Host scopes for the namespaces chosen, sockdoc's own first; warnings say what could not be looked into. */
