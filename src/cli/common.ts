@@ -145,13 +145,18 @@ export async function inspectAllAndWarn(
   analysesFor: (scope: Scope) => readonly Analysis<unknown>[],
 ): Promise<Inspection[]> {
   const inspections = await inspectMany(scopes, analysesFor);
-  const printed = new Set<string>();
+  const said = new Set<string>();
   for (const inspection of inspections) {
     debugInspection(inspection);
-    printWarnings(inspection.warnings.filter((w) => !printed.has(w)));
-    for (const w of inspection.warnings) printed.add(w);
+    printNewWarnings(inspection.warnings, said);
   }
   return inspections;
+}
+
+/** Prints the warnings not in said (those of earlier scopes or samples), then adds them all to it. */
+export function printNewWarnings(warnings: readonly string[], said: Set<string>): void {
+  printWarnings(warnings.filter((w) => !said.has(w)));
+  for (const w of warnings) said.add(w);
 }
 
 /** The sockets' filter beyond its states; undefined when the kernel's state mask does it all. */

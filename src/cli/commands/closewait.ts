@@ -36,7 +36,7 @@ import {
   type CommonOptions,
   debugInspection,
   outputFormat,
-  printWarnings,
+  printNewWarnings,
   scopesFor,
 } from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
@@ -181,8 +181,7 @@ export function closewaitCommand(): Command {
       for await (const round of rounds) {
         for (const inspection of round) {
           debugInspection(inspection);
-          printWarnings(inspection.warnings.filter((w) => !warned.has(w)));
-          for (const w of inspection.warnings) warned.add(w);
+          printNewWarnings(inspection.warnings, warned);
         }
         last = namespaced ? namespacesSample(round, analysisFor) : oneSample(round[0]!, analysisFor);
         if (plan.watch) {

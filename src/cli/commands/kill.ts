@@ -44,7 +44,14 @@ import { netnsLabel } from "../../report/netns.js";
 import type { TcpSocket } from "../../model/socket.js";
 import { ProcFs } from "../../sources/procfs.js";
 import { wrap } from "../../report/wrap.js";
-import { addOutputOptions, type CommonOptions, families, outputFormat, printWarnings } from "../common.js";
+import {
+  addOutputOptions,
+  type CommonOptions,
+  families,
+  outputFormat,
+  printNewWarnings,
+  printWarnings,
+} from "../common.js";
 import { FILTER_HELP } from "../help-text.js";
 import { socketColumns } from "../../report/socket-columns.js";
 
@@ -317,10 +324,7 @@ export function killCommand(): Command {
       };
     });
     const warned = new Set<string>();
-    for (const plan of plans) {
-      printWarnings(plan.snapshot.warnings.filter((w) => !warned.has(w)));
-      for (const w of plan.snapshot.warnings) warned.add(w);
-    }
+    for (const plan of plans) printNewWarnings(plan.snapshot.warnings, warned);
     const all = plans.flatMap((p) => p.targets);
     checkBatch(all.length, max, force);
     const support = await probeSupport(addon, all, canAct);
