@@ -15,16 +15,26 @@ export function csvField(value: string): string {
 }
 
 /** The CSV's lines, each ending in a newline, in chunks of ROWS_PER_CHUNK rows (the header with the first). */
-export function* csvChunks<T>(
+export function csvChunks<T>(
   rows: readonly T[],
   columns: readonly Column<T>[],
   rowsPerChunk = ROWS_PER_CHUNK,
 ): Generator<string> {
+  return csvRowChunks(rows.length, (r) => rows[r]!, columns, rowsPerChunk);
+}
+
+/** csvChunks over count rows made on demand (rowAt): rows kept in another form than objects. */
+export function* csvRowChunks<T>(
+  count: number,
+  rowAt: (r: number) => T,
+  columns: readonly Column<T>[],
+  rowsPerChunk = ROWS_PER_CHUNK,
+): Generator<string> {
   let chunk = `${columns.map((c) => csvField(c.header)).join(",")}\n`;
-  for (let start = 0; start < rows.length; start += rowsPerChunk) {
-    const end = Math.min(rows.length, start + rowsPerChunk);
+  for (let start = 0; start < count; start += rowsPerChunk) {
+    const end = Math.min(count, start + rowsPerChunk);
     for (let r = start; r < end; r++) {
-      const row = rows[r]!;
+      const row = rowAt(r);
       chunk += `${columns.map((c) => csvField(String(c.value(row)))).join(",")}\n`;
     }
     yield chunk;

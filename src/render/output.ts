@@ -99,18 +99,34 @@ export function emitJsonWithArray<T>(
   return writeChunks(jsonWithArrayChunks(head, key, items, toJson));
 }
 
-function* jsonWithArrayChunks<T>(
+function jsonWithArrayChunks<T>(
   head: Record<string, unknown>,
   key: string,
   items: readonly T[],
   toJson: (item: T) => unknown,
 ): Generator<string> {
+  // One stringify per chunk, not per item: a third faster for 50k sockets.
+  return jsonArrayDocument(head, key, items.length, (start, end) =>
+    JSON.stringify(items.slice(start, end).map(toJson)).slice(1, -1),
+  );
+}
+
+/**
+ * `{...head, [key]: [...]}` as JSON.stringify prints it compact, CHUNK items
+ * at a time: itemsText(start, end) gives items start to end-1 as JSON text
+ * joined by commas. The document's end follows its last field, the array.
+ */
+export function* jsonArrayDocument(
+  head: Record<string, unknown>,
+  key: string,
+  count: number,
+  itemsText: (start: number, end: number) => string,
+): Generator<string> {
   const open = JSON.stringify({ ...head, [key]: [] });
   yield open.slice(0, -2); // ends with the array's "["
-  for (let start = 0; start < items.length; start += CHUNK) {
-    // One stringify per chunk, not per item: a third faster for 50k sockets.
-    const array = JSON.stringify(items.slice(start, start + CHUNK).map(toJson));
-    yield start === 0 ? array.slice(1, -1) : `,${array.slice(1, -1)}`;
+  for (let start = 0; start < count; start += CHUNK) {
+    const text = itemsText(start, Math.min(count, start + CHUNK));
+    yield start === 0 ? text : `,${text}`;
   }
   yield "]}\n";
 }

@@ -6,16 +6,19 @@ import { compileFilter } from "../../filter/compile.js";
 import { socketRowsAnalysis } from "../../inspect/analyses/socket-rows.js";
 import { socketsAnalysis } from "../../inspect/analyses/sockets.js";
 import type { Scope } from "../../inspect/scope.js";
+import type { TcpSocket } from "../../model/socket.js";
+import type { SocketCursor } from "../../sources/sock-diag.js";
 import type { CompiledFilter } from "../../filter/compile.js";
 import { CompactTable } from "../../render/compact-table.js";
 import { PackedSockets } from "../../inspect/packed-sockets.js";
-import { csvField } from "../../render/csv.js";
+import { csvRowChunks } from "../../render/csv.js";
 import { headerOf } from "../../inspect/header.js";
 import { netnsOf, resultOf, resultOrNull } from "../../inspect/inspect.js";
 import { envelope } from "../../render/envelope.js";
 import {
   emitJsonWithArray,
   emitTableOrCsv,
+  jsonArrayDocument,
   streamNdjson,
   terminalWidth,
   writeChunks,
@@ -46,26 +49,34 @@ interface LsOptions extends CommonOptions {
 }
 
 /**
- * A table or CSV keeps each socket only as its printed row (200k records
- * cost more than their rows); owners fill their column after the fd walk.
+ * Reads the sockets into sink, keeping none of them (a printed row, or
+ * packed columns); owners, with -p, come per row after the fd walk.
  */
-async function printRows(scope: Scope, format: "table" | "csv", filter: CompiledFilter, opts: LsOptions) {
-  if (format === "csv") {
-    await printPackedCsv(scope, filter, opts);
-    return;
-  }
+async function readRows(
+  scope: Scope,
+  filter: CompiledFilter,
+  opts: LsOptions,
+  sink: (socket: TcpSocket, cursor: SocketCursor) => void,
+) {
   const owners = Boolean(opts.processes);
-  const columns = socketColumns({ timers: Boolean(opts.timers) });
-  const table = new CompactTable(columns);
   const analysis = socketRowsAnalysis({
     statesMask: filter.mask,
     matches: beyondStates(filter),
     owners,
-    sink: (socket) => table.add(columns.map((c) => c.value(socket))),
+    sink,
   });
   const inspection = await inspectAndWarn(scope, [analysis]);
   warnNoOwners(inspection, owners);
-  const rowOwners = resultOf(inspection, analysis);
+  return { rowOwners: resultOf(inspection, analysis), inspection };
+}
+
+/** A table keeps each socket only as its printed row (200k records cost more than their rows). */
+async function printTable(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const columns = socketColumns({ timers: Boolean(opts.timers) });
+  const table = new CompactTable(columns);
+  const { rowOwners } = await readRows(scope, filter, opts, (socket) =>
+    table.add(columns.map((c) => c.value(socket))),
+  );
   if (rowOwners) {
     const column = socketColumns({ processes: true }).at(-1)!;
     table.addColumn(column, (row) =>
@@ -76,67 +87,36 @@ async function printRows(scope: Scope, format: "table" | "csv", filter: Compiled
 }
 
 /**
- * `ls --json` piped: each socket kept in typed columns (PackedSockets), its
- * owners put in after the fd walk, the JSON made a chunk of sockets at a time
- * as it is written; the bytes are what the records would give.
+ * JSON (piped) and CSV keep the sockets in typed columns (PackedSockets) and
+ * format them as they are written, owners put in after the fd walk; the
+ * bytes are what the records would give.
  */
 async function readPacked(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
-  const owners = Boolean(opts.processes);
   const packed = new PackedSockets();
-  const analysis = socketRowsAnalysis({
-    statesMask: filter.mask,
-    matches: beyondStates(filter),
-    owners,
-    sink: (_socket, cursor) => packed.add(cursor),
-  });
-  const inspection = await inspectAndWarn(scope, [analysis]);
-  warnNoOwners(inspection, owners);
-  return { packed, rowOwners: resultOf(inspection, analysis), inspection };
-}
-
-async function printJsonRows(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
-  const { packed, rowOwners, inspection } = await readPacked(scope, filter, opts);
-  const head = { ...envelope("ls", headerOf(inspection)), total: packed.count };
-  const socketAt = (i: number) => {
+  const { rowOwners, inspection } = await readRows(scope, filter, opts, (_socket, cursor) =>
+    packed.add(cursor),
+  );
+  const socketAt = (i: number): TcpSocket => {
     const socket = packed.get(i);
     return rowOwners ? { ...socket, owners: rowOwners.ownersOf(i) } : socket;
   };
-  await writeChunks(packedDocument(head, packed.count, (i) => socketJsonText(socketAt(i))));
+  return { count: packed.count, socketAt, inspection };
 }
 
-/** CSV needs no widths: the sockets are kept packed and formatted as they are written. */
-async function printPackedCsv(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
-  const { packed, rowOwners } = await readPacked(scope, filter, opts);
-  const columns = socketColumns(opts);
-  const socketAt = (i: number) => {
-    const socket = packed.get(i);
-    return rowOwners ? { ...socket, owners: rowOwners.ownersOf(i) } : socket;
-  };
-  function* chunks(): Generator<string> {
-    let chunk = `${columns.map((c) => csvField(c.header)).join(",")}\n`;
-    for (let start = 0; start < packed.count; start += 2000) {
-      for (let i = start; i < Math.min(packed.count, start + 2000); i++) {
-        const s = socketAt(i);
-        chunk += `${columns.map((c) => csvField(String(c.value(s)))).join(",")}\n`;
-      }
-      yield chunk;
-      chunk = "";
-    }
-    if (chunk !== "") yield chunk;
-  }
-  await writeChunks(chunks());
-}
-
-/** `{...head, sockets: [...]}` as JSON.stringify prints it compact, 2000 sockets (their JSON texts) a chunk. */
-function* packedDocument(head: Record<string, unknown>, count: number, at: (i: number) => string) {
-  const open = JSON.stringify({ ...head, sockets: [] });
-  yield open.slice(0, -2); // ends with the array's "["
-  for (let start = 0; start < count; start += 2000) {
+async function printPackedJson(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const { count, socketAt, inspection } = await readPacked(scope, filter, opts);
+  const head = { ...envelope("ls", headerOf(inspection)), total: count };
+  const itemsText = (start: number, end: number) => {
     const items: string[] = [];
-    for (let i = start; i < Math.min(count, start + 2000); i++) items.push(at(i));
-    yield start === 0 ? items.join(",") : `,${items.join(",")}`;
-  }
-  yield "]}\n";
+    for (let i = start; i < end; i++) items.push(socketJsonText(socketAt(i)));
+    return items.join(",");
+  };
+  await writeChunks(jsonArrayDocument(head, "sockets", count, itemsText));
+}
+
+async function printPackedCsv(scope: Scope, filter: CompiledFilter, opts: LsOptions) {
+  const { count, socketAt } = await readPacked(scope, filter, opts);
+  await writeChunks(csvRowChunks(count, socketAt, socketColumns(opts)));
 }
 
 export function lsCommand(): Command {
@@ -171,15 +151,10 @@ export function lsCommand(): Command {
       else await emitTableOrCsv(format, rows, namespacedColumns(opts));
       return;
     }
-    if (format === "table" || format === "csv") {
-      await printRows(scopes[0]!, format, filter, opts);
-      return;
-    }
-    // Piped JSON (a script, 200k sockets): each socket kept as its JSON text only.
-    if (format === "json" && !process.stdout.isTTY) {
-      await printJsonRows(scopes[0]!, filter, opts);
-      return;
-    }
+    if (format === "table") return printTable(scopes[0]!, filter, opts);
+    if (format === "csv") return printPackedCsv(scopes[0]!, filter, opts);
+    // Piped JSON (a script, 200k sockets); on a terminal it is indented, from records.
+    if (format === "json" && !process.stdout.isTTY) return printPackedJson(scopes[0]!, filter, opts);
     const inspection = await inspectAndWarn(scopes[0]!, [analysis]);
     warnNoOwners(inspection, owners);
     const sockets = resultOf(inspection, analysis);
