@@ -24,17 +24,9 @@ export interface StateRow {
   count: number;
 }
 
-export interface CloseWaitRow {
+/** A sample's CLOSE_WAIT group as stored: the group with the key that names it across samples. */
+export interface CloseWaitRow extends CloseWaitGroupSample {
   groupKey: string;
-  pid: number | null;
-  comm: string | null;
-  cmdline: string | null;
-  unit: string | null;
-  localPort: number | null;
-  peerPort: number | null;
-  cause: string;
-  count: number;
-  firstSeen: number | null;
 }
 
 export interface TimeWaitRow {
