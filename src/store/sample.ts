@@ -12,9 +12,9 @@ export interface CloseWaitGroupSample {
   cmdline: string | null;
   /** systemd unit or "container:ID". */
   unit: string | null;
-  /** Inbound: the server port; null for outbound. */
+  /** Incoming: the server port; null for outgoing. */
   localPort: number | null;
-  /** Outbound: the remote service port; null for inbound. */
+  /** Outgoing: the remote service port; null for incoming. */
   peerPort: number | null;
   cause: string;
   count: number;

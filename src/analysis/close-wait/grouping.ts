@@ -1,6 +1,6 @@
 /**
  * @module Groups CLOSE_WAIT sockets by owning process, then by server port
- * (inbound) or remote service port (outbound), then by cause; within a group,
+ * (incoming) or remote service port (outgoing), then by cause; within a group,
  * peers are counted. Pure: owners come from the sockets, process details are
  * added later (report.ts).
  */
@@ -31,10 +31,10 @@ export interface GroupOptions extends OwnerContext {
  * ephemeral range is the server.
  */
 export function directionOf(s: TcpSocket, listening: Set<number>, range: PortRange): Direction {
-  if (listening.has(s.local.port)) return "inbound";
+  if (listening.has(s.local.port)) return "incoming";
   const ephemeral = (p: number) => p >= range.low && p <= range.high;
-  if (!ephemeral(s.local.port)) return "inbound";
-  return ephemeral(s.remote.port) ? "inbound" : "outbound";
+  if (!ephemeral(s.local.port)) return "incoming";
+  return ephemeral(s.remote.port) ? "incoming" : "outgoing";
 }
 
 interface Building {
@@ -56,8 +56,8 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
   for (const s of sockets) {
     if (s.state !== TcpState.CLOSE_WAIT) continue;
     const cause = causeOf(s);
-    const direction = cause === "not-accepted" ? "inbound" : directionOf(s, listening, range);
-    const end = direction === "inbound" ? s.local : s.remote;
+    const direction = cause === "not-accepted" ? "incoming" : directionOf(s, listening, range);
+    const end = direction === "incoming" ? s.local : s.remote;
     const port = end.port;
     const service = portKnown(end) ? undefined : end.service;
     // Inherited fds (fork) give several owners; the lowest pid stands for the group.
@@ -77,8 +77,8 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
           ownerNote: note,
           sharedWith: [],
           direction,
-          localPort: direction === "inbound" ? port : null,
-          peerPort: direction === "outbound" ? port : null,
+          localPort: direction === "incoming" ? port : null,
+          peerPort: direction === "outgoing" ? port : null,
           ...(service !== undefined ? { portService: service } : {}),
           count: 0,
           recvQ: { min: s.recvQ, max: s.recvQ },

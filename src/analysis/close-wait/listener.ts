@@ -56,7 +56,7 @@ export function listenerInfo(l: TcpSocket, backlogKnown: boolean): ListenerInfo 
   };
 }
 
-/** Ports with a listener: connections on them are inbound. */
+/** Ports with a listener: connections on them are incoming. */
 export function listeningPorts(sockets: readonly TcpSocket[]): Set<number> {
   const ports = new Set<number>();
   for (const s of sockets) if (s.state === TcpState.LISTEN) ports.add(s.local.port);

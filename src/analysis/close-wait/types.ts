@@ -10,8 +10,8 @@ export type Cause = "eof-not-closed" | "fin-unread" | "data-unread" | "not-accep
 
 export const CAUSES: readonly Cause[] = ["eof-not-closed", "fin-unread", "data-unread", "not-accepted"];
 
-/** inbound: accepted by a server on localPort; outbound: this host connected out to the peer. */
-export type Direction = "inbound" | "outbound";
+export type { Direction } from "../../model/direction.js";
+import type { Direction } from "../../model/direction.js";
 
 export interface ThreadFacts {
   tid: number;
@@ -83,9 +83,9 @@ export interface CloseWaitGroup {
   /** Other processes holding the same sockets (inherited fds), by pid. */
   sharedWith: number[];
   direction: Direction;
-  /** The server port for inbound groups; null for outbound groups (their local ports are ephemeral). */
+  /** The server port for incoming groups; null for outgoing groups (their local ports are ephemeral). */
   localPort: number | null;
-  /** The remote service port for outbound groups; null for inbound groups. */
+  /** The remote service port for outgoing groups; null for incoming groups. */
   peerPort: number | null;
   /** A capture's service name for that port when its number is unknown ("dcd"; the port is then 0). */
   portService?: string;

@@ -17,7 +17,8 @@ import { TIME_WAIT_MS } from "./forecast.js";
 import { foldOrphanServerPorts } from "./orphan-server-ports.js";
 import { isReserved, type PortRange } from "./ports.js";
 
-export type Direction = "outgoing" | "incoming";
+export type { Direction } from "../../model/direction.js";
+import type { Direction } from "../../model/direction.js";
 
 export interface GroupEnd {
   address: string;

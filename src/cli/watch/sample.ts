@@ -29,7 +29,7 @@ export function netnsNameOf(inspection: Inspection, namespaced: boolean): string
 
 /**
  * Each group's oldest first sight: its sockets matched by owner, cause and
- * port (the group's local port inbound, the peer's port outbound).
+ * port (the group's local port incoming, the peer's port outgoing).
  */
 function groupsWithFirstSeen(
   result: CloseWaitResult,

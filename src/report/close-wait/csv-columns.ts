@@ -3,6 +3,7 @@
  */
 import type { ReportGroup } from "../../analysis/close-wait/report.js";
 import type { Column } from "../../render/table.js";
+import { v1DirectionWord } from "./json.js";
 
 export const CSV_COLUMNS: Column<ReportGroup>[] = [
   { header: "severity", value: (g) => g.severity },
@@ -10,7 +11,7 @@ export const CSV_COLUMNS: Column<ReportGroup>[] = [
   { header: "comm", value: (g) => g.owner?.comm ?? "" },
   { header: "user", value: (g) => g.owner?.user ?? "" },
   { header: "unit", value: (g) => g.owner?.unit ?? "" },
-  { header: "direction", value: (g) => g.direction },
+  { header: "direction", value: (g) => v1DirectionWord(g.direction) },
   { header: "local_port", value: (g) => g.localPort ?? "" },
   { header: "peer_port", value: (g) => g.peerPort ?? "" },
   { header: "count", value: (g) => g.count },

@@ -4,6 +4,7 @@
  * localPort, count, recvQ, cause, fds, hint) and what sockdoc adds after them.
  */
 import type { CloseWaitReport, ProcessReport, ReportGroup } from "../../analysis/close-wait/report.js";
+import type { Direction } from "../../model/direction.js";
 import type { Snapshot } from "../../model/snapshot.js";
 
 type Header = Omit<Snapshot, "sockets">;
@@ -35,7 +36,7 @@ export function groupJson(g: ReportGroup) {
     ownerNote: g.ownerNote,
     uid: g.owner?.uid ?? null,
     sharedWith: g.sharedWith,
-    direction: g.direction,
+    direction: v1DirectionWord(g.direction),
     peerPort: g.peerPort,
     // Only for a capture's service names without a number: numeric JSON is unchanged.
     ...(g.portService !== undefined ? { portService: g.portService } : {}),
@@ -68,4 +69,13 @@ export function closeWaitJson(
     groups: report.groups.map(groupJson),
     processes: report.processes.map(processJson),
   };
+}
+
+/**
+ * The v1 CLOSE_WAIT JSON and CSV said inbound/outbound before the analyses
+ * shared one Direction (incoming/outgoing, as the TIME_WAIT report says);
+ * scripts read these words, so v1 keeps them. A v2 schema drops this map.
+ */
+export function v1DirectionWord(d: Direction): "inbound" | "outbound" {
+  return d === "incoming" ? "inbound" : "outbound";
 }

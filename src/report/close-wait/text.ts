@@ -16,8 +16,8 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 function where(g: ReportGroup): string {
-  const port = g.portService ?? (g.direction === "inbound" ? g.localPort : g.peerPort);
-  return g.direction === "inbound" ? `:${port} in` : `->:${port} out`;
+  const port = g.portService ?? (g.direction === "incoming" ? g.localPort : g.peerPort);
+  return g.direction === "incoming" ? `:${port} in` : `->:${port} out`;
 }
 
 function recvQ(g: ReportGroup): string {

@@ -17,7 +17,7 @@ function group(over: Partial<CloseWaitGroup>): CloseWaitGroup {
     owner: null,
     ownerNote: null,
     sharedWith: [],
-    direction: "inbound",
+    direction: "incoming",
     localPort: 8080,
     peerPort: null,
     count: 1,
@@ -68,7 +68,7 @@ const cases: Array<{ name: string; g: CloseWaitGroup; hit: TcpSocket[]; miss: Tc
   {
     name: "outbound to a service port",
     g: group({
-      direction: "outbound",
+      direction: "outgoing",
       localPort: null,
       peerPort: 5432,
       peers: [{ address: "10.0.0.20", count: 4 }],

@@ -56,7 +56,7 @@ describe("groupCloseWait", () => {
       ctx,
     );
     assert.equal(groups.length, 1);
-    assert.equal(groups[0]?.direction, "outbound");
+    assert.equal(groups[0]?.direction, "outgoing");
     assert.equal(groups[0]?.localPort, null);
     assert.equal(groups[0]?.peerPort, 5432);
     assert.equal(groups[0]?.count, 3);
@@ -121,22 +121,22 @@ describe("groupCloseWait", () => {
 
 describe("directionOf", () => {
   const range = { low: 32768, high: 60999 };
-  it("is inbound when a listener has the local port, even an ephemeral one", () => {
+  it("is incoming when a listener has the local port, even an ephemeral one", () => {
     assert.equal(
       directionOf(sock({ local: "127.0.0.1:40000", remote: "127.0.0.1:50000" }), new Set([40000]), range),
-      "inbound",
+      "incoming",
     );
   });
-  it("is outbound from an ephemeral local port to a service port", () => {
+  it("is outgoing from an ephemeral local port to a service port", () => {
     assert.equal(
       directionOf(sock({ local: "10.0.0.5:43000", remote: "10.0.0.7:443" }), new Set(), range),
-      "outbound",
+      "outgoing",
     );
   });
-  it("is inbound on a service port without a listener (it may have closed)", () => {
+  it("is incoming on a service port without a listener (it may have closed)", () => {
     assert.equal(
       directionOf(sock({ local: "10.0.0.5:8080", remote: "10.0.0.7:43000" }), new Set(), range),
-      "inbound",
+      "incoming",
     );
   });
 });

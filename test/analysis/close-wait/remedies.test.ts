@@ -10,7 +10,7 @@ function group(over: Partial<CloseWaitGroup>): CloseWaitGroup {
     owner: { pid: 42, comm: "java", cmdline: null, user: null, unit: null, uid: null },
     ownerNote: null,
     sharedWith: [],
-    direction: "inbound",
+    direction: "incoming",
     localPort: 8080,
     peerPort: null,
     count: 3,
@@ -40,7 +40,7 @@ describe("killFilter", () => {
     assert.equal(inbound, "state close-wait sport = :8080");
     const outbound = killFilter(
       group({
-        direction: "outbound",
+        direction: "outgoing",
         localPort: null,
         peerPort: 5432,
         peers: [{ address: "10.0.0.7", count: 3 }],
@@ -56,7 +56,7 @@ describe("killFilter", () => {
       (
         killFilter(
           group({
-            direction: "outbound",
+            direction: "outgoing",
             localPort: null,
             peerPort: 5432,
             peers: [{ address: "10.0.0.7", count: 1 }],
@@ -126,7 +126,7 @@ describe("a peer address that is not an IP address (a damaged capture)", () => {
   for (const address of ["hello", "999.999.999.999", "10.0.0.1; rm -rf /"]) {
     it(`never puts ${JSON.stringify(address)} into a suggested command`, () => {
       const g = group({
-        direction: "outbound",
+        direction: "outgoing",
         localPort: null,
         peerPort: 5432,
         peers: [{ address, count: 3 }],
