@@ -7,6 +7,7 @@
 // when that module is first used, as with separate files: an ESM bundle hoists
 // every built-in import to the top and loads them all (about 25 ms more).
 // Tests import dist/src directly.
+import { copyFileSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
@@ -24,3 +25,5 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+// The entry that loads the bundle with its code cache (see start.cjs).
+copyFileSync("scripts/start.cjs", "dist/start.cjs");
