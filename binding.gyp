@@ -13,6 +13,7 @@
         "native/netns.cc",
         "native/inet-diag-dump.cc",
         "native/inet-diag-stream.cc",
+        "native/state-tally.cc",
         "native/inet-diag-destroy.cc",
         "native/fd-scan.cc"
       ],

@@ -26,6 +26,7 @@ class InetDiagStreamWrap : public Napi::ObjectWrap<InetDiagStreamWrap> {
  private:
   Napi::Value Next(const Napi::CallbackInfo& info);
   Napi::Value NextAsync(const Napi::CallbackInfo& info);
+  Napi::Value Tally(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   size_t IndexArgument(const Napi::CallbackInfo& info, const char* name);
   // Shared with the nextAsync() workers still waiting; null after close().

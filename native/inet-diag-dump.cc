@@ -30,10 +30,11 @@ constexpr size_t kInitialCapacity = 1024 * 1024;
 constexpr size_t kMaxBytecode = 4096;
 
 // Keeps this dump's data messages of one datagram at [start, start+length),
-// compacting over anything dropped. Returns the new buffer length and sets
+// compacting over anything dropped (and over the sockets tally takes). Returns the new buffer length and sets
 // done once NLMSG_DONE arrives; throws on NLMSG_ERROR or a dump that ended in
 // error (NLMSG_DONE carrying a negative code).
-size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequence, bool* done) {
+size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequence, bool* done,
+                        StateTally* tally) {
   size_t read = start;
   size_t write = start;
   const size_t end = start + length;
@@ -60,6 +61,14 @@ size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequen
       }
       // A compat dump (both families at once) answers with its request's type.
       if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY || header->nlmsg_type == TCPDIAG_GETSOCK) {
+        if (tally && message_length >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+          const auto* socket = static_cast<const struct inet_diag_msg*>(NLMSG_DATA(header));
+          if (tally->Wants(socket)) {
+            tally->Add(socket);
+            read += step;
+            continue;
+          }
+        }
         if (write != read) memmove(base + write, base + read, step);
         reinterpret_cast<struct nlmsghdr*>(base + write)->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         write += step;
@@ -148,7 +157,7 @@ bool RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
     size_t start = replies.Length();
     size_t got = socket.Receive(replies.Tail(), kReceiveSpace);
     if (got == 0) throw SyscallFailure{EPROTO, "recvmsg"};
-    replies.SetLength(KeepDataMessages(replies.Data(), start, got, sequence, &done));
+    replies.SetLength(KeepDataMessages(replies.Data(), start, got, sequence, &done, spec.tally));
     if (replies.Length() > start) *received = true;
     if (after_receive && !after_receive(replies)) return false;
   }
@@ -191,7 +200,7 @@ DumpSpec DumpSpecArgument(Napi::Env env, const Napi::Value& value, const char* u
   if (!value.IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array parts = value.As<Napi::Array>();
   const uint32_t count = parts.Length();
-  if (count < 2 || count > 3) throw Napi::TypeError::New(env, usage);
+  if (count < 2 || count > 5) throw Napi::TypeError::New(env, usage);
   Napi::Value family = parts.Get(0u);
   Napi::Value states = parts.Get(1u);
   if (!family.IsNumber() || !states.IsNumber()) throw Napi::TypeError::New(env, usage);
@@ -202,7 +211,7 @@ DumpSpec DumpSpecArgument(Napi::Env env, const Napi::Value& value, const char* u
   }
   spec.family = static_cast<uint8_t>(family_number);
   spec.states = states.As<Napi::Number>().Uint32Value();
-  if (count == 3 && !parts.Get(2u).IsUndefined()) {
+  if (count >= 3 && !parts.Get(2u).IsUndefined() && !parts.Get(2u).IsNull()) {
     Napi::Value code = parts.Get(2u);
     if (!code.IsBuffer()) throw Napi::TypeError::New(env, usage);
     Napi::Buffer<uint8_t> bytes = code.As<Napi::Buffer<uint8_t>>();

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "state-tally.h"
+
 namespace sockdoc {
 
 // The growing reply buffer; frees its memory on every path.
@@ -44,6 +46,8 @@ struct DumpSpec {
   std::vector<uint8_t> bytecode;
   // The network namespace to dump (a path setns() can enter); empty: the caller's.
   std::string netns;
+  // Sockets this tally wants are counted in it and not kept (null: keep all).
+  StateTally* tally = nullptr;
 };
 
 // Runs the dump (family AF_UNSPEC: both families in one walk, or one dump
@@ -57,8 +61,9 @@ void RunDump(const DumpSpec& spec, ReplyBuffer& replies, const std::function<boo
 // not briefly need 60 MB, and peak RSS is part of the benchmark).
 Napi::Buffer<char> ToBuffer(Napi::Env env, ReplyBuffer& replies);
 
-// Reads [family, statesMask] or [family, statesMask, bytecode Buffer] from
-// JavaScript; throws a TypeError/RangeError naming usage otherwise.
+// Reads [family, statesMask] or [family, statesMask, bytecode Buffer | undefined]
+// from JavaScript (a stream's dump may add [..., tallyStates, tallyDetail],
+// read by the stream); throws a TypeError/RangeError naming usage otherwise.
 DumpSpec DumpSpecArgument(Napi::Env env, const Napi::Value& value, const char* usage);
 
 }  // namespace sockdoc

@@ -7,6 +7,7 @@
 // libuv pool thread and returns a Promise, so a server stays responsive.
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <memory>
 
@@ -42,6 +43,8 @@ struct Chunk {
 
 struct StreamDump {
   DumpSpec spec;
+  // The dump's tally (spec.tally points at it), read once the dump is done.
+  std::unique_ptr<StateTally> tally;
   uint32_t lane = 0;
   std::deque<Chunk> chunks;
   bool done = false;
@@ -98,6 +101,15 @@ class DiagStream {
     std::lock_guard<std::mutex> lock(mutex_);
     const StreamDump& dump = dumps_[index];
     return !dump.chunks.empty() || dump.done;
+  }
+
+  // The dump's tally once it is done; false while it runs or when it has none.
+  bool Tally(size_t index, std::vector<uint32_t>* words) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const StreamDump& dump = dumps_[index];
+    if (!dump.done || !dump.tally) return false;
+    *words = dump.tally->Serialize();
+    return true;
   }
 
   // Whether a nextAsync() worker waits on dump index. Only the JavaScript
@@ -188,7 +200,8 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<InetDiagStreamWrap>(info) {
   Napi::Env env = info.Env();
   const char* usage =
-      "new InetDiagStream(dumps, lanes[, netnsPath]): dumps is an array of [family, statesMask(, bytecode)], "
+      "new InetDiagStream(dumps, lanes[, netnsPath]): dumps is an array of "
+      "[family, statesMask(, bytecode(, tallyStates, tallyDetail))], "
       "lanes an array with each dump's lane number, netnsPath a network namespace to dump";
   if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array specs = info[0].As<Napi::Array>();
@@ -201,6 +214,16 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
   for (uint32_t i = 0; i < specs.Length(); i++) {
     dumps[i].spec = DumpSpecArgument(env, specs.Get(i), usage);
     dumps[i].spec.netns = netns;
+    Napi::Array parts = specs.Get(i).As<Napi::Array>();
+    if (parts.Length() >= 4) {
+      Napi::Value tally_states = parts.Get(3u);
+      if (!tally_states.IsNumber()) throw Napi::TypeError::New(env, usage);
+      const uint32_t states = tally_states.As<Napi::Number>().Uint32Value();
+      if (states != 0) {
+        dumps[i].tally = std::make_unique<StateTally>(states, parts.Get(4u).ToBoolean().Value());
+        dumps[i].spec.tally = dumps[i].tally.get();
+      }
+    }
     Napi::Value lane = lanes.Get(i);
     if (!lane.IsNumber()) throw Napi::TypeError::New(env, usage);
     const int64_t number = lane.As<Napi::Number>().Int64Value();
@@ -224,6 +247,7 @@ InetDiagStreamWrap::~InetDiagStreamWrap() {
 Napi::Function InetDiagStreamWrap::Define(Napi::Env env) {
   return DefineClass(env, "InetDiagStream",
                      {InstanceMethod("next", &InetDiagStreamWrap::Next),
+                      InstanceMethod("tally", &InetDiagStreamWrap::Tally),
                       InstanceMethod("nextAsync", &InetDiagStreamWrap::NextAsync),
                       InstanceMethod("close", &InetDiagStreamWrap::Close)});
 }
@@ -326,6 +350,19 @@ Napi::Value InetDiagStreamWrap::NextAsync(const Napi::CallbackInfo& info) {
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
+}
+
+// tally(index): the dump's tally (see state-tally.h) as a Uint32Array once
+// the dump is done (after next() or nextAsync() gave null); null when the dump
+// has none or is not done.
+Napi::Value InetDiagStreamWrap::Tally(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const size_t index = IndexArgument(info, "tally");
+  std::vector<uint32_t> words;
+  if (!stream_->Tally(index, &words)) return env.Null();
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, words.size());
+  if (!words.empty()) memcpy(out.Data(), words.data(), words.size() * sizeof(uint32_t));
+  return out;
 }
 
 // close(): stops the dumps still running and frees what was not taken.

@@ -4,6 +4,7 @@
  */
 import { portKnown } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
+import type { StateTally } from "../model/state-tally.js";
 import { ALL_STATES, stateName, TcpState } from "../model/tcp-state.js";
 
 export interface Count<K> {
@@ -79,6 +80,18 @@ export class SummaryBuilder {
     else this.ports[localPort]!++;
     bump(this.peers, remoteAddress);
     if (owners) this.addOwners(owners);
+  }
+
+  /** Sockets counted by the addon instead of added one by one (see sources/sock-diag/tally.ts). */
+  addTally(t: StateTally): void {
+    t.states.forEach((n, kernelState) => {
+      if (n === 0) return;
+      this.total += n;
+      const s = kernelState === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : kernelState;
+      this.byState[s] = (this.byState[s] ?? 0) + n;
+    });
+    for (const [port, n] of t.ports) this.ports[port]! += n;
+    for (const [address, n] of t.peers) this.peers.set(address, (this.peers.get(address) ?? 0) + n);
   }
 
   /** Owners of a socket already added (non-LISTEN), known only later (after the fd walk). */

@@ -7,7 +7,7 @@ import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import type { HostFacts, SourceInfo } from "../model/snapshot.js";
 import type { Owner, TcpSocket } from "../model/socket.js";
 import type { Counters, Sockstat } from "../sources/counters.js";
-import type { SocketCursor } from "../sources/sock-diag.js";
+import type { SocketCursor, StateTally } from "../sources/sock-diag.js";
 import type { SysctlRead } from "../sources/sysctl.js";
 
 export interface Needs {
@@ -23,6 +23,14 @@ export interface Needs {
   owners?: boolean;
   /** Facts about those owners' processes (command line, limits; threads when asked). */
   processes?: { threads: boolean };
+  /**
+   * States whose sockets this analysis can take as a tally (counts per state,
+   * and per local port and remote address with detail) instead of one by
+   * one; the collector then has addTally. Read from netlink, sockets of a
+   * state every collector that wants it takes as a tally never reach
+   * JavaScript; from /proc or a capture they all come through add().
+   */
+  tally?: { states: number; detail: boolean };
 }
 
 /** What is known of a scope before its sockets are read. */
@@ -65,6 +73,8 @@ export interface Gathered {
 export interface Collector<R> {
   /** One socket of the needed states; the cursor is valid only during the call. */
   add(s: SocketCursor): void;
+  /** Sockets of needs.tally's states that add() did not see, counted (see Needs.tally). */
+  addTally?(tally: StateTally): void;
   /**
    * A kernel filter for the sockets of states other than LISTEN and TIME_WAIT,
    * asked once LISTEN and TIME_WAIT were seen; only used when this collector

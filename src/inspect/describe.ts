@@ -9,9 +9,10 @@ export function describeInspection(inspection: Inspection): string {
   const analyses = [...inspection.outcomes]
     .map(([name, o]) => `${name} ${o.ok ? "ok" : "FAILED"} ${o.durationMs.toFixed(1)} ms`)
     .join(", ");
-  const { dumps, readMs, gatherMs, totalMs } = inspection.stats;
+  const { dumps, tallied, readMs, gatherMs, totalMs } = inspection.stats;
   return (
     `inspection of ${inspection.facts.source.detail}: ${dumps} dump request${dumps === 1 ? "" : "s"}, ` +
+    (tallied > 0 ? `${tallied} socket${tallied === 1 ? "" : "s"} tallied by the addon, ` : "") +
     `read ${readMs.toFixed(1)} ms (owners and processes ${gatherMs.toFixed(1)} ms), ` +
     `total ${totalMs.toFixed(1)} ms; ${analyses}`
   );

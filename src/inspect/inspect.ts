@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { NetnsRef } from "../model/netns.js";
 import type { TcpSocket } from "../model/socket.js";
 import { dumpRequestCount } from "../sources/sock-diag.js";
+import { talliedSocketCount } from "../sources/sock-diag-async.js";
 import type { Analysis, Gathered, Needs, Outcome, ScopeFacts } from "./analysis.js";
 import { asError, type Running } from "./dispatch.js";
 import { captureFacts, hostFacts } from "./facts.js";
@@ -29,6 +30,8 @@ export interface Inspection {
   stats: {
     /** Kernel dump requests sent while this scope was read (namespaces read two at a time share theirs). */
     dumps: number;
+    /** Sockets the addon counted for the analyses (Needs.tally) instead of handing them over; same sharing. */
+    tallied: number;
     /** Time of the shared read (facts, sockets, owners, processes), ms. */
     readMs: number;
     /** Of which the owners and processes (one walk for every scope of a run), ms. */
@@ -61,6 +64,7 @@ interface Reading {
   kept: Array<readonly TcpSocket[]>;
   inodes: number[];
   dumps: number;
+  tallied: number;
   t0: number;
   /** Time of this scope's own read (facts and sockets), ms. */
   readMs: number;
@@ -69,6 +73,7 @@ interface Reading {
 async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Reading> {
   const t0 = performance.now();
   const dumpsBefore = dumpRequestCount();
+  const talliedBefore = talliedSocketCount();
   const needs = mergeNeeds(analyses.map((a) => a.needs));
   const warnings: string[] = [];
   const facts = scope.kind === "host" ? hostFacts(scope, needs, warnings) : captureFacts(scope, needs);
@@ -98,7 +103,20 @@ async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): 
     }
   }
   const dumps = dumpRequestCount() - dumpsBefore;
-  return { scope, needs, facts, running, warnings, kept, inodes, dumps, t0, readMs: performance.now() - t0 };
+  const tallied = talliedSocketCount() - talliedBefore;
+  return {
+    scope,
+    needs,
+    facts,
+    running,
+    warnings,
+    kept,
+    inodes,
+    dumps,
+    tallied,
+    t0,
+    readMs: performance.now() - t0,
+  };
 }
 
 /**
@@ -134,6 +152,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
       inodes: [],
       readMs: 0,
       dumps: 0,
+      tallied: 0,
       t0: performance.now(),
     };
   }
@@ -164,7 +183,13 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
     ownersResolved: gathered.ownersResolved,
     warnings,
     outcomes,
-    stats: { dumps: reading.dumps, readMs, gatherMs, totalMs: performance.now() - reading.t0 },
+    stats: {
+      dumps: reading.dumps,
+      tallied: reading.tallied,
+      readMs,
+      gatherMs,
+      totalMs: performance.now() - reading.t0,
+    },
   };
 }
 

@@ -10,10 +10,11 @@ import type { SourceInfo } from "../model/snapshot.js";
 import type { TcpSocket } from "../model/socket.js";
 import { stateBit, TcpState } from "../model/tcp-state.js";
 import { loadNative } from "../sources/native.js";
+import { readSockstat, type SockstatTcp } from "../sources/counters.js";
 import { readProcNetTcp } from "../sources/proc-net-tcp.js";
 import type { DiagPass } from "../sources/sock-diag.js";
 import { visitSockDiagPassesAsync } from "../sources/sock-diag-async.js";
-import { dispatcher, type Running } from "./dispatch.js";
+import { asError, dispatcher, type Running } from "./dispatch.js";
 import { RecordCursor } from "./record-cursor.js";
 import { ProcFs } from "../sources/procfs.js";
 import type { CaptureScope, HostScope, NetnsTarget } from "./scope.js";
@@ -36,16 +37,21 @@ export interface SocketsRead {
  * many small ones a walk each does not. (LISTEN alone walks only the
  * listeners.)
  */
-export function planPasses(running: readonly Running[], statesMask: number, oneWalk = false): DiagPass[] {
+export function planPasses(
+  running: readonly Running[],
+  statesMask: number,
+  oneWalk = false,
+  /** The scope's sockstat, asked for only when the lanes may be balanced (see balancedPasses). */
+  sizes?: () => SockstatTcp | null,
+): DiagPass[] {
   const passes: DiagPass[] = [];
   const groups = oneWalk
     ? [LISTEN, statesMask & ~LISTEN]
     : [LISTEN, TIME_WAIT, statesMask & ~LISTEN & ~TIME_WAIT];
   for (const mask of groups) {
     if ((statesMask & mask) === 0) continue;
-    const visit = dispatcher(running, statesMask & mask);
-    if (visit === null) continue;
-    const pass: DiagPass = { statesMask: statesMask & mask, visit, ...(oneWalk ? { oneWalk } : {}) };
+    const pass = planPass(running, statesMask & mask, oneWalk);
+    if (pass === null) continue;
     // A kernel filter for the other states cannot apply to a pass that holds TIME_WAIT too.
     if (!oneWalk && mask !== LISTEN && mask !== TIME_WAIT) {
       // One collector alone on these states may narrow them in the kernel (timewait).
@@ -55,7 +61,76 @@ export function planPasses(running: readonly Running[], statesMask: number, oneW
     }
     passes.push(pass);
   }
-  return passes;
+  return sizes ? balancedPasses(running, passes, sizes) : passes;
+}
+
+function planPass(running: readonly Running[], mask: number, oneWalk: boolean): DiagPass | null {
+  const visit = dispatcher(running, mask);
+  if (visit === null) return null;
+  const tally = passTally(running, mask);
+  return { statesMask: mask, visit, ...(oneWalk ? { oneWalk } : {}), ...(tally ? { tally } : {}) };
+}
+
+const ESTABLISHED_OR_CLOSE_WAIT = stateBit(TcpState.ESTABLISHED) | stateBit(TcpState.CLOSE_WAIT);
+
+/**
+ * The kernel fills a dump in the thread that reads it, and the TIME_WAIT and
+ * other-states dumps run on two lanes; the longer one sets the read's time.
+ * When nobody needs TIME_WAIT before the rest (both passes are wholly
+ * tallied: only counts are wanted), the states no process holds any more
+ * (FIN_WAIT, LAST_ACK, CLOSING: sockstat's orphans) may go beside TIME_WAIT
+ * instead, in one dump, if sockstat says that shortens the longer lane (a
+ * TIME_WAIT socket costs the kernel about half a full one). Still three dumps.
+ */
+export function balancedPasses(
+  running: readonly Running[],
+  passes: DiagPass[],
+  sizes: () => SockstatTcp | null,
+): DiagPass[] {
+  const tw = passes.findIndex((p) => p.statesMask === TIME_WAIT);
+  const rest = tw >= 0 ? tw + 1 : -1;
+  const whollyTallied = (p: DiagPass | undefined): boolean =>
+    p !== undefined && p.bytecode === undefined && p.tally?.states === p.statesMask;
+  if (tw < 0 || !whollyTallied(passes[tw]) || !whollyTallied(passes[rest])) return passes;
+  const minor = passes[rest]!.statesMask & ~ESTABLISHED_OR_CLOSE_WAIT;
+  const held = passes[rest]!.statesMask & ESTABLISHED_OR_CLOSE_WAIT;
+  const s = sizes();
+  if (minor === 0 || held === 0 || !s || s.inuse === null || s.orphan === null || s.tw === null)
+    return passes;
+  const now = Math.max(s.inuse, s.tw / 2);
+  const moved = Math.max(s.inuse - s.orphan, s.tw / 2 + s.orphan);
+  if (moved >= now) return passes;
+  const besideTimeWait = planPass(running, TIME_WAIT | minor, true);
+  const heldPass = planPass(running, held, false);
+  if (!besideTimeWait || !heldPass) return passes;
+  return [...passes.slice(0, tw), { ...besideTimeWait, lane: 1 }, { ...heldPass, lane: 0 }];
+}
+
+/**
+ * The states of a pass that every collector wanting them takes as a tally
+ * (Needs.tally), and the collectors to give the tally to; undefined when
+ * there are none. Detail (ports, addresses) when any of them asks for it.
+ */
+export function passTally(running: readonly Running[], passMask: number): DiagPass["tally"] {
+  const live = running.filter((r) => r.collector !== null && (r.analysis.needs.states & passMask) !== 0);
+  let states = passMask;
+  for (const r of live) states &= ~r.analysis.needs.states | (r.analysis.needs.tally?.states ?? 0);
+  const takers = live.filter((r) => (r.analysis.needs.tally?.states ?? 0) & states);
+  if (states === 0 || takers.length === 0) return undefined;
+  return {
+    states,
+    detail: takers.some((r) => r.analysis.needs.tally!.detail),
+    take: (tally) => {
+      for (const r of takers) {
+        if (r.error !== null) continue;
+        try {
+          r.collector!.addTally!(tally);
+        } catch (err) {
+          r.error = asError(err);
+        }
+      }
+    },
+  };
 }
 
 /**
@@ -181,8 +256,7 @@ export async function readHostSockets(
   running: readonly Running[],
   restart: () => void,
 ): Promise<SocketsRead> {
-  const passes = planPasses(running, statesMask);
-  if (statesMask === 0 || passes.length === 0) {
+  if (statesMask === 0 || planPasses(running, statesMask).length === 0) {
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   }
   const inside = scope.netns && !scope.netns.own ? scope.netns : null;
@@ -194,7 +268,8 @@ export async function readHostSockets(
   if (scope.source === "netlink" && fakeRoot) {
     throw new UsageError("--source netlink reads the live kernel and cannot be combined with --proc-root");
   }
-  const failed = await tryNetlink(scope, passes);
+  const sizes = (): SockstatTcp | null => readSockstat(scope.proc)?.tcp ?? null;
+  const failed = await tryNetlink(scope, planPasses(running, statesMask, false, sizes));
   if (failed === null) return { source: NETLINK_SOURCE, warnings: [] };
   if (scope.source === "netlink") throw new InputError(failed);
   restart();

@@ -43,7 +43,7 @@ export interface NativeAddon {
    * and next() hands over chunks while the rest is still being made.
    */
   InetDiagStream: new (
-    dumps: Array<[number, number, Buffer?]>,
+    dumps: StreamRequest[],
     lanes: number[],
     /** A network namespace to dump (a path setns() can enter); absent: sockdoc's own. */
     netnsPath?: string,
@@ -88,6 +88,14 @@ export interface NativeAddon {
   scanSocketFdsAsync(procRoot: string, wanted: Float64Array | null): Promise<FdScanResult>;
 }
 
+/**
+ * A dump as InetDiagStream takes it: [family, statesMask], with an
+ * INET_DIAG_REQ_BYTECODE filter, and with the states the addon tallies
+ * instead of handing them over (and whether per port and address too).
+ */
+export type StreamRequest =
+  [number, number] | [number, number, Buffer] | [number, number, Buffer | undefined, number, boolean];
+
 /** A running InetDiagStream. */
 export interface InetDiagStreamHandle {
   /**
@@ -106,6 +114,12 @@ export interface InetDiagStreamHandle {
    * never waits for it; the stream's memory is freed when both are done.
    */
   nextAsync(index: number): Promise<Buffer | null>;
+  /**
+   * The dump's tally (native/state-tally.h; decoded by sock-diag/tally.ts)
+   * once the dump is done, or null when it asked for none. Absent on an
+   * addon built before tallies: then every socket is handed over.
+   */
+  tally?(index: number): Uint32Array | null;
   /**
    * Stops the dumps still running and frees their chunks; next() and
    * nextAsync() may not follow (they throw).

@@ -18,7 +18,21 @@ import {
   type PlannedDump,
 } from "./sock-diag.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
+import type { StateTally } from "../model/state-tally.js";
+import { decodeTally } from "./sock-diag/tally.js";
 import { type BriefVisitor, visitInetDiagCursor, visitInetDiagMessages } from "./sock-diag/visit.js";
+
+let tallied = 0;
+
+/** Sockets the addon tallied instead of handing them over, in this process so far. */
+export function talliedSocketCount(): number {
+  return tallied;
+}
+
+/** Whether the addon's stream tallies (an addon built before tallies hands every socket over). */
+function addonTallies(addon: DumpAddon): boolean {
+  return typeof addon.InetDiagStream?.prototype?.tally === "function";
+}
 
 /**
  * dumpChunks of sock-diag.ts, awaiting each chunk. An addon without a stream
@@ -29,6 +43,8 @@ async function* dumpChunksAsync(
   addon: DumpAddon,
   plan: readonly PlannedDump[],
   netnsPath?: string,
+  /** Each dump's tally, once the dump is done (only dumps that asked for one). */
+  onTally?: (dump: number, tally: StateTally) => void,
 ): AsyncGenerator<[number, Buffer]> {
   if (plan.length === 0) return;
   if (!addon.InetDiagStream) {
@@ -41,6 +57,12 @@ async function* dumpChunksAsync(
   try {
     for (let i = 0; i < plan.length; i++) {
       for (let chunk = await next(i); chunk !== null; chunk = await next(i)) yield [i, chunk];
+      const words = plan[i]!.tally ? stream.tally?.(i) : null;
+      if (words) {
+        const tally = decodeTally(words);
+        for (const n of tally.states) tallied += n;
+        onTally?.(i, tally);
+      }
     }
   } finally {
     // Also when the caller stops early or a visitor throws: the lanes stop.
@@ -92,8 +114,9 @@ export async function visitSockDiagPassesAsync(
   /** A network namespace to read (a path setns() can enter); absent: sockdoc's own. */
   netnsPath?: string,
 ): Promise<void> {
-  for (const { plan, passOf } of passStages(families, passes)) {
-    for await (const [dump, chunk] of dumpChunksAsync(addon, plan, netnsPath)) {
+  for (const { plan, passOf } of passStages(families, passes, addonTallies(addon))) {
+    const onTally = (dump: number, tally: StateTally): void => passes[passOf[dump]!]!.tally?.take(tally);
+    for await (const [dump, chunk] of dumpChunksAsync(addon, plan, netnsPath, onTally)) {
       visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
     }
   }

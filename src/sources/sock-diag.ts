@@ -7,8 +7,9 @@
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
-import type { InetDiagStreamHandle, NativeAddon } from "./native.js";
+import type { InetDiagStreamHandle, NativeAddon, StreamRequest } from "./native.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
+import type { StateTally } from "../model/state-tally.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
 import {
   type BriefVisitor,
@@ -21,6 +22,7 @@ export { localPortRangeProgram, MAX_REMOTE_PORTS } from "./sock-diag/bytecode.js
 export { decodeInetDiagMessages } from "./sock-diag/decode.js";
 export { buildDestroyRequest } from "./sock-diag/destroy-request.js";
 export type { SocketCursor } from "./sock-diag/cursor.js";
+export type { StateTally } from "../model/state-tally.js";
 export type { BriefVisitor, CursorVisitor } from "./sock-diag/visit.js";
 
 /** What the dumps need of the addon; InetDiagStream is optional so tests can fake the simple form. */
@@ -33,6 +35,15 @@ export interface PlannedDump {
   /** An inet_diag filter program (sock-diag/bytecode.ts), run by the kernel on every socket. */
   bytecode?: Uint8Array;
   lane: number;
+  /** Sockets of these states are tallied by the addon instead of handed over (see tally.ts). */
+  tally?: TallyRequest;
+}
+
+/** Which sockets of a dump the addon tallies instead of handing them over, and how finely. */
+export interface TallyRequest {
+  states: number;
+  /** Per local port and remote address too, not only per state. */
+  detail: boolean;
 }
 
 const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
@@ -94,7 +105,8 @@ export function* plainDumps(
     const d = plan[i]!;
     for (const family of d.family === AF_UNSPEC ? [AF_INET, AF_INET6] : [d.family]) {
       dumpRequests++;
-      yield [i, addon.inetDiagDump(...streamRequest({ ...d, family }))];
+      // No tally here: every socket is handed over.
+      yield [i, addon.inetDiagDump(family, d.statesMask, d.bytecode ? Buffer.from(d.bytecode) : undefined)];
     }
   }
 }
@@ -133,9 +145,23 @@ function* dumpChunks(
   }
 }
 
-/** A planned dump as the addon takes it: [family, statesMask(, bytecode)]. */
-export function streamRequest(d: PlannedDump): [number, number, Buffer?] {
-  return d.bytecode ? [d.family, d.statesMask, Buffer.from(d.bytecode)] : [d.family, d.statesMask];
+/** A planned dump as the addon takes it: [family, statesMask(, bytecode(, tallyStates, tallyDetail))]. */
+export function streamRequest(d: PlannedDump): StreamRequest {
+  const bytecode = d.bytecode ? Buffer.from(d.bytecode) : undefined;
+  if (d.tally) return [d.family, d.statesMask, bytecode, d.tally.states, d.tally.detail];
+  return bytecode ? [d.family, d.statesMask, bytecode] : [d.family, d.statesMask];
+}
+
+/** SYN_RECV as sockdoc counts it holds the kernel's request sockets (NEW_SYN_RECV) too. */
+function withRequestSocks(states: number): number {
+  return states & (1 << TcpState.SYN_RECV) ? states | (1 << TcpState.NEW_SYN_RECV) : states;
+}
+
+/** The tally a pass asks of one of its dumps, if any (none with a filter, or on an addon without tallies). */
+function dumpTally(pass: DiagPass, dump: PlannedDump, tallies: boolean): TallyRequest | undefined {
+  if (!tallies || !pass.tally || dump.bytecode) return undefined;
+  const states = withRequestSocks(pass.tally.states & dump.statesMask);
+  return states ? { states, detail: pass.tally.detail } : undefined;
 }
 
 /**
@@ -180,6 +206,14 @@ export interface DiagPass {
   visit: CursorVisitor;
   /** One dump for all the pass's states, TIME_WAIT included (see planDumps). */
   oneWalk?: boolean;
+  /** The lane (thread) of the pass's dumps, instead of planDumps's choice. */
+  lane?: number;
+  /**
+   * Sockets of these states are not visited: the addon tallies them and
+   * take() gets each dump's tally once the dump is done. Never with a
+   * filter (the tally would count only what it let through).
+   */
+  tally?: TallyRequest & { take(tally: StateTally): void };
 }
 
 /**
@@ -214,7 +248,12 @@ export interface PassStage {
  * fixed filters. Lazy: a stage's filter functions are called only when the
  * caller asks for it, after it has visited the stages before.
  */
-export function* passStages(families: readonly Family[], passes: readonly DiagPass[]): Generator<PassStage> {
+export function* passStages(
+  families: readonly Family[],
+  passes: readonly DiagPass[],
+  /** Whether the addon tallies (InetDiagStream.tally): otherwise every socket is visited. */
+  tallies = false,
+): Generator<PassStage> {
   let next = 0;
   while (next < passes.length) {
     const first = next;
@@ -226,7 +265,9 @@ export function* passStages(families: readonly Family[], passes: readonly DiagPa
       const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
       if (bytecode === null) continue;
       for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
-        plan.push(dump);
+        const tally = dumpTally(pass, dump, tallies);
+        const lane = pass.lane ?? dump.lane;
+        plan.push({ ...dump, lane, ...(tally ? { tally } : {}) });
         passOf.push(i);
       }
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { describe, it } from "node:test";
 import { ALL_STATES_MASK, stateBit, TcpState } from "../../src/model/tcp-state.js";
-import { loadNative } from "../../src/sources/native.js";
+import { loadNative, type StreamRequest } from "../../src/sources/native.js";
 import { planDumps, readSockDiag, visitSockDiagPasses } from "../../src/sources/sock-diag.js";
 import { diagMessage, doneMessage } from "../fixtures/native/inet-diag-messages.js";
 
@@ -12,7 +12,7 @@ const ESTAB = stateBit(TcpState.ESTABLISHED);
 
 /** A fake addon whose every dump holds one socket naming its family and mask (as the local port). */
 function fakeAddon() {
-  const calls: Array<{ dumps: Array<[number, number, Buffer?]>; lanes: number[] }> = [];
+  const calls: Array<{ dumps: StreamRequest[]; lanes: number[] }> = [];
   let closed = 0;
   const message = (family: 2 | 10, mask: number) =>
     diagMessage({
@@ -31,7 +31,7 @@ function fakeAddon() {
     ]);
   class InetDiagStream {
     private readonly left: Buffer[][];
-    constructor(dumps: Array<[number, number, Buffer?]>, lanes: number[]) {
+    constructor(dumps: StreamRequest[], lanes: number[]) {
       calls.push({ dumps, lanes });
       this.left = dumps.map(([family, mask]) => [dump(family, mask)]);
     }

@@ -29,7 +29,12 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
   const shared = { builder: new SummaryBuilder(), inodes: [] as number[] };
   return {
     name: p.acrossScopes ? "summary-all" : "summary",
-    needs: { states: p.statesMask, owners: p.owners },
+    needs: {
+      states: p.statesMask,
+      owners: p.owners,
+      // Counting needs no socket one by one, unless a filter or owners look at each.
+      ...(p.matches === undefined && !p.owners ? { tally: { states: p.statesMask, detail: p.top > 0 } } : {}),
+    },
     start(): Collector<Summary> {
       const { matches } = p;
       const own = p.acrossScopes ? shared : { builder: new SummaryBuilder(), inodes: [] as number[] };
@@ -45,6 +50,7 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
           builder.add(c.state, c.localPort, c.remoteAddress, p.owners ? given : null, named);
           if (p.owners && given === null && c.state !== TcpState.LISTEN && c.inode > 0) inodes.push(c.inode);
         },
+        addTally: (t) => builder.addTally(t),
         ...(p.owners ? { ownerInodes: () => inodes } : {}),
         finish: (g) => {
           if (p.owners && g.ownersByInode.size > 0) {
