@@ -55,6 +55,9 @@ function bump<K>(map: Map<K, number>, key: K): void {
  * sockets or straight from a netlink dump without building them.
  */
 export class SummaryBuilder {
+  /** detail false: counts per state only (top 0: the exporter's state gauges), no port or peer tallies. */
+  constructor(private readonly detail = true) {}
+
   private total = 0;
   private readonly byState = new Array<number>(16).fill(0);
   private readonly ports = new Uint32Array(65536);
@@ -76,10 +79,11 @@ export class SummaryBuilder {
     const s = state === TcpState.NEW_SYN_RECV ? TcpState.SYN_RECV : state;
     this.byState[s] = (this.byState[s] ?? 0) + 1;
     if (state === TcpState.LISTEN) return;
+    if (owners) this.addOwners(owners);
+    if (!this.detail) return;
     if (localService !== undefined) bump(this.namedPorts, localService);
     else this.ports[localPort]!++;
     bump(this.peers, remoteAddress);
-    if (owners) this.addOwners(owners);
   }
 
   /** Sockets counted by the addon instead of added one by one (see sources/sock-diag/tally.ts). */

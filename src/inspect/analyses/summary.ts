@@ -26,7 +26,7 @@ export interface SummaryParams {
 }
 
 export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
-  const shared = { builder: new SummaryBuilder(), inodes: [] as number[] };
+  const shared = { builder: new SummaryBuilder(p.top > 0), inodes: [] as number[] };
   return {
     name: p.acrossScopes ? "summary-all" : "summary",
     needs: {
@@ -37,7 +37,9 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
     },
     start(): Collector<Summary> {
       const { matches } = p;
-      const own = p.acrossScopes ? shared : { builder: new SummaryBuilder(), inodes: [] as number[] };
+      const own = p.acrossScopes
+        ? shared
+        : { builder: new SummaryBuilder(p.top > 0), inodes: [] as number[] };
       const { builder, inodes } = own;
       return {
         add: (c) => {
