@@ -65,8 +65,10 @@ size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequen
           const auto* socket = static_cast<const struct inet_diag_msg*>(NLMSG_DATA(header));
           if (tally->Wants(socket)) {
             tally->Add(socket);
-            read += step;
-            continue;
+            if (!tally->Keeps(socket)) {
+              read += step;
+              continue;
+            }
           }
         }
         if (write != read) memmove(base + write, base + read, step);
@@ -200,7 +202,7 @@ DumpSpec DumpSpecArgument(Napi::Env env, const Napi::Value& value, const char* u
   if (!value.IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array parts = value.As<Napi::Array>();
   const uint32_t count = parts.Length();
-  if (count < 2 || count > 5) throw Napi::TypeError::New(env, usage);
+  if (count < 2 || count > 7) throw Napi::TypeError::New(env, usage);
   Napi::Value family = parts.Get(0u);
   Napi::Value states = parts.Get(1u);
   if (!family.IsNumber() || !states.IsNumber()) throw Napi::TypeError::New(env, usage);

@@ -201,7 +201,7 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
   Napi::Env env = info.Env();
   const char* usage =
       "new InetDiagStream(dumps, lanes[, netnsPath]): dumps is an array of "
-      "[family, statesMask(, bytecode(, tallyStates, tallyDetail))], "
+      "[family, statesMask(, bytecode(, tallyStates, tallyDetail(, keepLow, keepHigh)))], "
       "lanes an array with each dump's lane number, netnsPath a network namespace to dump";
   if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array specs = info[0].As<Napi::Array>();
@@ -222,6 +222,15 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
       if (states != 0) {
         dumps[i].tally = std::make_unique<StateTally>(states, parts.Get(4u).ToBoolean().Value());
         dumps[i].spec.tally = dumps[i].tally.get();
+        if (parts.Length() >= 7) {
+          Napi::Value low = parts.Get(5u);
+          Napi::Value high = parts.Get(6u);
+          if (!low.IsNumber() || !high.IsNumber()) throw Napi::TypeError::New(env, usage);
+          const uint32_t lo = low.As<Napi::Number>().Uint32Value();
+          const uint32_t hi = high.As<Napi::Number>().Uint32Value();
+          if (lo > 65535 || hi > 65535) throw Napi::RangeError::New(env, "InetDiagStream: ports are 0 to 65535");
+          dumps[i].tally->KeepLocalPorts(static_cast<uint16_t>(lo), static_cast<uint16_t>(hi));
+        }
       }
     }
     Napi::Value lane = lanes.Get(i);

@@ -25,6 +25,12 @@ void StateTally::Add(const struct inet_diag_msg* message) {
   }
 }
 
+bool StateTally::Keeps(const struct inet_diag_msg* message) const {
+  if (!keep_) return false;
+  const uint16_t port = ntohs(message->id.idiag_sport);
+  return port >= keep_low_ && port <= keep_high_;
+}
+
 std::vector<uint32_t> StateTally::Serialize() const {
   std::vector<uint32_t> out(counts_.begin(), counts_.end());
   size_t port_count = 0;

@@ -28,6 +28,15 @@ class StateTally {
   }
   void Add(const struct inet_diag_msg* message);
 
+  // Sockets tallied yet handed over too: those whose local port is within
+  // [low, high] (timewait counts them toward its destinations). None by default.
+  void KeepLocalPorts(uint16_t low, uint16_t high) {
+    keep_low_ = low;
+    keep_high_ = high;
+    keep_ = true;
+  }
+  bool Keeps(const struct inet_diag_msg* message) const;
+
   // The tally as bytes (little-endian u32 words): 16 counts per kernel state;
   // n ports, then n (port, count); m addresses, then m (family, count, 4
   // words of address: an IPv4 address in the first).
@@ -44,6 +53,9 @@ class StateTally {
 
   uint32_t states_;
   bool detail_;
+  bool keep_ = false;
+  uint16_t keep_low_ = 0;
+  uint16_t keep_high_ = 0;
   std::array<uint32_t, 16> counts_{};
   std::vector<uint32_t> ports_;
   std::unordered_map<uint32_t, uint32_t> v4_;

@@ -82,6 +82,12 @@ export interface Collector<R> {
    * Absent: every one is.
    */
   narrowOthers?(): Uint8Array | null;
+  /**
+   * The local ports [low, high] outside of which this collector needs no
+   * socket of its states beyond LISTEN and TIME_WAIT (timewait: the ephemeral
+   * range). Lets the addon tally the rest for the collectors that only count.
+   */
+  localPortsWanted?(): readonly [number, number] | null;
   /** The records whose owners (and processes) are wanted, once every socket was seen. */
   records?(): readonly TcpSocket[];
   /**

@@ -22,14 +22,20 @@ export function asError(err: unknown): Error {
 export function dispatcher(
   running: readonly Running[],
   passMask: number,
+  /** States the addon tallied: their sockets that still come go only to collectors that did not take the tally. */
+  tallied = 0,
 ): ((c: SocketCursor) => void) | null {
   const targets = running.filter((r) => r.collector !== null && (r.analysis.needs.states & passMask) !== 0);
   if (targets.length === 0) return null;
+  // Per collector, the states it sees one by one.
+  const seen = targets.map(
+    (r) => r.analysis.needs.states & ~(tallied & (r.analysis.needs.tally?.states ?? 0)),
+  );
   return (c) => {
     const bit = 1 << c.state;
     for (let i = 0; i < targets.length; i++) {
       const r = targets[i]!;
-      if (r.error !== null || (r.analysis.needs.states & bit) === 0) continue;
+      if (r.error !== null || (seen[i]! & bit) === 0) continue;
       try {
         r.collector!.add(c);
       } catch (err) {

@@ -90,7 +90,7 @@ export function balancedPasses(
   const tw = passes.findIndex((p) => p.statesMask === TIME_WAIT);
   const rest = tw >= 0 ? tw + 1 : -1;
   const whollyTallied = (p: DiagPass | undefined): boolean =>
-    p !== undefined && p.bytecode === undefined && p.tally?.states === p.statesMask;
+    p !== undefined && p.bytecode === undefined && p.tally?.states === p.statesMask && !p.tally.keep;
   if (tw < 0 || !whollyTallied(passes[tw]) || !whollyTallied(passes[rest])) return passes;
   const minor = passes[rest]!.statesMask & ~ESTABLISHED_OR_CLOSE_WAIT;
   const held = passes[rest]!.statesMask & ESTABLISHED_OR_CLOSE_WAIT;
@@ -108,18 +108,35 @@ export function balancedPasses(
 
 /**
  * The states of a pass that every collector wanting them takes as a tally
- * (Needs.tally), and the collectors to give the tally to; undefined when
- * there are none. Detail (ports, addresses) when any of them asks for it.
+ * (Needs.tally) or wants only from a range of local ports
+ * (Collector.localPortsWanted: the addon hands those over too), and the
+ * collectors to give the tally to; undefined when there are none. Detail
+ * (ports, addresses) when any of them asks for it.
  */
 export function passTally(running: readonly Running[], passMask: number): DiagPass["tally"] {
   const live = running.filter((r) => r.collector !== null && (r.analysis.needs.states & passMask) !== 0);
   let states = passMask;
-  for (const r of live) states &= ~r.analysis.needs.states | (r.analysis.needs.tally?.states ?? 0);
+  let keep: [number, number] | undefined;
+  for (const r of live) {
+    const taken = r.analysis.needs.tally?.states ?? 0;
+    const wanted = r.analysis.needs.states & ~taken;
+    if ((wanted & states) === 0) continue;
+    // LISTEN and TIME_WAIT are wanted whole (localPortsWanted is about the others).
+    states &= ~(wanted & (LISTEN | TIME_WAIT));
+    const ports = r.collector!.localPortsWanted?.();
+    if (!ports) {
+      states &= ~wanted;
+      continue;
+    }
+    keep = keep ? [Math.min(keep[0], ports[0]), Math.max(keep[1], ports[1])] : [ports[0], ports[1]];
+  }
   const takers = live.filter((r) => (r.analysis.needs.tally?.states ?? 0) & states);
   if (states === 0 || takers.length === 0) return undefined;
   return {
     states,
     detail: takers.some((r) => r.analysis.needs.tally!.detail),
+    ...(keep ? { keep } : {}),
+    visit: dispatcher(running, passMask, states) ?? (() => {}),
     take: (tally) => {
       for (const r of takers) {
         if (r.error !== null) continue;

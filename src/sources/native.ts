@@ -91,10 +91,14 @@ export interface NativeAddon {
 /**
  * A dump as InetDiagStream takes it: [family, statesMask], with an
  * INET_DIAG_REQ_BYTECODE filter, and with the states the addon tallies
- * instead of handing them over (and whether per port and address too).
+ * instead of handing them over (and whether per port and address too; and
+ * the local ports whose tallied sockets are handed over as well).
  */
 export type StreamRequest =
-  [number, number] | [number, number, Buffer] | [number, number, Buffer | undefined, number, boolean];
+  | [number, number]
+  | [number, number, Buffer]
+  | [number, number, Buffer | undefined, number, boolean]
+  | [number, number, Buffer | undefined, number, boolean, number, number];
 
 /** A running InetDiagStream. */
 export interface InetDiagStreamHandle {

@@ -117,7 +117,8 @@ export async function visitSockDiagPassesAsync(
   for (const { plan, passOf } of passStages(families, passes, addonTallies(addon))) {
     const onTally = (dump: number, tally: StateTally): void => passes[passOf[dump]!]!.tally?.take(tally);
     for await (const [dump, chunk] of dumpChunksAsync(addon, plan, netnsPath, onTally)) {
-      visitInetDiagCursor(chunk, passes[passOf[dump]!]!.visit);
+      const pass = passes[passOf[dump]!]!;
+      visitInetDiagCursor(chunk, plan[dump]!.tally && pass.tally ? pass.tally.visit : pass.visit);
     }
   }
 }

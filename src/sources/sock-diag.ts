@@ -44,6 +44,8 @@ export interface TallyRequest {
   states: number;
   /** Per local port and remote address too, not only per state. */
   detail: boolean;
+  /** Tallied sockets whose local port is in [low, high] are handed over as well. */
+  keep?: readonly [number, number];
 }
 
 const TIME_WAIT_BIT = 1 << TcpState.TIME_WAIT;
@@ -145,9 +147,11 @@ function* dumpChunks(
   }
 }
 
-/** A planned dump as the addon takes it: [family, statesMask(, bytecode(, tallyStates, tallyDetail))]. */
+/** A planned dump as the addon takes it: [family, statesMask(, bytecode(, tallyStates, tallyDetail(, keepLow, keepHigh)))]. */
 export function streamRequest(d: PlannedDump): StreamRequest {
   const bytecode = d.bytecode ? Buffer.from(d.bytecode) : undefined;
+  if (d.tally?.keep)
+    return [d.family, d.statesMask, bytecode, d.tally.states, d.tally.detail, ...d.tally.keep];
   if (d.tally) return [d.family, d.statesMask, bytecode, d.tally.states, d.tally.detail];
   return bytecode ? [d.family, d.statesMask, bytecode] : [d.family, d.statesMask];
 }
@@ -161,7 +165,8 @@ function withRequestSocks(states: number): number {
 function dumpTally(pass: DiagPass, dump: PlannedDump, tallies: boolean): TallyRequest | undefined {
   if (!tallies || !pass.tally || dump.bytecode) return undefined;
   const states = withRequestSocks(pass.tally.states & dump.statesMask);
-  return states ? { states, detail: pass.tally.detail } : undefined;
+  if (!states) return undefined;
+  return { states, detail: pass.tally.detail, ...(pass.tally.keep ? { keep: pass.tally.keep } : {}) };
 }
 
 /**
@@ -211,9 +216,14 @@ export interface DiagPass {
   /**
    * Sockets of these states are not visited: the addon tallies them and
    * take() gets each dump's tally once the dump is done. Never with a
-   * filter (the tally would count only what it let through).
+   * filter (the tally would count only what it let through). With keep,
+   * the tallied sockets of those local ports come through tally.visit too.
    */
-  tally?: TallyRequest & { take(tally: StateTally): void };
+  tally?: TallyRequest & {
+    take(tally: StateTally): void;
+    /** visit for the dumps tallied: the sockets kept (keep) go only to collectors that did not take the tally. */
+    visit: CursorVisitor;
+  };
 }
 
 /**

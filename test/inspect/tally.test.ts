@@ -85,8 +85,25 @@ describe("passTally", () => {
     const t = passTally([summary, closeWait], REST);
     assert.equal(t?.states, REST & ~stateBit(TcpState.CLOSE_WAIT));
     assert.equal(t?.detail, false);
-    assert.equal(passTally([summary, running("timewait", ALL_STATES_MASK)], REST), undefined);
+    assert.equal(passTally([summary, running("closewait-all", ALL_STATES_MASK)], REST), undefined);
     assert.equal(passTally([running("ls", ALL_STATES_MASK)], REST), undefined);
+  });
+
+  it("hands over the sockets of a local port range that a collector still wants, to it alone", () => {
+    const summary = running("summary", ALL_STATES_MASK, { states: ALL_STATES_MASK, detail: false });
+    const timeWait = running("timewait", ALL_STATES_MASK);
+    timeWait.collector!.localPortsWanted = () => [32768, 60999];
+    const seen: Record<string, number> = { summary: 0, timewait: 0 };
+    summary.collector!.add = () => seen.summary!++;
+    timeWait.collector!.add = () => seen.timewait!++;
+    // TIME_WAIT is wanted whole: never tallied while timewait runs.
+    assert.equal(passTally([summary, timeWait], TW), undefined);
+    const t = passTally([summary, timeWait], REST)!;
+    assert.equal(t.states, REST);
+    assert.deepEqual(t.keep, [32768, 60999]);
+    // A kept socket of a tallied state goes to timewait only: the summary counted it in the tally.
+    t.visit({ state: TcpState.ESTABLISHED } as never);
+    assert.deepEqual(seen, { summary: 0, timewait: 1 });
   });
 
   it("is planned per pass and gives the tally to the collectors that take it", () => {
@@ -181,6 +198,25 @@ describe("a summary from the addon's tally", { skip }, () => {
   after(() => {
     for (const m of made) m.child.kill();
     ns?.remove();
+  });
+
+  it("gives the exporter's gauges /proc gives, with the sockets timewait wants handed over", () => {
+    const gauges = (out: string) =>
+      out
+        .split("\n")
+        .filter((l) => /^sockdoc_(tcp_sockets|time_wait_destination_(sockets|ports_in_use))\{/.test(l))
+        .sort();
+    const tallied = sockdoc(["metrics", "--netns", ns.name, "--debug"]);
+    assert.equal(tallied.status, 0, tallied.stderr);
+    assert.match(tallied.stderr, /, \d+ sockets? tallied by the addon,/);
+    const fromProc = sockdoc(["metrics", "--netns", ns.name, "--source", "proc"]);
+    assert.equal(fromProc.status, 0, fromProc.stderr);
+    const a = gauges(tallied.stdout);
+    assert.ok(
+      a.some((l) => /time_wait_destination_ports_in_use\{.*\} [1-9]/.test(l)),
+      a.join("\n"),
+    );
+    assert.deepEqual(a, gauges(fromProc.stdout));
   });
 
   it("counts what /proc lists, per state, port and peer, without handing the sockets over", () => {

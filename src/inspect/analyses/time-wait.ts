@@ -55,6 +55,8 @@ export function timeWaitAnalysis(p: TimeWaitParams): Analysis<TimeWaitResult> {
           const [low, high] = settings.portRange;
           return localPortRangeProgram(low, high, ports.length <= MAX_REMOTE_PORTS ? ports : undefined);
         },
+        // Other states count only from a local port of the range (grouping.ts addOther).
+        localPortsWanted: () => settings.portRange,
         finish: () => {
           const report = reportFromGrouping(stream.finish(), settings, p.windowSec);
           if (report.overlongTimers) warnings.push(overlongTimerWarning(report.overlongTimers));
