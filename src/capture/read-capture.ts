@@ -3,14 +3,14 @@
  * sosreport folder in, a Snapshot out. The format is told from the content
  * (detect.ts), never from the file name.
  */
-import { closeSync, openSync, readSync, type Stats, statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { InputError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { invalidAddressWarning } from "./address-check.js";
 import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { captureTextOfBytes, fsReason, readCaptureText } from "./read-file.js";
-import { isArchiveHead, readArchive } from "./read-archive.js";
+import { headOf, isArchiveHead, readArchive } from "./read-archive.js";
 import { readSosreport } from "./sosreport.js";
 
 /** Host name for captures that do not say which host printed them. */
@@ -41,24 +41,9 @@ export function snapshotFromBytes(bytes: Uint8Array, shown: string, takenAt: num
   return snapshotFromText(captureTextOfBytes(bytes, shown), shown, takenAt);
 }
 
-/** The first bytes of a file, enough for the tar magic; empty when it cannot be read (the read that follows says why). */
-function headOf(path: string): Uint8Array {
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, "r");
-    const head = new Uint8Array(512);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n);
-  } catch {
-    return new Uint8Array(0);
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
 /**
  * Read a capture: a file of netstat, ss or /proc/net/tcp{,6} output, "-" for
- * stdin, a sosreport folder, or either in a tar archive. InputError (one line) when it cannot be read
+ * stdin, a sosreport folder, or either in a tar or zip archive. InputError (one line) when it cannot be read
  * or its format is not recognised, is binary, or is over limit bytes (each
  * file of a sosreport is held to it).
  */
