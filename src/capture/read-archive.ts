@@ -21,7 +21,6 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../model/errors.js";
-import type { Snapshot } from "../model/snapshot.js";
 import { type ArchiveMember, memberProblem, parseTarListing } from "./archive-members.js";
 import { runArchiveTool } from "./archive-tool.js";
 import { isCompressed } from "./decode-text.js";
@@ -106,16 +105,19 @@ function treeRoot(root: string): string {
 }
 
 /**
- * The snapshot of an archive: readTree reads the extracted folder (a
- * sosreport) or, when the archive holds one file, readFile reads that file.
+ * What an archive holds: readTree reads the extracted folder (a sosreport,
+ * or a sos collect folder of them) or, when the archive holds one file,
+ * readFile reads that file; warn adds a warning to what they read. shown
+ * names the archive in messages (outer/inner.tar.xz for one inside another).
  */
-export function readArchive(
+export function readArchive<T>(
   path: string,
+  shown: string,
   limit: number,
-  readTree: (dir: string, shown: string) => Snapshot,
-  readFile: (file: string, shown: string) => Snapshot,
-): Snapshot {
-  const shown = path;
+  readTree: (dir: string, shown: string) => T,
+  readFile: (file: string, shown: string) => T,
+  warn: (read: T, warning: string) => void,
+): T {
   const cap = limit * ARCHIVE_SIZE_FACTOR;
   const zip = isZipHead(headOf(path));
   const { keep, skipped } = zip
@@ -132,7 +134,8 @@ export function readArchive(
     const single = files.length === 1 && statSync(join(top, files[0]!)).isFile();
     const snap = single ? readFile(join(top, files[0]!), `${shown}:${files[0]}`) : readTree(top, shown);
     if (skipped.length > 0) {
-      snap.warnings.push(
+      warn(
+        snap,
         `${shown}: ${skipped.length} member${skipped.length === 1 ? "" : "s"} not extracted (${skipped.slice(0, 3).join("; ")})`,
       );
     }
