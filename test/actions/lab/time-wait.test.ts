@@ -6,12 +6,12 @@
  * the lab ends, and after Ctrl-C; without root the lab refuses (exit 4).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type StartedLab, startJsonLab } from "../../support/lab.js";
 import { isRoot, sockdoc, sockdocBin } from "../../support/run.js";
 
 interface Ready {
@@ -53,24 +53,8 @@ function netnsList(): string {
   return spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
 }
 
-async function startLab(args: string[]): Promise<{ child: ChildProcess; ready: Ready; lines: string[] }> {
-  const child = spawn(sockdocBin, ["lab", "time-wait", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  started.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (l) => lines.push(l));
-  const deadline = Date.now() + 15_000;
-  while (lines.length === 0) {
-    if (child.exitCode !== null) throw new Error(`lab exited ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`lab not ready in time: ${stderr}`);
-    await sleep(20);
-  }
-  return { child, ready: JSON.parse(lines[0]!) as Ready, lines };
+function startLab(args: string[]): Promise<StartedLab<Ready>> {
+  return startJsonLab<Ready>("time-wait", args, started);
 }
 
 describe("sockdoc lab time-wait", { skip }, () => {
