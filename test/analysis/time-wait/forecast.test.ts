@@ -32,9 +32,7 @@ describe("closeRate", () => {
       holdMs: 60_000,
     });
     assert.ok(eta !== null && Math.abs(eta - 7) < 0.1, `eta ${eta}`);
-  });
-
-  it("a burst (every socket of one age) and a stream older than the window keep the window", () => {
+    // A burst (every socket of one age) and a stream older than the window keep the window.
     assert.equal(closeRate(fill(100, 55_000), 10_000), 10);
     const older = [...Array.from({ length: 600 }, (_, i) => 60_000 - i * 5), 45_000];
     assert.equal(closeRate(older, 10_000), 60);
