@@ -45,7 +45,8 @@ export function addSourceOptions(cmd: Command): Command {
     .option(
       "--input <path>",
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
-        "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
+        "(Linux, BSD, macOS, Solaris or Windows), a sosreport folder, either as .tar[.gz|.xz|.bz2|.zst] " +
+        "or .zip, or a sos collect archive (one report per host); - reads stdin",
     )
     .option("--input-limit <size>", "read at most SIZE of --input (e.g. 512M, 1G; default 256M)")
     .option(
