@@ -4,47 +4,58 @@
  * system's GNU tar: listed first, its members checked (archive-members.ts),
  * the total size capped, then only the safe members extracted, without
  * owners or modes, into a private temporary folder that is removed
- * afterwards. The folder is then read like an unpacked one.
+ * afterwards. The folder is then read like an unpacked one. A zip archive
+ * goes through the same folder with unzip (zip-archive.ts).
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../model/errors.js";
-import type { Snapshot } from "../model/snapshot.js";
 import { type ArchiveMember, memberProblem, parseTarListing } from "./archive-members.js";
+import { runArchiveTool } from "./archive-tool.js";
 import { isCompressed } from "./decode-text.js";
+import { extractZip, isZipHead, planZip } from "./zip-archive.js";
 
 /** More members than any sosreport has; past this the archive is refused before extraction. */
 const MAX_MEMBERS = 500_000;
 
-/** Time tar may take for one step. */
-const TAR_TIMEOUT_MS = 300_000;
-
 /** The extracted size allowed: this many times the input limit (a sosreport holds far more than its listings). */
 export const ARCHIVE_SIZE_FACTOR = 4;
 
-/** Whether the first bytes are a tar archive (ustar at 257) or a compressed file tar may read. */
+/** Whether the first bytes are a zip, a tar archive (ustar at 257) or a compressed file tar may read. */
 export function isArchiveHead(head: Uint8Array): boolean {
-  if (isCompressed(head)) return true;
+  if (isCompressed(head) || isZipHead(head)) return true;
   const magic = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar"
   return head.length >= 262 && magic.every((b, i) => head[257 + i] === b);
 }
 
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
+/** The first bytes of a file, enough for the tar magic; empty when it cannot be read (the read that follows says why). */
+export function headOf(path: string): Uint8Array {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, "r");
+    const head = new Uint8Array(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n);
+  } catch {
+    return new Uint8Array(0);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 function runTar(args: string[], what: string, shown: string): string {
-  const r = spawnSync("tar", args, {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: TAR_TIMEOUT_MS,
-  });
-  if (r.error) throw new InputError(`cannot ${what} ${shown}: tar: ${r.error.message}`, { cause: r.error });
-  if (r.status !== 0)
-    throw new InputError(`cannot ${what} ${shown}: tar: ${firstLine(r.stderr) || `exit ${r.status}`}`);
-  return r.stdout;
+  return runArchiveTool("tar", args, { what, shown, pkg: "tar" });
 }
 
 /** The members to extract, and what was left out; InputError when the archive is too big or not understood. */
@@ -94,54 +105,37 @@ function treeRoot(root: string): string {
 }
 
 /**
- * The snapshot of an archive: readTree reads the extracted folder (a
- * sosreport) or, when the archive holds one file, readFile reads that file.
+ * What an archive holds: readTree reads the extracted folder (a sosreport,
+ * or a sos collect folder of them) or, when the archive holds one file,
+ * readFile reads that file; warn adds a warning to what they read. shown
+ * names the archive in messages (outer/inner.tar.xz for one inside another).
  */
-export function readArchive(
+export function readArchive<T>(
   path: string,
+  shown: string,
   limit: number,
-  readTree: (dir: string, shown: string) => Snapshot,
-  readFile: (file: string, shown: string) => Snapshot,
-): Snapshot {
-  const shown = path;
-  const { keep, skipped } = planExtraction(path, shown, limit * ARCHIVE_SIZE_FACTOR);
+  readTree: (dir: string, shown: string) => T,
+  readFile: (file: string, shown: string) => T,
+  warn: (read: T, warning: string) => void,
+): T {
+  const cap = limit * ARCHIVE_SIZE_FACTOR;
+  const zip = isZipHead(headOf(path));
+  const { keep, skipped } = zip
+    ? { keep: planZip(path, shown, cap, MAX_MEMBERS), skipped: [] }
+    : planExtraction(path, shown, cap);
   const base = mkdtempSync(join(tmpdir(), "sockdoc-archive-"));
   try {
     const root = join(base, "root");
-    const list = join(base, "members");
-    // tar -tv escapes odd bytes in names; -T unquotes them again (GNU tar's default).
-    // Directories are not named (tar makes them for their files): naming one would
-    // extract all it holds, the members left out included; --no-recursion says so too.
-    writeFileSync(
-      list,
-      keep
-        .filter((m) => m.type !== "d")
-        .map((m) => `${m.name}\n`)
-        .join(""),
-    );
     mkdirSync(root, { mode: 0o700 });
-    runTar(
-      [
-        "-x",
-        "-f",
-        path,
-        "-C",
-        root,
-        "--no-same-owner",
-        "--no-same-permissions",
-        "--no-recursion",
-        "-T",
-        list,
-      ],
-      "extract",
-      shown,
-    );
+    if (zip) extractZip(path, shown, root, cap);
+    else extractTar(path, shown, base, root, keep);
     const top = treeRoot(root);
     const files = readdirSync(top);
     const single = files.length === 1 && statSync(join(top, files[0]!)).isFile();
     const snap = single ? readFile(join(top, files[0]!), `${shown}:${files[0]}`) : readTree(top, shown);
     if (skipped.length > 0) {
-      snap.warnings.push(
+      warn(
+        snap,
         `${shown}: ${skipped.length} member${skipped.length === 1 ? "" : "s"} not extracted (${skipped.slice(0, 3).join("; ")})`,
       );
     }
@@ -149,4 +143,24 @@ export function readArchive(
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** The checked members of a tar archive extracted into root, and only they. */
+function extractTar(path: string, shown: string, base: string, root: string, keep: ArchiveMember[]): void {
+  const list = join(base, "members");
+  // tar -tv escapes odd bytes in names; -T unquotes them again (GNU tar's default).
+  // Directories are not named (tar makes them for their files): naming one would
+  // extract all it holds, the members left out included; --no-recursion says so too.
+  writeFileSync(
+    list,
+    keep
+      .filter((m) => m.type !== "d")
+      .map((m) => `${m.name}\n`)
+      .join(""),
+  );
+  runTar(
+    ["-x", "-f", path, "-C", root, "--no-same-owner", "--no-same-permissions", "--no-recursion", "-T", list],
+    "extract",
+    shown,
+  );
 }

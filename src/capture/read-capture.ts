@@ -3,15 +3,16 @@
  * sosreport folder in, a Snapshot out. The format is told from the content
  * (detect.ts), never from the file name.
  */
-import { closeSync, openSync, readSync, type Stats, statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { InputError } from "../model/errors.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { invalidAddressWarning } from "./address-check.js";
 import { detectCaptureFormat, parserFor } from "./detect.js";
 import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { captureTextOfBytes, fsReason, readCaptureText } from "./read-file.js";
-import { isArchiveHead, readArchive } from "./read-archive.js";
+import { headOf, isArchiveHead, readArchive } from "./read-archive.js";
 import { readSosreport } from "./sosreport.js";
+import { findHostReports, MAX_HOSTS } from "./sos-collect.js";
 
 /** Host name for captures that do not say which host printed them. */
 export const UNKNOWN_CAPTURE_HOST = "(capture)";
@@ -41,44 +42,90 @@ export function snapshotFromBytes(bytes: Uint8Array, shown: string, takenAt: num
   return snapshotFromText(captureTextOfBytes(bytes, shown), shown, takenAt);
 }
 
-/** The first bytes of a file, enough for the tar magic; empty when it cannot be read (the read that follows says why). */
-function headOf(path: string): Uint8Array {
-  let fd: number | null = null;
+/** One capture file as a Snapshot, dated by its mtime. */
+function snapshotOfFile(file: string, shown: string, limit: number): Snapshot {
+  return snapshotFromText(readCaptureText(file, shown, limit), shown, Math.trunc(statSync(file).mtimeMs));
+}
+
+/**
+ * The hosts of a folder: the sosreport it is, or, when it has no socket
+ * listing of its own and holds host reports (a `sos collect` folder,
+ * sos-collect.ts), each of them, read in name order. Only the top level
+ * looks for host reports: one inside a host's report is not read (no
+ * archive of archives of archives).
+ */
+function readFolderHosts(dir: string, shown: string, limit: number, top: boolean): Snapshot[] {
   try {
-    fd = openSync(path, "r");
-    const head = new Uint8Array(512);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n);
-  } catch {
-    return new Uint8Array(0);
-  } finally {
-    if (fd !== null) closeSync(fd);
+    return [readSosreport(dir, limit, shown)];
+  } catch (err) {
+    if (!(err instanceof InputError) || !top) throw err;
+    const reports = findHostReports(dir, (path) => isArchiveHead(headOf(path)));
+    if (reports.length === 0) throw err;
+    if (reports.length > MAX_HOSTS)
+      throw new InputError(`${shown}: over ${MAX_HOSTS} host reports, not read`);
+    const hosts: Snapshot[] = [];
+    const failed: string[] = [];
+    for (const r of reports) {
+      const at = `${shown}/${r.rel}`;
+      try {
+        if (r.kind === "folder") hosts.push(readSosreport(r.path, limit, at));
+        else hosts.push(...readArchiveHosts(r.path, at, limit, false));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        failed.push(e.message);
+      }
+    }
+    if (hosts.length === 0) {
+      throw new InputError(
+        `${shown}: none of its ${reports.length} host reports could be read (${failed[0]})`,
+      );
+    }
+    for (const h of hosts) for (const f of failed) h.warnings.push(`${shown}: skipped a host report: ${f}`);
+    return hosts;
   }
+}
+
+function readArchiveHosts(path: string, shown: string, limit: number, top: boolean): Snapshot[] {
+  return readArchive<Snapshot[]>(
+    path,
+    shown,
+    limit,
+    (dir, at) => readFolderHosts(dir, at, limit, top),
+    (file, at) => [snapshotOfFile(file, at, limit)],
+    (hosts, warning) => {
+      for (const h of hosts) h.warnings.push(warning);
+    },
+  );
 }
 
 /**
  * Read a capture: a file of netstat, ss or /proc/net/tcp{,6} output, "-" for
- * stdin, a sosreport folder, or either in a tar archive. InputError (one line) when it cannot be read
- * or its format is not recognised, is binary, or is over limit bytes (each
- * file of a sosreport is held to it).
+ * stdin, a sosreport folder, or either in a tar or zip archive; a `sos
+ * collect` archive or folder gives one Snapshot per host, otherwise there is
+ * one. InputError (one line) when it cannot be read or its format is not
+ * recognised, is binary, or is over limit bytes (each file of a sosreport is
+ * held to it).
  */
-export function readCapture(path: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
-  if (path === "-") return snapshotFromText(readCaptureText("-", "stdin", limit), "stdin", Date.now());
+export function readCaptureHosts(path: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot[] {
+  if (path === "-") return [snapshotFromText(readCaptureText("-", "stdin", limit), "stdin", Date.now())];
   let st: Stats;
   try {
     st = statSync(path);
   } catch (err) {
     throw new InputError(`cannot read ${path}: ${fsReason(err)}`, { cause: err });
   }
-  if (st.isDirectory()) return readSosreport(path, limit);
-  if (st.isFile() && isArchiveHead(headOf(path))) {
-    return readArchive(
-      path,
-      limit,
-      (dir, shown) => readSosreport(dir, limit, shown),
-      (file, shown) =>
-        snapshotFromText(readCaptureText(file, shown, limit), shown, Math.trunc(statSync(file).mtimeMs)),
+  if (st.isDirectory()) return readFolderHosts(path, path.replace(/\/+$/, "") || "/", limit, true);
+  if (st.isFile() && isArchiveHead(headOf(path))) return readArchiveHosts(path, path, limit, true);
+  return [snapshotFromText(readCaptureText(path, path, limit), path, Math.trunc(st.mtimeMs))];
+}
+
+/** readCaptureHosts for one host: InputError when the capture holds several. */
+export function readCapture(path: string, limit: number = DEFAULT_INPUT_LIMIT): Snapshot {
+  const hosts = readCaptureHosts(path, limit);
+  if (hosts.length > 1) {
+    throw new InputError(
+      `${path} holds ${hosts.length} hosts' reports (a sos collect archive): read one at a time`,
     );
   }
-  return snapshotFromText(readCaptureText(path, path, limit), path, Math.trunc(st.mtimeMs));
+  return hosts[0]!;
 }

@@ -4,7 +4,8 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_INPUT_LIMIT, parseInputLimit } from "../capture/input-limit.js";
-import { readCapture } from "../capture/read-capture.js";
+import { readCaptureHosts } from "../capture/read-capture.js";
+import { hostOverride, ManyHostsCapture } from "./capture-hosts.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
 import { describeInspection } from "../inspect/describe.js";
@@ -44,7 +45,8 @@ export function addSourceOptions(cmd: Command): Command {
     .option(
       "--input <path>",
       "analyse a capture instead of this host: netstat, ss or /proc/net/tcp output " +
-        "(Linux, BSD, macOS, Solaris or Windows) or a sosreport folder; - reads stdin",
+        "(Linux, BSD, macOS, Solaris or Windows), a sosreport folder, either as .tar[.gz|.xz|.bz2|.zst] " +
+        "or .zip, or a sos collect archive (one report per host); - reads stdin",
     )
     .option("--input-limit <size>", "read at most SIZE of --input (e.g. 512M, 1G; default 256M)")
     .option(
@@ -105,8 +107,13 @@ function oneScope(opts: CommonOptions): Scope {
     if (opts.procRoot !== undefined || (opts.source ?? "auto") !== "auto") {
       throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
     }
+    const given = hostOverride();
+    if (given !== null) return { kind: "capture", capture: given, families: families(opts) };
     const limit = opts.inputLimit === undefined ? DEFAULT_INPUT_LIMIT : parseInputLimit(opts.inputLimit);
-    return { kind: "capture", capture: readCapture(opts.input, limit), families: families(opts) };
+    const hosts = readCaptureHosts(opts.input, limit);
+    // Several hosts (sos collect): main.ts runs the command once per host.
+    if (hosts.length > 1) throw new ManyHostsCapture(opts.input, hosts);
+    return { kind: "capture", capture: hosts[0]!, families: families(opts) };
   }
   return {
     kind: "host",

@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, SockdocError } from "../model/errors.js";
 import { VERSION } from "../model/version.js";
 import { terminalSafe } from "../render/terminal-safe.js";
+import { ManyHostsCapture, runEachHost } from "./capture-hosts.js";
 import { COMMANDS, commandsToLoad, DEFAULT_COMMAND } from "./command-registry.js";
 
 async function buildProgram(argv: string[]): Promise<Command> {
@@ -57,7 +58,15 @@ function report(err: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
   try {
-    await (await buildProgram(argv)).parseAsync(argv);
+    try {
+      await (await buildProgram(argv)).parseAsync(argv);
+    } catch (err) {
+      if (!(err instanceof ManyHostsCapture)) throw err;
+      // A capture of several hosts (sos collect): the command once per host.
+      return await runEachHost(err, argv, async () => {
+        await (await buildProgram(argv)).parseAsync(argv);
+      });
+    }
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (err) {
     return report(err, debug);

@@ -5,6 +5,7 @@
 import { maxSeverity, type Severity, severityRank } from "../../model/severity.js";
 import { backlogRule } from "./rules/backlog.js";
 import { closeWaitRule } from "./rules/close-wait.js";
+import { explainedConfigRule } from "./rules/explained-config.js";
 import { finTimeoutRule } from "./rules/fin-timeout.js";
 import { portRangeRule } from "./rules/port-range.js";
 import { timestampsRule } from "./rules/timestamps.js";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   portRangeRule,
   twBucketsRule,
   finTimeoutRule,
+  explainedConfigRule,
   backlogRule,
 ];
 

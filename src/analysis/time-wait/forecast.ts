@@ -2,7 +2,8 @@
  * @module The forecast from one snapshot. Every TIME_WAIT socket lives
  * exactly 60 s (TCP_TIMEWAIT_LEN), so its age is 60 s minus its time left,
  * and the sockets younger than N seconds tell how many connections closed in
- * the last N seconds: that is the current rate. Replaying the next minute at
+ * the last N seconds: that is the current rate (over less than N seconds
+ * when the closes started inside the window: see rateSpanMs). Replaying the next minute at
  * that rate (new sockets arrive, the existing ones expire at their known
  * times) gives the moment the destination's ports run out, if ever. At a
  * steady rate this is always within one hold time or never, because after
@@ -11,12 +12,44 @@
 
 export const TIME_WAIT_MS = 60_000;
 
-/** New TIME_WAIT sockets per second over the last windowMs (their age is at most windowMs). */
+/** Closes spread over less than this give no span to measure a rate over: the window is kept. */
+const MIN_SPAN_MS = 1000;
+
+/**
+ * The time the rate is measured over: the window, or, when no socket is
+ * older than the window and their ages spread over a second or more (a
+ * stream of closes that started inside it, as when a deploy or a batch job
+ * began seconds ago), the age of the oldest one plus the mean gap between
+ * them (the time before the first close, by the same estimate). A burst
+ * (every socket of one age) keeps the window.
+ * Dividing n by the whole window there would understate the rate: 600
+ * closes in the last 3 s are 200/s, not 60/s over a 10 s window, and the
+ * forecast made from 60/s came 3x too late (measured with
+ * `sockdoc lab time-wait`).
+ */
+export function rateSpanMs(remainingMs: readonly number[], windowMs: number): number {
+  const youngest = TIME_WAIT_MS - windowMs;
+  let n = 0;
+  let oldestAge = 0;
+  let youngestAge = TIME_WAIT_MS;
+  for (let i = 0; i < remainingMs.length; i++) {
+    const r = remainingMs[i]!;
+    if (r < youngest) return windowMs; // the closes go back beyond the window
+    n++;
+    oldestAge = Math.max(oldestAge, TIME_WAIT_MS - r);
+    youngestAge = Math.min(youngestAge, TIME_WAIT_MS - r);
+  }
+  // Closes spread over under a second (a burst, all at one instant): no stream to measure.
+  if (n === 0 || oldestAge - youngestAge < MIN_SPAN_MS) return windowMs;
+  return Math.min(windowMs, (oldestAge * (n + 1)) / n);
+}
+
+/** New TIME_WAIT sockets per second over the last windowMs (their age is at most windowMs), or less: rateSpanMs. */
 export function closeRate(remainingMs: readonly number[], windowMs: number): number {
   const youngest = TIME_WAIT_MS - windowMs;
   let n = 0;
   for (let i = 0; i < remainingMs.length; i++) if (remainingMs[i]! >= youngest) n++;
-  return n / (windowMs / 1000);
+  return n / (rateSpanMs(remainingMs, windowMs) / 1000);
 }
 
 export interface ForecastInput {

@@ -4,7 +4,7 @@
  * severity and note. Its shape is the JSON payload of `sockdoc timewait`.
  */
 import type { TcpSocket } from "../../model/socket.js";
-import { closeRate, secondsUntilExhausted, sustainableRate, TIME_WAIT_MS } from "./forecast.js";
+import { closeRate, rateSpanMs, secondsUntilExhausted, sustainableRate, TIME_WAIT_MS } from "./forecast.js";
 import { groupTimeWait } from "./group-sockets.js";
 import type { Direction, GroupEnd, Grouping, TimeWaitGroup } from "./grouping.js";
 import { incomingNote, outgoingNote, REMEDY } from "./note.js";
@@ -150,7 +150,8 @@ function destination(
     budget,
     portsInUse,
     ratePerSec,
-    windowSec,
+    // The closes may span less than the window (they started inside it): say what the rate is over.
+    windowSec: round(rateSpanMs(g.remainingMs, windowSec * 1000) / 1000, 10),
     sustainablePerSec,
     exhaustedInSec,
     otherInUse: g.otherInUse,

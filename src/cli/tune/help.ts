@@ -58,9 +58,13 @@ since 5.4).
 Rules: tcp_tw_recycle (on, or left in config); tcp_tw_reuse (1 only when
 outgoing connections run a destination out of ports); tcp_timestamps off;
 ip_local_port_range too narrow for that load; tcp_max_tw_buckets near full or
-overflowed; tcp_fin_timeout lowered as if it were TIME_WAIT's length;
+overflowed; tcp_fin_timeout changed as if it were TIME_WAIT's length;
 somaxconn / tcp_max_syn_backlog when accept queues overflow (netlink only);
-CLOSE_WAIT (no sysctl fixes it).
+CLOSE_WAIT (no sysctl fixes it). tcp_tw_reuse and tcp_fin_timeout are
+explained as \`tune lint\` does (what they do on this kernel, and what they do
+not) at the FILE:LINE of the config line that sets them, or for a running
+value away from the default (tcp_tw_reuse other than 2, 0 before 4.18;
+tcp_fin_timeout other than 60).
 
 Severity: critical (breaks connections now, or ports run out within the
 minute), warning (will hurt under this load, or a setting that silently does

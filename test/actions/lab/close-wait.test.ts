@@ -5,12 +5,12 @@
  * even SIGKILL.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { sockdoc, sockdocBin } from "../../support/run.js";
+import { startJsonLab } from "../../support/lab.js";
+import { sockdoc } from "../../support/run.js";
 
 interface Ready {
   event: string;
@@ -34,25 +34,8 @@ after(() => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
 });
 
-async function startLab(args: string[]): Promise<Lab> {
-  const child = spawn(sockdocBin, ["lab", "close-wait", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  started.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const lines: string[] = [];
-  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  rl.on("line", (l) => lines.push(l));
-  const deadline = Date.now() + 15_000;
-  while (lines.length === 0) {
-    if (child.exitCode !== null) throw new Error(`lab exited ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`lab not ready in time: ${stderr}`);
-    await sleep(20);
-  }
-  return { child, ready: JSON.parse(lines[0] as string) as Ready, lines };
+function startLab(args: string[]): Promise<Lab> {
+  return startJsonLab<Ready>("close-wait", args, started);
 }
 
 async function stopLab(lab: Lab, signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {

@@ -52,7 +52,10 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
       missing: [],
       set: { "net.ipv4.tcp_tw_recycle": "1", "net.ipv4.tcp_tw_reuse": "1" },
     }),
-    [{ id: "tw-recycle-on", severity: "critical", recommended: "0", command: null }],
+    [
+      { id: "tw-recycle-on", severity: "critical", recommended: "0", command: null },
+      { id: "tw-reuse-explained", severity: "info", recommended: null, command: null },
+    ],
   ],
   [
     "4.11 with tcp_tw_recycle 0 and it in config: still there, so sysctl -p works",
@@ -70,7 +73,7 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
         },
       ],
     }),
-    [],
+    [{ id: "tw-reuse-explained", severity: "info", recommended: null, command: null }],
   ],
   [
     "4.12 with tcp_tw_recycle left in config: sysctl -p fails",
@@ -87,7 +90,10 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
         },
       ],
     }),
-    [{ id: "tw-recycle-config", severity: "warning", recommended: null, command: null }],
+    [
+      { id: "tw-recycle-config", severity: "warning", recommended: null, command: null },
+      { id: "tw-reuse-explained", severity: "info", recommended: null, command: null },
+    ],
   ],
   [
     "6.14 with a '-' tcp_tw_recycle line: skipped by sysctl, noted",
@@ -192,6 +198,7 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
         recommended: "10240 65535",
         command: "sockdoc tune apply 'net.ipv4.ip_local_port_range=10240 65535'",
       },
+      { id: "tw-reuse-explained", severity: "info", recommended: null, command: null },
     ],
   ],
   [
@@ -230,7 +237,27 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
       set: { "net.ipv4.tcp_tw_reuse": "1", "net.ipv4.ip_local_port_range": "1024 65535" },
       facts: { worstOutgoing: CRITICAL_DEST },
     }),
-    [],
+    [{ id: "tw-reuse-explained", severity: "info", recommended: null, command: null }],
+  ],
+  [
+    "the article's tw_reuse and fin_timeout lines in config: explained at their line, not again for the running values",
+    host({
+      set: { "net.ipv4.tcp_tw_reuse": "1", "net.ipv4.tcp_fin_timeout": "90" },
+      config: [
+        { key: "net.ipv4.tcp_tw_reuse", value: "1", file: "/etc/sysctl.conf", line: 2, ignoreErrors: false },
+        {
+          key: "net.ipv4.tcp_fin_timeout",
+          value: "90",
+          file: "/etc/sysctl.conf",
+          line: 3,
+          ignoreErrors: false,
+        },
+      ],
+    }),
+    [
+      { id: "explained-config", severity: "info", recommended: null, command: null },
+      { id: "explained-config", severity: "info", recommended: null, command: null },
+    ],
   ],
   [
     "tcp_fin_timeout lowered, quiet host: info, no value to set",
@@ -251,6 +278,7 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
         recommended: "262144",
         command: "sockdoc tune apply net.ipv4.tcp_max_tw_buckets=262144",
       },
+      { id: "tw-reuse-explained", severity: "info", recommended: null, command: null },
     ],
   ],
   [
@@ -263,6 +291,7 @@ const CASES: Array<[string, AdvisorInput, Expect[]]> = [
         recommended: "524288",
         command: "sockdoc tune apply net.ipv4.tcp_max_tw_buckets=524288",
       },
+      { id: "tw-reuse-explained", severity: "info", recommended: null, command: null },
     ],
   ],
   [
@@ -347,7 +376,7 @@ describe("advisor rules", () => {
     );
     assert.deepEqual(
       r.findings.map((f) => f.severity),
-      ["critical", "warning", "info"],
+      ["critical", "warning", "info", "info"],
     );
     assert.equal(r.severity, "critical");
     assert.equal(advise(host()).severity, "none");

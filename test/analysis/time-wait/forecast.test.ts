@@ -17,6 +17,26 @@ describe("closeRate", () => {
     assert.equal(closeRate(remaining, 1_000), 1);
     assert.equal(closeRate([], 10_000), 0);
   });
+
+  it("a stream that started inside the window: its rate over its own span, and the forecast from it", () => {
+    // 200 closes a second for the last 3 s (ages 0..2.995 s), nothing before: 200/s, not 600 / 10 s.
+    const remaining = Array.from({ length: 600 }, (_, i) => 60_000 - i * 5);
+    const rate = closeRate(remaining, 10_000);
+    assert.ok(Math.abs(rate - 200) < 2, `rate ${rate}`);
+    // 2,000 ports: 1,400 left at 200/s run out in 7 s (the lab measured 7.0 s from there).
+    const eta = secondsUntilExhausted({
+      budget: 2000,
+      otherInUse: 0,
+      remainingMs: remaining,
+      ratePerSec: rate,
+      holdMs: 60_000,
+    });
+    assert.ok(eta !== null && Math.abs(eta - 7) < 0.1, `eta ${eta}`);
+    // A burst (every socket of one age) and a stream older than the window keep the window.
+    assert.equal(closeRate(fill(100, 55_000), 10_000), 10);
+    const older = [...Array.from({ length: 600 }, (_, i) => 60_000 - i * 5), 45_000];
+    assert.equal(closeRate(older, 10_000), 60);
+  });
 });
 
 describe("secondsUntilExhausted", () => {

@@ -9,8 +9,10 @@
  */
 import { kernelAtLeast } from "../../../sources/kernel.js";
 import { applyCommand } from "../apply-command.js";
+import { twReuseDefault, twReuseText } from "../explained-settings.js";
 import { intSetting, outgoingPressure, pressureText } from "../facts.js";
 import type { AdvisorInput, Finding, OutgoingPressure } from "../types.js";
+import { configExplains } from "./explained-config.js";
 
 const NAME = "net.ipv4.tcp_tw_reuse";
 const TIMESTAMPS = "net.ipv4.tcp_timestamps";
@@ -113,6 +115,20 @@ export function twReuseRule(input: AdvisorInput): Finding[] {
           "2 means reuse for loopback connections only (the default since Linux 4.18). Set 1 only if " +
           "this host opens many connections to one remote address and port and runs out of ports " +
           "(`sockdoc timewait` shows it); 1 never helps connections other hosts open.",
+        command: null,
+      },
+    ];
+  }
+  // Any other value set away from the kernel's default (1 on a quiet host, say): what it does here.
+  if (current !== null && current.trim() !== twReuseDefault(input.kernel) && !configExplains(input, NAME)) {
+    return [
+      {
+        id: "tw-reuse-explained",
+        severity: "info",
+        setting: NAME,
+        current,
+        recommended: null,
+        why: `${twReuseText(current.trim(), input.kernel, input.sysctls[TIMESTAMPS])}.`,
         command: null,
       },
     ];
