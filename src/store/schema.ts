@@ -104,9 +104,10 @@ export function hasTable(db: Database.Database, name: string): boolean {
  * Brings the file to STORE_SCHEMA_VERSION: a new file gets version 1's
  * tables, then each missing migration runs in a transaction that also sets
  * the version (a failure leaves the file at the version before). A file of
- * a newer sockdoc is refused.
+ * a newer sockdoc is refused. target: the version to stop at (a test makes
+ * an older file with it).
  */
-export function ensureSchema(db: Database.Database): void {
+export function ensureSchema(db: Database.Database, target = STORE_SCHEMA_VERSION): void {
   let version = schemaVersionOf(db);
   if (version !== null && version > STORE_SCHEMA_VERSION) {
     throw new Error(`schema version ${version}, this sockdoc reads ${STORE_SCHEMA_VERSION}`);
@@ -118,7 +119,7 @@ export function ensureSchema(db: Database.Database): void {
     })();
     version = 1;
   }
-  for (let next = version + 1; next <= STORE_SCHEMA_VERSION; next++) {
+  for (let next = version + 1; next <= target; next++) {
     db.transaction(() => {
       db.exec(MIGRATIONS.get(next)!);
       db.prepare("UPDATE schema_version SET version = ?").run(next);
