@@ -129,9 +129,11 @@ describe("findings as stretches of time", () => {
     db = openForWriting(file);
     writer = new StoreWriter(db);
     writer.writeRound([sample(t(5), [a])], []);
-    const rows = db
-      .prepare("SELECT finding, first_at, last_at FROM findings ORDER BY id")
-      .all() as Array<{ finding: string; first_at: number; last_at: number }>;
+    const rows = db.prepare("SELECT finding, first_at, last_at FROM findings ORDER BY id").all() as Array<{
+      finding: string;
+      first_at: number;
+      last_at: number;
+    }>;
     db.close();
     assert.deepEqual(
       rows.map((r) => [r.finding, r.first_at, r.last_at]),
