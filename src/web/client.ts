@@ -205,6 +205,7 @@ export function dashboardClient(): void {
       labels.map((_, i) => COLORS[i % COLORS.length]!),
       [times, ...t.closeWait.map((g) => g.counts)],
     );
+    $("states-chart").dataset.points = String(t.times.length);
     $("closewait-chart").dataset.points = String(t.times.length);
   }
 

@@ -13,6 +13,7 @@ export function dashboardHtml(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sockdoc watch</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/uplot.css">
 <link rel="stylesheet" href="/assets/dashboard.css">
 <script src="/assets/uplot.js" defer></script>

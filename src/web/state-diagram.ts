@@ -96,12 +96,12 @@ function box(b: Box): string {
 
 export function stateDiagramSvg(): string {
   return (
-    `<svg id="state-diagram" viewBox="0 0 640 500" role="img" aria-labelledby="diagram-title">` +
+    `<svg id="state-diagram" viewBox="0 0 640 512" role="img" aria-labelledby="diagram-title">` +
     `<title id="diagram-title">TCP states: how a connection reaches CLOSE_WAIT and TIME_WAIT, with the sockets in each state now</title>` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
     `<path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"/></marker></defs>` +
-    `<text class="path-title" x="20" y="190">passive close (the peer closed first)</text>` +
-    `<text class="path-title" x="620" y="170" text-anchor="end">active close (this side closed first)</text>` +
+    `<text class="path-title" x="20" y="505">↑ passive close: the peer closed first</text>` +
+    `<text class="path-title" x="620" y="505" text-anchor="end">active close: this side closed first ↑</text>` +
     EDGES.map(edge).join("") +
     BOXES.map(box).join("") +
     `</svg>`
