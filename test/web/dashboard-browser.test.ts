@@ -70,7 +70,17 @@ describe("the dashboard in headless chromium", { skip }, () => {
     mkdirSync(artifacts, { recursive: true });
     watcher = spawn(
       sockdocBin,
-      ["watch", "--db", join(dir, "h.db"), "--netns", ns.name, "--interval", "0.5", "--listen", "127.0.0.1:0"],
+      [
+        "watch",
+        "--db",
+        join(dir, "h.db"),
+        "--netns",
+        ns.name,
+        "--interval",
+        "0.5",
+        "--listen",
+        "127.0.0.1:0",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     watcher.stderr!.on("data", (d: Buffer) => (watchStderr += d.toString()));
@@ -80,9 +90,18 @@ describe("the dashboard in headless chromium", { skip }, () => {
     await new Promise((r) => setTimeout(r, 800));
     lab = spawn(
       "ip",
-      ["netns", "exec", ns.name, sockdocBin, "lab", "close-wait", "--cause", "eof-not-closed", "--count", "2"].concat(
-        ["--every", "1.5", "--duration", "90", "--json"],
-      ),
+      [
+        "netns",
+        "exec",
+        ns.name,
+        sockdocBin,
+        "lab",
+        "close-wait",
+        "--cause",
+        "eof-not-closed",
+        "--count",
+        "2",
+      ].concat(["--every", "1.5", "--duration", "90", "--json"]),
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     ready = JSON.parse(await firstLine(lab, "stdout", /^\{/)) as { serverPid: number; port: number };
@@ -150,7 +169,9 @@ describe("the dashboard in headless chromium", { skip }, () => {
     });
     // The timeline has points (one per sample).
     const points = await until("timeline points", async () => {
-      const n = await page.evaluate(() => Number(document.getElementById("states-chart")!.dataset.points ?? 0));
+      const n = await page.evaluate(() =>
+        Number(document.getElementById("states-chart")!.dataset.points ?? 0),
+      );
       return n >= 3 ? n : null;
     });
     assert.ok(points >= 3);
@@ -167,7 +188,11 @@ describe("the dashboard in headless chromium", { skip }, () => {
         };
         const before = cw();
         const status = await page.locator("#status").textContent();
-        await until("the next sample", async () => (await page.locator("#status").textContent()) !== status, 5000);
+        await until(
+          "the next sample",
+          async () => (await page.locator("#status").textContent()) !== status,
+          5000,
+        );
         const shown = Number(await page.locator("#n-CLOSE_WAIT").textContent());
         const afterwards = cw();
         return before === afterwards && shown === before;
@@ -188,12 +213,18 @@ describe("the dashboard in headless chromium", { skip }, () => {
   it("at 390×844 (a phone): the same data, no horizontal overflow, no console error", async () => {
     const { page, foreign, errors } = await open(390, 844);
     await until("the leaking process", () => rowText(page, `node (pid ${ready.serverPid})`));
-    await until("the diagram's counts", async () => (await page.locator("#n-CLOSE_WAIT").textContent()) !== "–");
+    await until(
+      "the diagram's counts",
+      async () => (await page.locator("#n-CLOSE_WAIT").textContent()) !== "–",
+    );
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       client: document.documentElement.clientWidth,
     }));
-    assert.ok(widths.scroll <= widths.client, `page ${widths.scroll}px wide in a ${widths.client}px viewport`);
+    assert.ok(
+      widths.scroll <= widths.client,
+      `page ${widths.scroll}px wide in a ${widths.client}px viewport`,
+    );
     await page.screenshot({ path: join(artifacts, "dashboard-390x844.png"), fullPage: true });
     assert.deepEqual(foreign, []);
     assert.deepEqual(errors, []);
@@ -224,7 +255,8 @@ describe("the dashboard in headless chromium", { skip }, () => {
     assert.ok(row.includes(`:${port}`), row);
     assert.ok(row.includes(payload), "the command line shown as text");
     const parsed = await page.evaluate(() => ({
-      markup: document.querySelectorAll("#closewait-table b, #closewait-table i, #closewait-table img").length,
+      markup: document.querySelectorAll("#closewait-table b, #closewait-table i, #closewait-table img")
+        .length,
       pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
       events: document.getElementById("events")!.querySelectorAll("b, i, img").length,
     }));
