@@ -17,6 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
+import type * as PlaywrightModule from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { createNetns, isRoot, sockdoc, sockdocBin } from "../support/run.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -27,9 +29,7 @@ const skip = !isRoot
     : false;
 if (skip) console.log(`# dashboard browser tests skipped: ${skip}`);
 
-type Playwright = typeof import("playwright-core");
-type Browser = Awaited<ReturnType<Playwright["chromium"]["launch"]>>;
-type Page = Awaited<ReturnType<Browser["newPage"]>>;
+type Playwright = typeof PlaywrightModule;
 
 const artifacts = process.env.SOCKDOC_TEST_ARTIFACTS ?? join(tmpdir(), "sockdoc-test-artifacts");
 
