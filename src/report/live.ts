@@ -16,6 +16,8 @@ export interface LiveRound {
   sample: number;
   intervalMs: number;
   hostname: string;
+  /** The watcher's own memory after writing the round (flat over days: no growth per sample). */
+  memory: { rssBytes: number; heapUsedBytes: number };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -32,6 +34,7 @@ export function liveJson(r: LiveRound) {
     intervalMs: r.intervalMs,
     hostname: r.hostname,
     readMs: Math.max(0, ...r.samples.map((s) => s.readMs)),
+    watcher: r.memory,
     states,
     namespaces: r.samples.map((s) => ({ netns: ns(s.netns), states: s.states })),
     closeWait: r.samples.flatMap((s) =>

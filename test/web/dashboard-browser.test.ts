@@ -86,7 +86,8 @@ describe("the dashboard in headless chromium", { skip }, () => {
     watcher.stderr!.on("data", (d: Buffer) => (watchStderr += d.toString()));
     const line = await firstLine(watcher, "stderr", /serving the dashboard on http:\/\//);
     base = /http:\/\/(127\.0\.0\.1:\d+)\//.exec(line)![0].replace(/\/$/, "");
-    // A sample or two of the empty namespace first, then the leak: one more every 1.5 s.
+    // A sample or two of the empty namespace first, then the leak: one more every 4 s (slow enough that
+    // closewait --json and the page can agree between two leaks).
     await new Promise((r) => setTimeout(r, 800));
     lab = spawn(
       "ip",
@@ -101,7 +102,7 @@ describe("the dashboard in headless chromium", { skip }, () => {
         "eof-not-closed",
         "--count",
         "2",
-      ].concat(["--every", "1.5", "--duration", "90", "--json"]),
+      ].concat(["--every", "4", "--duration", "90", "--json"]),
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     ready = JSON.parse(await firstLine(lab, "stdout", /^\{/)) as { serverPid: number; port: number };
@@ -162,7 +163,7 @@ describe("the dashboard in headless chromium", { skip }, () => {
     assert.match(first, /node-server\.js eof-not-closed/, "its command line");
     const n0 = countIn(first, ready.port)!;
     assert.ok(n0 >= 2, first);
-    // The lab leaks one more every 1.5 s: the count the page shows grows.
+    // The lab leaks one more every 4 s: the count the page shows grows.
     await until("the count to grow", async () => {
       const row = await rowText(page, who);
       return row !== null && (countIn(row, ready.port) ?? 0) > n0;
@@ -197,7 +198,7 @@ describe("the dashboard in headless chromium", { skip }, () => {
         const afterwards = cw();
         return before === afterwards && shown === before;
       },
-      20_000,
+      30_000,
     );
     const events = await until("a leak-start event", async () => {
       const t = await page.locator("#events").textContent();

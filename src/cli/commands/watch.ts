@@ -66,18 +66,44 @@ What is stored (one transaction per sample, every namespace of it):
                          leak-restart (same comm and cmdline, new pid),
                          timewait-warning / timewait-critical (a destination
                          crosses it), setting (a sysctl of the scope changed)
+  findings, 14 days:     the advisor's findings (as tune advise, without the
+                         config files), one row per stretch of time each held
+
+Dashboard (--listen [HOST:]PORT; HOST defaults to 127.0.0.1, any other
+address prints a warning; port 0 picks a free one, said on stderr):
+  /               the page: states over time, CLOSE_WAIT per process with
+                  ages and causes, TIME_WAIT per destination with ports left
+                  and forecast, the TCP state diagram with live counts, the
+                  events and findings; live over Server-Sent Events
+  /metrics        Prometheus, from the latest sample (no scrape of its own)
+  /api/live       the latest sample as JSON (also each /api/stream event)
+  /api/stream     Server-Sent Events, one per sample (32 clients at most)
+  /api/history    ?since=1h: history --json's document; also its parts:
+  /api/closewait, /api/timewait, /api/events, /api/findings, /api/summary
+  /api/timeline   ?since=1h: state counts and CLOSE_WAIT groups over time
+  /routes         the list. GET and HEAD only; every file is served here
+                  (nothing from elsewhere, a Content-Security-Policy of 'self').
 
 Database: --db, else /var/lib/sockdoc/history.db as root and
   $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
-  Run one watcher per file. A database that is corrupt, locked, read-only or on a
-  full disk ends the watch with one line (exit 3); what was written stays.
+  Run one watcher per file. A database that is corrupt, locked, read-only or
+  on a full disk ends the watch with one line (exit 3); what was written stays.
+  history reads files of older sockdocs (schema 1: no findings) as they are.
+
+Days, not minutes: samples never overlap (the next starts an interval after
+  one ends; a sample slower than the interval is said once); memory stays
+  flat (one round is kept, the history is in the file); SIGTERM ends the
+  sample under way, the server and the database cleanly. A systemd unit:
+  deploy/systemd/sockdoc-watch.service.
 
 Examples:
   sockdoc watch --interval 15
+  sockdoc watch --listen 127.0.0.1:9924     # then open http://127.0.0.1:9924/
   sockdoc watch --all-netns --db /tmp/h.db --count 3 --interval 0.5
   sockdoc history --since 2h
 
-Exit status: 0 ok (Ctrl-C or SIGTERM ends cleanly); 2 usage; 3 database error; 4 not permitted.`;
+Exit status: 0 ok (Ctrl-C or SIGTERM ends cleanly); 2 usage (or --listen's
+  address taken); 3 database error; 4 not permitted.`;
 
 function durationFlag(flag: string, text: string): number {
   const ms = parseDuration(text);
@@ -113,8 +139,9 @@ export function watchCommand(): Command {
   const cmd = new Command("watch")
     .summary("sample CLOSE_WAIT and TIME_WAIT over time into a history database")
     .description(
-      "Samples this host every --interval seconds (one inspection: states, TIME_WAIT per destination,\n" +
-        "CLOSE_WAIT per process) and stores it in SQLite for `sockdoc history`.",
+      "Samples this host every --interval seconds (one inspection: states, TIME_WAIT\n" +
+        "per destination, CLOSE_WAIT per process, the advisor's findings) and stores it\n" +
+        "in SQLite for `sockdoc history`. With --listen it also serves a dashboard.",
     )
     .option("--db <file>", "the history database (default: see below)")
     .option("--interval <s>", "seconds between samples", "15")

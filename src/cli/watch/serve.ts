@@ -17,8 +17,15 @@ import type { StoreEvent } from "../../store/events.js";
 import { guarded } from "../../store/open.js";
 import { type RoundPart, roundMetrics } from "./metrics.js";
 
+/** How long the ended live streams get to flush before the server closes every connection. */
+const STREAM_END_GRACE_MS = 100;
+
 export interface DashboardHandle {
-  publish(parts: RoundPart[], events: StoreEvent[], about: Omit<LiveRound, "samples" | "events">): void;
+  publish(
+    parts: RoundPart[],
+    events: StoreEvent[],
+    about: Omit<LiveRound, "samples" | "events" | "memory">,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -44,11 +51,15 @@ export async function serveDashboard(
     publish(next, events, about) {
       parts = next;
       metrics = null;
-      const round: LiveRound = { ...about, samples: next.map((p) => p.sample), events };
+      const m = process.memoryUsage();
+      const memory = { rssBytes: m.rss, heapUsedBytes: m.heapUsed };
+      const round: LiveRound = { ...about, samples: next.map((p) => p.sample), events, memory };
       feed.publish(round, JSON.stringify(liveJson(round)));
     },
     async close() {
+      // The live streams end first, each with its last chunk (a moment to flush), then the server.
       feed.close();
+      await new Promise((resolve) => setTimeout(resolve, STREAM_END_GRACE_MS));
       await server.close();
     },
   };
