@@ -15,31 +15,19 @@ interface UPlotLike {
   setSize(size: { width: number; height: number }): void;
   destroy(): void;
 }
+// Types only (erased): the function below imports nothing at run time.
+import type { CloseWaitGroupSample, DestinationSample } from "../store/sample.js";
+import type { Timeline as TimelineData } from "../store/timeline.js";
+
 declare const uPlot: new (opts: unknown, data: Array<Array<number | null>>, target: HTMLElement) => UPlotLike;
 
 export function dashboardClient(): void {
-  interface LiveGroup {
+  // The JSON of /api/live: the store's sample shapes, times as ISO text.
+  type LiveGroup = Omit<CloseWaitGroupSample, "firstSeen"> & {
     netns: string | null;
-    pid: number | null;
-    comm: string | null;
-    cmdline: string | null;
-    unit: string | null;
-    localPort: number | null;
-    peerPort: number | null;
-    cause: string;
-    count: number;
     firstSeen: string | null;
-  }
-  interface LiveDestination {
-    netns: string | null;
-    local: string;
-    remote: string;
-    count: number;
-    portsLeft: number | null;
-    ratePerSec: number | null;
-    exhaustedInSec: number | null;
-    severity: string;
-  }
+  };
+  type LiveDestination = DestinationSample & { netns: string | null };
   interface Finding {
     netns: string | null;
     id: string;
@@ -77,20 +65,7 @@ export function dashboardClient(): void {
     events: Array<{ time: string; netns: string | null; kind: string; text: string }>;
     findings: Finding[];
   }
-  interface Timeline {
-    resolution: string;
-    times: number[];
-    states: Record<string, number[]>;
-    closeWait: Array<{
-      netns: string | null;
-      pid: number | null;
-      comm: string | null;
-      localPort: number | null;
-      peerPort: number | null;
-      cause: string;
-      counts: Array<number | null>;
-    }>;
-  }
+  type Timeline = Omit<TimelineData, "from" | "to">;
 
   const $ = (id: string) => document.getElementById(id)!;
   /** An element with text children only: never HTML from data. */

@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import type * as PlaywrightModule from "playwright-core";
 import type { Browser, Page } from "playwright-core";
-import { createNetns, isRoot, sockdoc, sockdocBin } from "../support/run.js";
+import { createNetns, isRoot, type LabReady, sockdoc, sockdocBin, startLab } from "../support/run.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const skip = !isRoot
@@ -61,7 +61,7 @@ describe("the dashboard in headless chromium", { skip }, () => {
   let odd: ChildProcess | null = null;
   let browser: Browser | null = null;
   let base = "";
-  let ready: { serverPid: number; port: number };
+  let ready: LabReady;
   let watchStderr = "";
 
   before(async () => {
@@ -89,23 +89,10 @@ describe("the dashboard in headless chromium", { skip }, () => {
     // A sample or two of the empty namespace first, then the leak: one more every 4 s (slow enough that
     // closewait --json and the page can agree between two leaks).
     await new Promise((r) => setTimeout(r, 800));
-    lab = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        ns.name,
-        sockdocBin,
-        "lab",
-        "close-wait",
-        "--cause",
-        "eof-not-closed",
-        "--count",
-        "2",
-      ].concat(["--every", "4", "--duration", "90", "--json"]),
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    ready = JSON.parse(await firstLine(lab, "stdout", /^\{/)) as { serverPid: number; port: number };
+    ({ child: lab, ready } = await startLab(
+      ns.name,
+      ["--cause", "eof-not-closed", "--count", "2", "--every", "4"].concat(["--duration", "90"]),
+    ));
     const { chromium } = (await import("playwright-core")) as Playwright;
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { createNetns, isRoot, repoRoot, sockdocBin } from "../../support/run.js";
+import { createNetns, isRoot, repoRoot, startLab } from "../../support/run.js";
 
 const SAMPLES = 300;
 const INTERVAL_MS = 100;
@@ -37,25 +37,14 @@ describe("watch over many samples", { skip: isRoot ? false : "needs root to make
   before(async () => {
     ns = createNetns("longrun");
     dir = mkdtempSync(join(tmpdir(), "sockdoc-longrun-"));
-    lab = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        ns.name,
-        sockdocBin,
-        "lab",
-        "close-wait",
-        "--cause",
-        "not-accepted",
-        "--count",
-        "20",
-      ].concat(["--duration", "120", "--json"]),
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    await new Promise<void>((resolve) =>
-      createInterface({ input: lab!.stdout! }).once("line", () => resolve()),
-    );
+    ({ child: lab } = await startLab(ns.name, [
+      "--cause",
+      "not-accepted",
+      "--count",
+      "20",
+      "--duration",
+      "120",
+    ]));
   });
   after(() => {
     lab?.kill("SIGINT");
