@@ -8,7 +8,10 @@ import { singleFlight } from "../inspect/single-flight.js";
 import { PROMETHEUS_CONTENT_TYPE } from "../render/prometheus.js";
 import { firstLine, type Route } from "./routes.js";
 
-export function metricsRoute(render: () => Promise<string>): Route {
+export function metricsRoute(
+  render: () => Promise<string>,
+  description = "Prometheus metrics (a fresh scrape per request)",
+): Route {
   const shared = singleFlight(async () => {
     // Requests already received in this turn of the event loop join this
     // scrape before it starts (a render that blocks would otherwise run
@@ -18,7 +21,7 @@ export function metricsRoute(render: () => Promise<string>): Route {
   });
   return {
     path: "/metrics",
-    description: "Prometheus metrics (a fresh scrape per request)",
+    description,
     async get(c) {
       try {
         return c.body(await shared(), 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });

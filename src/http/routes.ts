@@ -1,8 +1,10 @@
 /**
- * @module The app: named read-only routes, an index at / listing them, and
- * the same answers for every route: GET and HEAD served (HEAD: headers
- * only), any other method 405 with Allow, any other path 404. Later
- * interfaces (a dashboard, /api JSON) are more routes in the same list.
+ * @module The app: named read-only routes, an index listing them (at /, or
+ * at /routes when a route takes / itself, as the dashboard does), and the
+ * same answers for every route: GET and HEAD served (HEAD: headers only),
+ * any other method 405 with Allow, any other path 404. Every answer says
+ * that a page may load nothing but this server's own files (a
+ * Content-Security-Policy of 'self'), so no request leaves the host.
  */
 import { type Context, Hono } from "hono";
 
@@ -16,16 +18,29 @@ export interface Route {
 
 const ALLOW = "GET, HEAD";
 
+/** Only this server: scripts, styles, images, fetches and the event stream. */
+const SECURITY_HEADERS: Record<string, string> = {
+  "Content-Security-Policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+};
+
 export function buildApp(routes: readonly Route[]): Hono {
   const app = new Hono();
   const index: Route = {
-    path: "/",
+    path: routes.some((r) => r.path === "/") ? "/routes" : "/",
     description: "this list",
     get: (c) => c.text(`sockdoc\n\n${lines.join("\n")}\n`),
   };
   const all = [index, ...routes];
   const width = Math.max(...all.map((r) => r.path.length));
   const lines = all.map((r) => `  ${r.path.padEnd(width)}  ${r.description}`);
+  app.use(async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
   for (const route of all) {
     app.get(route.path, (c) => route.get(c));
     // Registered after GET, so it only sees what GET (and HEAD) did not take.

@@ -1,10 +1,9 @@
 /**
  * @module `metrics --listen`: the metrics route on the HTTP server, until
- * the process is stopped. Says where it listens, and warns when that is
- * beyond this host: socket and process names are not for everyone.
+ * the process is stopped.
  */
-import { isLoopbackAddress } from "./bind-scope.js";
-import { hostPort, type ListenAddress } from "./listen-address.js";
+import { announce } from "./announce.js";
+import type { ListenAddress } from "./listen-address.js";
 import { metricsRoute } from "./metrics-route.js";
 import { buildApp } from "./routes.js";
 import { DEFAULT_LIMITS, type ServerLimits, startHttpServer } from "./server.js";
@@ -16,13 +15,6 @@ export async function serveMetrics(
 ): Promise<never> {
   const app = buildApp([metricsRoute(render)]);
   const server = await startHttpServer(app, address, { ...DEFAULT_LIMITS, ...limits });
-  const where = hostPort(server.host, server.port);
-  process.stderr.write(`sockdoc: serving metrics on http://${where}/metrics\n`);
-  if (!isLoopbackAddress(server.host)) {
-    process.stderr.write(
-      `sockdoc: warning: ${where} is reachable from other hosts, which can then read socket ` +
-        "addresses and process names; listen on 127.0.0.1 unless that is meant\n",
-    );
-  }
+  announce(server, "metrics", "/metrics");
   return new Promise<never>(() => {});
 }

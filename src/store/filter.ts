@@ -4,12 +4,14 @@
  * NAME`, `comm NAME`; any other word must appear in the row's text (owner,
  * command line, unit, addresses, an event's text). All words must match.
  */
-import type { History, HistoryCloseWait, HistoryEvent, HistoryTimeWait } from "./history.js";
+import type { History, HistoryCloseWait, HistoryEvent, HistoryFinding, HistoryTimeWait } from "./history.js";
 
 type Test = {
   closeWait: (g: HistoryCloseWait) => boolean;
   timeWait: (d: HistoryTimeWait) => boolean;
   event: (e: HistoryEvent) => boolean;
+  /** Findings name no process or port: only netns and words narrow them. */
+  finding: (f: HistoryFinding) => boolean;
 };
 
 const portOf = (end: string): number | null => {
@@ -31,6 +33,7 @@ function compile(words: readonly string[]): Test[] {
           closeWait: (g) => g.owner.pid === n,
           timeWait: () => false,
           event: (e) => re.test(e.text),
+          finding: () => false,
         });
       } else {
         const re = new RegExp(`(port |:)${n}\\b`);
@@ -38,6 +41,7 @@ function compile(words: readonly string[]): Test[] {
           closeWait: (g) => g.localPort === n || g.peerPort === n,
           timeWait: (d) => portOf(d.local) === n || portOf(d.remote) === n,
           event: (e) => re.test(e.text),
+          finding: () => false,
         });
       }
       continue;
@@ -49,12 +53,14 @@ function compile(words: readonly string[]): Test[] {
           closeWait: (g) => g.netns === value,
           timeWait: (d) => d.netns === value,
           event: (e) => e.netns === value,
+          finding: (f) => f.netns === value,
         });
       } else {
         tests.push({
           closeWait: (g) => g.owner.comm === value,
           timeWait: () => false,
           event: (e) => e.text.startsWith(`${value} `),
+          finding: () => false,
         });
       }
       continue;
@@ -66,6 +72,7 @@ function compile(words: readonly string[]): Test[] {
         has(g.owner.comm, g.owner.cmdline, g.owner.unit, g.netns, g.cause, g.localPort, g.peerPort),
       timeWait: (d) => has(d.local, d.remote, d.netns),
       event: (e) => has(e.text, e.kind, e.netns),
+      finding: (f) => has(f.id, f.severity, f.setting, f.why, f.netns),
     });
   }
   return tests;
@@ -79,5 +86,6 @@ export function filterHistory(h: History, words: readonly string[]): History {
     closeWait: h.closeWait.filter((g) => tests.every((t) => t.closeWait(g))),
     timeWait: h.timeWait.filter((d) => tests.every((t) => t.timeWait(d))),
     events: h.events.filter((e) => tests.every((t) => t.event(e))),
+    findings: h.findings.filter((f) => tests.every((t) => t.finding(f))),
   };
 }

@@ -44,6 +44,24 @@ export interface HistoryEvent {
   text: string;
 }
 
+/** One stretch of time an advisor finding held. */
+export interface HistoryFinding {
+  netns: string | null;
+  /** The rule and case, e.g. "close-wait-leak". */
+  id: string;
+  severity: string;
+  setting: string | null;
+  current: string | null;
+  recommended: string | null;
+  /** The latest wording (its numbers move from sample to sample). */
+  why: string;
+  command: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  /** Still there at its namespace's latest sample. */
+  present: boolean;
+}
+
 export interface History {
   /** ms; null when the db holds no sample. */
   from: number | null;
@@ -55,4 +73,6 @@ export interface History {
   timeWait: HistoryTimeWait[];
   states: HistoryState[];
   events: HistoryEvent[];
+  /** Empty for a database written before findings were stored (schema 1). */
+  findings: HistoryFinding[];
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { InputError } from "../model/errors.js";
-import { ensureSchema, schemaVersionOf, STORE_SCHEMA_VERSION } from "./schema.js";
+import { ensureSchema, OLDEST_READABLE_VERSION, schemaVersionOf, STORE_SCHEMA_VERSION } from "./schema.js";
 
 /** What a SQLite error code means for the user. */
 function reason(code: string): string {
@@ -64,16 +64,18 @@ export function openForWriting(file: string): Database.Database {
   });
 }
 
-/** For reading (history): the file must exist and carry our schema; works on a copy from another host. */
+/** For reading (history): the file must exist and carry our schema (this version or an older one); works on a copy from another host. */
 export function openForReading(file: string): Database.Database {
   return guarded(file, () => {
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
     try {
       const version = schemaVersionOf(db);
       if (version === null) throw new InputError(`history database ${file} is not a sockdoc database`);
-      if (version !== STORE_SCHEMA_VERSION) {
+      // Older files read with what they lack left empty; a newer one may mean something else.
+      if (version < OLDEST_READABLE_VERSION || version > STORE_SCHEMA_VERSION) {
         throw new InputError(
-          `history database ${file} has schema version ${version}; this sockdoc reads ${STORE_SCHEMA_VERSION}`,
+          `history database ${file} has schema version ${version}; this sockdoc reads ` +
+            `${OLDEST_READABLE_VERSION} to ${STORE_SCHEMA_VERSION}`,
         );
       }
       return db;

@@ -5,8 +5,9 @@
  * hours with --since.
  */
 import type Database from "better-sqlite3";
-import type { History } from "./history.js";
+import type { History, HistoryFinding } from "./history.js";
 import { MINUTE_MS, minuteOf } from "./rows.js";
+import { hasTable } from "./schema.js";
 
 const nsOut = (netns: string): string | null => (netns === "" ? null : netns);
 
@@ -26,7 +27,8 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
       ?.value ?? null;
   const samples = (db.prepare("SELECT count(*) AS n FROM samples").get() as { n: number }).n;
   if (first === null) {
-    return { from: null, to: null, hostname, samples, closeWait: [], timeWait: [], states: [], events: [] };
+    const none = { closeWait: [], timeWait: [], states: [], events: [], findings: [] };
+    return { from: null, to: null, hostname, samples, ...none };
   }
   const to = bounds.to_ms;
   const from = sinceMs === null ? first : Math.max(first, to - sinceMs);
@@ -128,5 +130,45 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
     }>
   ).map((e) => ({ time: e.at, netns: nsOut(e.netns), kind: e.kind, text: e.text }));
 
-  return { from, to, hostname, samples, closeWait, timeWait, states, events };
+  const findings = readFindings(db, from, latestByNetns);
+  return { from, to, hostname, samples, closeWait, timeWait, states, events, findings };
+}
+
+/** The findings that held at some time in the window, oldest first; none from a schema 1 file. */
+function readFindings(
+  db: Database.Database,
+  from: number,
+  latestByNetns: ReadonlyMap<string, number>,
+): HistoryFinding[] {
+  if (!hasTable(db, "findings")) return [];
+  const rows = db
+    .prepare(
+      `SELECT netns, finding, severity, setting, current, recommended, why, command, first_at, last_at
+       FROM findings WHERE last_at >= ? ORDER BY first_at, id`,
+    )
+    .all(from) as Array<{
+    netns: string;
+    finding: string;
+    severity: string;
+    setting: string | null;
+    current: string | null;
+    recommended: string | null;
+    why: string;
+    command: string | null;
+    first_at: number;
+    last_at: number;
+  }>;
+  return rows.map((r) => ({
+    netns: nsOut(r.netns),
+    id: r.finding,
+    severity: r.severity,
+    setting: r.setting,
+    current: r.current,
+    recommended: r.recommended,
+    why: r.why,
+    command: r.command,
+    firstSeen: r.first_at,
+    lastSeen: r.last_at,
+    present: r.last_at >= (latestByNetns.get(r.netns) ?? r.last_at),
+  }));
 }

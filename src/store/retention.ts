@@ -37,6 +37,7 @@ export function prune(
     for (const table of ["state_minutes", "close_wait_minutes", "time_wait_minutes"])
       minutes += db.prepare(`DELETE FROM ${table} WHERE minute < ?`).run(rollupBefore).changes;
     const events = db.prepare("DELETE FROM events WHERE at < ?").run(rollupBefore).changes;
+    db.prepare("DELETE FROM findings WHERE last_at < ?").run(rollupBefore);
     // What no row refers to any more (rollups outlive the raw rows, so they decide).
     db.prepare(
       "DELETE FROM close_wait_groups WHERE id NOT IN (SELECT group_id FROM close_wait_minutes)",

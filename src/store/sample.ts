@@ -3,6 +3,7 @@
  * an inspection (summary, CLOSE_WAIT report, TIME_WAIT report, sysctls), so
  * the row mapping and the event detector are pure and testable without I/O.
  */
+import type { Finding } from "../analysis/advisor/types.js";
 import type { Severity } from "../model/severity.js";
 
 export interface CloseWaitGroupSample {
@@ -44,4 +45,6 @@ export interface NamespaceSample {
   timeWait: DestinationSample[];
   /** The sysctls the scope was read with (name -> value); null when not known. */
   sysctls: Record<string, string> | null;
+  /** The advisor's findings on this sample (tune advise's rules, no config files). */
+  findings: readonly Finding[];
 }

@@ -1,14 +1,20 @@
 /**
- * @module The history database's schema (version 1) and how a file gets it.
+ * @module The history database's schema and how a file gets it: a new file
+ * gets version 1 and then every migration in order; an older file gets the
+ * migrations it lacks, each in its own transaction with its version number,
+ * so a later migration (another column, another table) is one more entry.
  * Raw rows (one per sample) and one-minute rollups, kept apart so retention
  * can drop the raw rows after a day and keep the rollups for weeks; `history`
  * reads only the rollups, which every sample updates as it is written.
  */
 import type Database from "better-sqlite3";
 
-export const STORE_SCHEMA_VERSION = 1;
+/** The version this sockdoc writes (the last migration's). */
+export const STORE_SCHEMA_VERSION = 2;
+/** The oldest version `history` still reads (what it lacks reads as empty). */
+export const OLDEST_READABLE_VERSION = 1;
 
-const DDL = `
+const DDL_V1 = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -71,15 +77,52 @@ export function schemaVersionOf(db: Database.Database): number | null {
   return row?.version ?? null;
 }
 
-/** Creates the tables of a new file; a file of another version is refused (no migration yet). */
-export function ensureSchema(db: Database.Database): void {
-  const version = schemaVersionOf(db);
-  if (version !== null && version !== STORE_SCHEMA_VERSION) {
+/**
+ * Version N+1's changes to a version N file, by target version. Only ever
+ * appended to: a file written by any earlier sockdoc is brought forward.
+ */
+const MIGRATIONS: ReadonlyMap<number, string> = new Map([
+  [
+    2,
+    `-- The advisor's findings (tune advise's rules on each sample), one row per stretch of time a
+-- finding held: a finding still there at the next sample extends its row (last_at, and the
+-- wording, whose numbers move); one that went away and came back starts a new row.
+CREATE TABLE IF NOT EXISTS findings (
+  id INTEGER PRIMARY KEY, netns TEXT NOT NULL, finding TEXT NOT NULL, severity TEXT NOT NULL,
+  setting TEXT, current TEXT, recommended TEXT, why TEXT NOT NULL, command TEXT,
+  first_at INTEGER NOT NULL, last_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS findings_last ON findings (netns, last_at);`,
+  ],
+]);
+
+/** Whether the file has a table (a reader of an older version leaves out what it lacks). */
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/**
+ * Brings the file to STORE_SCHEMA_VERSION: a new file gets version 1's
+ * tables, then each missing migration runs in a transaction that also sets
+ * the version (a failure leaves the file at the version before). A file of
+ * a newer sockdoc is refused. target: the version to stop at (a test makes
+ * an older file with it).
+ */
+export function ensureSchema(db: Database.Database, target = STORE_SCHEMA_VERSION): void {
+  let version = schemaVersionOf(db);
+  if (version !== null && version > STORE_SCHEMA_VERSION) {
     throw new Error(`schema version ${version}, this sockdoc reads ${STORE_SCHEMA_VERSION}`);
   }
-  if (version !== null) return;
-  db.transaction(() => {
-    db.exec(DDL);
-    db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(STORE_SCHEMA_VERSION);
-  })();
+  if (version === null) {
+    db.transaction(() => {
+      db.exec(DDL_V1);
+      db.prepare("INSERT INTO schema_version (version) VALUES (1)").run();
+    })();
+    version = 1;
+  }
+  for (let next = version + 1; next <= target; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS.get(next)!);
+      db.prepare("UPDATE schema_version SET version = ?").run(next);
+    })();
+  }
 }

@@ -1,11 +1,12 @@
 /**
  * @module Writes samples: one transaction per round (every namespace of it),
- * raw rows, the minute rollups, the sockets' first/last seen, the events and
- * the detector's memory. A failure rolls the whole round back; rounds
+ * raw rows, the minute rollups, the sockets' first/last seen, the events,
+ * the advisor's findings and the detector's memory. A failure rolls the whole round back; rounds
  * already written stay.
  */
 import type Database from "better-sqlite3";
 import { type DetectorState, detectEvents, emptyState, type StoreEvent } from "./events.js";
+import { FindingStretches } from "./findings.js";
 import type { NamespaceSample } from "./sample.js";
 import { sampleRows } from "./rows.js";
 import type { SqliteSeenStore } from "./seen-store.js";
@@ -13,8 +14,10 @@ import type { SqliteSeenStore } from "./seen-store.js";
 export class StoreWriter {
   private readonly stmts;
   private readonly detectors = new Map<string, DetectorState>();
+  private readonly findings: FindingStretches;
 
   constructor(private readonly db: Database.Database) {
+    this.findings = new FindingStretches(db);
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
       sample: p("INSERT INTO samples (at, netns, read_ms) VALUES (?, ?, ?)"),
@@ -79,8 +82,11 @@ export class StoreWriter {
   writeRound(samples: readonly NamespaceSample[], seen: readonly SqliteSeenStore[]): StoreEvent[] {
     const events: StoreEvent[] = [];
     const detected = new Map<string, DetectorState>();
+    const held: Array<ReturnType<FindingStretches["write"]>> = [];
     this.db.transaction(() => {
       for (const s of samples) {
+        // First: what held before is read back (after a restart) as of the sample before this one.
+        held.push(this.findings.write(s.netns, s.at, s.findings));
         const rows = sampleRows(s);
         const id = this.stmts.sample.run(rows.at, rows.netns, rows.readMs).lastInsertRowid;
         for (const r of rows.states) {
@@ -108,6 +114,7 @@ export class StoreWriter {
     })();
     // Only once committed: a rolled-back round leaves the detector as it was.
     for (const [netns, state] of detected) this.detectors.set(netns, state);
+    for (const h of held) this.findings.commit(h);
     return events;
   }
 }

@@ -4,7 +4,8 @@
  * metric names sockdoc really exports, and the names an expression uses.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, sockdoc } from "../support/run.js";
 
@@ -58,4 +59,30 @@ export function shippedRules(): RuleText[] {
 
 export function readDeploy(...path: string[]): string {
   return readFileSync(join(deployDir, ...path), "utf8");
+}
+
+/** key -> values of a systemd unit's [Service] section (a key may repeat). */
+export function serviceKeys(text: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  let section = "";
+  for (const line of text.split("\n")) {
+    const header = /^\[(\w+)\]$/.exec(line.trim());
+    if (header) section = header[1]!;
+    const kv = /^(\w+)=(.*)$/.exec(line);
+    if (section === "Service" && kv) keys.set(kv[1]!, [...(keys.get(kv[1]!) ?? []), kv[2]!]);
+  }
+  return keys;
+}
+
+/** `systemd-analyze verify` of a shipped unit, its sockdoc path pointed at this checkout: stderr, or "" when clean. */
+export function verifyUnit(name: string, sockdocBin: string): { status: number | null; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), "sockdoc-unit-"));
+  try {
+    const unit = join(dir, name);
+    writeFileSync(unit, readDeploy("systemd", name).replaceAll("/usr/local/bin/sockdoc", sockdocBin));
+    const r = spawnSync("systemd-analyze", ["verify", unit], { encoding: "utf8" });
+    return { status: r.status, stderr: r.stderr.trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,27 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createNetns, isRoot, type MadeSockets, makeSockets, sockdocBin } from "../support/run.js";
-import { onPath, readDeploy } from "./support.js";
+import { onPath, readDeploy, serviceKeys, verifyUnit } from "./support.js";
 
 const unitText = () => readDeploy("systemd", "sockdoc-exporter.service");
-
-/** key -> values of the [Service] section (a key may repeat). */
-function serviceKeys(text: string): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  let section = "";
-  for (const line of text.split("\n")) {
-    const header = /^\[(\w+)\]$/.exec(line.trim());
-    if (header) section = header[1]!;
-    const kv = /^(\w+)=(.*)$/.exec(line);
-    if (section === "Service" && kv) keys.set(kv[1]!, [...(keys.get(kv[1]!) ?? []), kv[2]!]);
-  }
-  return keys;
-}
 
 const keys = () => serviceKeys(unitText());
 const value = (k: string) => keys().get(k)?.join(" ");
@@ -56,16 +40,9 @@ describe("deploy/systemd/sockdoc-exporter.service", () => {
 
   const analyze = onPath("systemd-analyze") ? false : "systemd-analyze not installed";
   it("passes systemd-analyze verify", { skip: analyze }, () => {
-    const dir = mkdtempSync(join(tmpdir(), "sockdoc-unit-"));
-    try {
-      const unit = join(dir, "sockdoc-exporter.service");
-      writeFileSync(unit, unitText().replaceAll("/usr/local/bin/sockdoc", sockdocBin));
-      const r = spawnSync("systemd-analyze", ["verify", unit], { encoding: "utf8" });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stderr.trim(), "", r.stderr);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = verifyUnit("sockdoc-exporter.service", sockdocBin);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
   });
 });
 

@@ -39,7 +39,17 @@ function dest(severity: DestinationSample["severity"], portsLeft = 100): Destina
 }
 
 function sample(at: number, parts: Partial<NamespaceSample> = {}): NamespaceSample {
-  return { at, netns: "", readMs: 1, states: {}, closeWait: [], timeWait: [], sysctls: null, ...parts };
+  return {
+    at,
+    netns: "",
+    readMs: 1,
+    states: {},
+    closeWait: [],
+    timeWait: [],
+    sysctls: null,
+    findings: [],
+    ...parts,
+  };
 }
 
 describe("detectEvents", () => {

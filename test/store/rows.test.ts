@@ -44,6 +44,7 @@ function sample(
     closeWait,
     timeWait,
     sysctls: null,
+    findings: [],
   };
   return s;
 }

@@ -16,6 +16,7 @@ import { TcpState } from "../../src/model/tcp-state.js";
 import { openForReading, openForWriting } from "../../src/store/open.js";
 import { readHistory } from "../../src/store/reader.js";
 import { prune } from "../../src/store/retention.js";
+import type { Finding } from "../../src/analysis/advisor/types.js";
 import type { NamespaceSample } from "../../src/store/sample.js";
 import { SqliteSeenStore } from "../../src/store/seen-store.js";
 import { StoreWriter } from "../../src/store/writer.js";
@@ -38,7 +39,13 @@ function cw(cookie: string, pid: number): TcpSocket {
   } as unknown as TcpSocket;
 }
 
-function sample(at: number, count: number, firstSeen: number | null, pid = 10): NamespaceSample {
+function sample(
+  at: number,
+  count: number,
+  firstSeen: number | null,
+  pid = 10,
+  findings: Finding[] = [],
+): NamespaceSample {
   return {
     at,
     netns: "",
@@ -72,6 +79,7 @@ function sample(at: number, count: number, firstSeen: number | null, pid = 10): 
       },
     ],
     sysctls: { "net.ipv4.tcp_tw_reuse": "2" },
+    findings,
   };
 }
 

@@ -108,3 +108,23 @@ export function countSsStates(ssOutput: string): { total: number; states: Record
   }
   return { total, states };
 }
+
+export interface LabReady {
+  serverPid: number;
+  port: number;
+}
+
+/** `sockdoc lab close-wait ARGS --json` inside a namespace; resolves once its server is ready. */
+export async function startLab(
+  netns: string,
+  args: string[],
+): Promise<{ child: ChildProcess; ready: LabReady }> {
+  const child = spawn("ip", ["netns", "exec", netns, sockdocBin, "lab", "close-wait", ...args, "--json"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`lab close-wait exited with ${code}`)));
+  });
+  return { child, ready: JSON.parse(line) as LabReady };
+}

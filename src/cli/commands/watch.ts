@@ -8,7 +8,10 @@ import { homedir, hostname } from "node:os";
 import { Command } from "commander";
 import type { Summary } from "../../analysis/summary.js";
 import { CloseWaitTracker } from "../../analysis/close-wait/tracker.js";
+import { type AdvisorSettings, advisorSettingsAnalysis } from "../../inspect/analyses/advice.js";
 import { closeWaitAnalysis, type CloseWaitResult } from "../../inspect/analyses/close-wait.js";
+import { type KernelCounters, kernelCountersAnalysis } from "../../inspect/analyses/kernel-counters.js";
+import { type ListenerQueue, listenersAnalysis } from "../../inspect/analyses/listeners.js";
 import { summaryAnalysis } from "../../inspect/analyses/summary.js";
 import { timeWaitAnalysis, type TimeWaitResult } from "../../inspect/analyses/time-wait.js";
 import type { Analysis } from "../../inspect/analysis.js";
@@ -20,6 +23,8 @@ import { UsageError } from "../../model/errors.js";
 import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import { terminalSafe } from "../../render/terminal-safe.js";
 import { loadNative } from "../../sources/native.js";
+import { DEFAULT_MAX_CONNECTIONS } from "../../http/connection-cap.js";
+import { parseListen } from "../../http/listen-address.js";
 import { guarded, openForWriting } from "../../store/open.js";
 import { defaultDbPath } from "../../store/paths.js";
 import { DEFAULT_RETENTION, prune, type RetentionPolicy } from "../../store/retention.js";
@@ -27,6 +32,8 @@ import { SqliteSeenStore } from "../../store/seen-store.js";
 import { StoreWriter } from "../../store/writer.js";
 import { debugInspection, printWarnings, scopesFor, sourceChoice, wholeNumber } from "../common.js";
 import { namespaceSample, netnsNameOf } from "../watch/sample.js";
+import type { RoundPart } from "../watch/metrics.js";
+import type { DashboardHandle } from "../watch/serve.js";
 
 interface WatchOptions {
   db?: string;
@@ -36,6 +43,8 @@ interface WatchOptions {
   allNetns?: boolean;
   source?: string;
   retention?: string;
+  listen?: string;
+  maxConnections: string;
 }
 
 /** TIME_WAIT ages younger than this give the close rate (timewait's default window). */
@@ -57,18 +66,44 @@ What is stored (one transaction per sample, every namespace of it):
                          leak-restart (same comm and cmdline, new pid),
                          timewait-warning / timewait-critical (a destination
                          crosses it), setting (a sysctl of the scope changed)
+  findings, 14 days:     the advisor's findings (as tune advise, without the
+                         config files), one row per stretch of time each held
+
+Dashboard (--listen [HOST:]PORT; HOST defaults to 127.0.0.1, any other
+address prints a warning; port 0 picks a free one, said on stderr):
+  /               the page: states over time, CLOSE_WAIT per process with
+                  ages and causes, TIME_WAIT per destination with ports left
+                  and forecast, the TCP state diagram with live counts, the
+                  events and findings; live over Server-Sent Events
+  /metrics        Prometheus, from the latest sample (no scrape of its own)
+  /api/live       the latest sample as JSON (also each /api/stream event)
+  /api/stream     Server-Sent Events, one per sample (32 clients at most)
+  /api/history    ?since=1h: history --json's document; also its parts:
+  /api/closewait, /api/timewait, /api/events, /api/findings, /api/summary
+  /api/timeline   ?since=1h: state counts and CLOSE_WAIT groups over time
+  /routes         the list. GET and HEAD only; every file is served here
+                  (nothing from elsewhere, a Content-Security-Policy of 'self').
 
 Database: --db, else /var/lib/sockdoc/history.db as root and
   $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
-  Run one watcher per file. A database that is corrupt, locked, read-only or on a
-  full disk ends the watch with one line (exit 3); what was written stays.
+  Run one watcher per file. A database that is corrupt, locked, read-only or
+  on a full disk ends the watch with one line (exit 3); what was written stays.
+  history reads files of older sockdocs (schema 1: no findings) as they are.
+
+Days, not minutes: samples never overlap (the next starts an interval after
+  one ends; a sample slower than the interval is said once); memory stays
+  flat (one round is kept, the history is in the file); SIGTERM ends the
+  sample under way, the server and the database cleanly. A systemd unit:
+  deploy/systemd/sockdoc-watch.service.
 
 Examples:
   sockdoc watch --interval 15
+  sockdoc watch --listen 127.0.0.1:9924     # then open http://127.0.0.1:9924/
   sockdoc watch --all-netns --db /tmp/h.db --count 3 --interval 0.5
   sockdoc history --since 2h
 
-Exit status: 0 ok (Ctrl-C or SIGTERM ends cleanly); 2 usage; 3 database error; 4 not permitted.`;
+Exit status: 0 ok (Ctrl-C or SIGTERM ends cleanly); 2 usage (or --listen's
+  address taken); 3 database error; 4 not permitted.`;
 
 function durationFlag(flag: string, text: string): number {
   const ms = parseDuration(text);
@@ -104,8 +139,9 @@ export function watchCommand(): Command {
   const cmd = new Command("watch")
     .summary("sample CLOSE_WAIT and TIME_WAIT over time into a history database")
     .description(
-      "Samples this host every --interval seconds (one inspection: states, TIME_WAIT per destination,\n" +
-        "CLOSE_WAIT per process) and stores it in SQLite for `sockdoc history`.",
+      "Samples this host every --interval seconds (one inspection: states, TIME_WAIT\n" +
+        "per destination, CLOSE_WAIT per process, the advisor's findings) and stores it\n" +
+        "in SQLite for `sockdoc history`. With --listen it also serves a dashboard.",
     )
     .option("--db <file>", "the history database (default: see below)")
     .option("--interval <s>", "seconds between samples", "15")
@@ -113,12 +149,20 @@ export function watchCommand(): Command {
     .option("--retention <raw,rollup>", "how long raw samples and one-minute rollups are kept", "24h,14d")
     .option("--source <kind>", "where to read sockets: auto, netlink or proc", "auto")
     .option("--netns <ns>", "watch one network namespace: an ip netns name, a PID, or a path")
-    .option("--all-netns", "watch every network namespace of the host (those present at start)");
+    .option("--all-netns", "watch every network namespace of the host (those present at start)")
+    .option("--listen <[host:]port>", "serve the dashboard, /metrics and /api over HTTP (host: 127.0.0.1)")
+    .option(
+      "--max-connections <n>",
+      "with --listen: open connections at most (idle ones closed first)",
+      String(DEFAULT_MAX_CONNECTIONS),
+    );
   cmd.addHelpText("after", HELP);
   return cmd.action(async (opts: WatchOptions) => {
     const intervalMs = intervalOf(opts.interval);
     const count = opts.count === undefined ? null : wholeNumber("--count", opts.count, 1, 1e9);
     const retention = retentionOf(opts.retention);
+    const maxConnections = wholeNumber("--max-connections", opts.maxConnections, 1, 1_000_000);
+    const listen = opts.listen === undefined ? null : parseListen(opts.listen);
     sourceChoice(opts.source);
     const file = opts.db ?? defaultDbPath(process.env, process.geteuid?.() ?? 0, homedir());
     const { scopes, namespaced } = scopesFor({
@@ -135,20 +179,46 @@ export function watchCommand(): Command {
       writer.setMeta("retention", JSON.stringify(retention));
     });
 
-    const perScope = new Map<Scope, { analyses: Analysis<unknown>[]; seen: SqliteSeenStore }>();
-    const summaries = new Map<Scope, Analysis<Summary>>();
-    const timeWaits = new Map<Scope, Analysis<TimeWaitResult>>();
-    const closeWaits = new Map<Scope, Analysis<CloseWaitResult>>();
+    interface Plan {
+      analyses: Analysis<unknown>[];
+      seen: SqliteSeenStore;
+      summary: Analysis<Summary>;
+      timeWait: Analysis<TimeWaitResult>;
+      closeWait: Analysis<CloseWaitResult>;
+      advisor: Analysis<AdvisorSettings>;
+      listeners: Analysis<ListenerQueue[]>;
+      kernel: Analysis<KernelCounters>;
+    }
+    const perScope = new Map<Scope, Plan>();
     for (const scope of scopes) {
       const seen = guarded(file, () => new SqliteSeenStore(db, partitionOf(scope)));
-      const summary = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false });
-      const timeWait = timeWaitAnalysis({ windowSec: RATE_WINDOW_SEC });
-      // Two points: the tracker here only carries the ages; the history is in the db.
-      const closeWait = closeWaitAnalysis({ threads: false, tracker: new CloseWaitTracker(2, seen) });
-      summaries.set(scope, summary);
-      timeWaits.set(scope, timeWait);
-      closeWaits.set(scope, closeWait);
-      perScope.set(scope, { analyses: [summary, timeWait, closeWait], seen });
+      const plan = {
+        seen,
+        summary: summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false }),
+        timeWait: timeWaitAnalysis({ windowSec: RATE_WINDOW_SEC }),
+        // Two points: the tracker here only carries the ages; the history is in the db.
+        closeWait: closeWaitAnalysis({ threads: false, tracker: new CloseWaitTracker(2, seen) }),
+        // The advisor's settings and counters (its socket facts come from the analyses above).
+        advisor: advisorSettingsAnalysis(),
+        listeners: listenersAnalysis(),
+        kernel: kernelCountersAnalysis(),
+      };
+      const analyses = [
+        plan.summary,
+        plan.timeWait,
+        plan.closeWait,
+        plan.advisor,
+        plan.listeners,
+        plan.kernel,
+      ];
+      perScope.set(scope, { ...plan, analyses: analyses as Analysis<unknown>[] });
+    }
+    const host = hostname();
+    // Loaded only with --listen: a watcher without it needs no HTTP server.
+    let dashboard: DashboardHandle | null = null;
+    if (listen) {
+      const { serveDashboard } = await import("../watch/serve.js");
+      dashboard = await serveDashboard(listen, { file, db, maxConnections });
     }
 
     const controller = new AbortController();
@@ -161,6 +231,7 @@ export function watchCommand(): Command {
     const warned = new Set<string>();
     let lastPrune = Number.NEGATIVE_INFINITY;
     let n = 0;
+    let slowReported = false;
     try {
       const rounds = inspectionsOfMany(
         scopes,
@@ -178,20 +249,33 @@ export function watchCommand(): Command {
         for (const w of fresh) warned.add(w);
         if (tty && fresh.length > 0) process.stderr.write("\r\x1b[K");
         printWarnings(fresh);
-        const samples = round.map((inspection) => {
-          const scope = inspection.scope;
-          const { seen } = perScope.get(scope)!;
-          return namespaceSample(
-            inspection,
-            netnsNameOf(inspection, namespaced),
-            {
-              summary: resultOrNull(inspection, summaries.get(scope)!),
-              closeWait: resultOrNull(inspection, closeWaits.get(scope)!),
-              timeWait: resultOrNull(inspection, timeWaits.get(scope)!)?.report ?? null,
-            },
-            (key) => seen.firstSeenOf(key),
+        const parts = round.map((inspection): RoundPart => {
+          const plan = perScope.get(inspection.scope)!;
+          const results = {
+            summary: resultOrNull(inspection, plan.summary),
+            closeWait: resultOrNull(inspection, plan.closeWait),
+            timeWait: resultOrNull(inspection, plan.timeWait)?.report ?? null,
+            advisor: resultOrNull(inspection, plan.advisor),
+            listeners: resultOrNull(inspection, plan.listeners),
+            kernel: resultOrNull(inspection, plan.kernel),
+          };
+          const sample = namespaceSample(inspection, netnsNameOf(inspection, namespaced), results, (key) =>
+            plan.seen.firstSeenOf(key),
           );
+          return { inspection, sample, ...results };
         });
+        const samples = parts.map((p) => p.sample);
+        // Samples never overlap (the next starts an interval after this one ends); one slower than
+        // the interval delays the next, and is said once.
+        const took = Math.max(...round.map((i) => i.stats.totalMs));
+        if (took > intervalMs && !slowReported) {
+          slowReported = true;
+          if (tty) process.stderr.write("\r\x1b[K");
+          printWarnings([
+            `a sample took ${Math.round(took)} ms, longer than --interval ${intervalMs / 1000} s: ` +
+              "samples run one after another, each an interval after the last ended",
+          ]);
+        }
         const events = guarded(file, () =>
           writer.writeRound(
             samples,
@@ -199,6 +283,7 @@ export function watchCommand(): Command {
           ),
         );
         n++;
+        dashboard?.publish(parts, events, { sample: n, intervalMs, hostname: host });
         const at = samples[0]?.at ?? Date.now();
         if (at - lastPrune >= PRUNE_EVERY_MS) {
           guarded(file, () => prune(db, at, retention));
@@ -234,6 +319,8 @@ export function watchCommand(): Command {
       process.removeListener("SIGINT", stop);
       process.removeListener("SIGTERM", stop);
       if (tty && n > 0) process.stderr.write("\n");
+      // The server first: no request reads the db while it closes.
+      await dashboard?.close();
       db.close();
     }
   });

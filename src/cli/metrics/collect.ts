@@ -20,7 +20,8 @@ import { UsageError } from "../../model/errors.js";
 import { ALL_STATES_MASK } from "../../model/tcp-state.js";
 import { VERSION } from "../../model/version.js";
 import type { MetricFamily } from "../../render/prometheus.js";
-import { type CloseWaitInput, type CollectorRun, metricFamilies } from "../../report/metrics/families.js";
+import { collectorRuns } from "../../report/metrics/collector-runs.js";
+import { type CloseWaitInput, metricFamilies } from "../../report/metrics/families.js";
 import { mergeFamilies } from "../../report/metrics/merge.js";
 import { netnsLabels } from "../../report/netns.js";
 import { debugInspection } from "../common.js";
@@ -37,13 +38,6 @@ const BUILD = { version: VERSION, nodeVersion: process.version };
  * scrape that no longer sees it).
  */
 const firstSeenByNetns = new Map<string, FirstSeen>();
-
-function collectorRuns(inspection: Inspection): CollectorRun[] {
-  const runs: CollectorRun[] = [{ name: "read", ok: true, seconds: inspection.stats.readMs / 1000 }];
-  for (const [name, outcome] of inspection.outcomes)
-    runs.push({ name, ok: outcome.ok, seconds: outcome.durationMs / 1000 });
-  return runs;
-}
 
 /** The CLOSE_WAIT report and, per process, how long ago this exporter first saw its oldest socket. */
 function closeWaitInput(result: CloseWaitResult, at: number, netns: string | null): CloseWaitInput {

@@ -1,15 +1,20 @@
 /**
  * @module One namespace's inspection as the store's sample: per-state
  * counts, CLOSE_WAIT groups with the first sight of their oldest socket,
- * TIME_WAIT destinations, the sysctls read. Pure (the inspection is data).
+ * TIME_WAIT destinations, the sysctls read, the advisor's findings. Pure
+ * (the inspection is data).
  */
+import { advise } from "../../analysis/advisor/index.js";
+import type { Finding } from "../../analysis/advisor/types.js";
 import { causeOf } from "../../analysis/close-wait/cause.js";
 import type { ReportGroup } from "../../analysis/close-wait/report.js";
 import { holderOf, socketKey } from "../../analysis/close-wait/tracker.js";
 import type { Summary } from "../../analysis/summary.js";
 import type { GroupEnd } from "../../analysis/time-wait/grouping.js";
 import type { TimeWaitReport } from "../../analysis/time-wait/report.js";
+import { advisorFactsOf, type AdvisorSettings } from "../../inspect/analyses/advice.js";
 import type { CloseWaitResult } from "../../inspect/analyses/close-wait.js";
+import type { ListenerQueue } from "../../inspect/analyses/listeners.js";
 import type { Inspection } from "../../inspect/inspect.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { netnsLabel } from "../../report/netns.js";
@@ -87,6 +92,33 @@ export interface SampleParts {
   summary: Summary | null;
   closeWait: CloseWaitResult | null;
   timeWait: TimeWaitReport | null;
+  /** null: the advisor's inputs were not read (its findings are then left out). */
+  advisor: AdvisorSettings | null;
+  listeners: ListenerQueue[] | null;
+}
+
+/**
+ * The advisor's findings from what the sample already has: its rules on the
+ * settings read, the state counts and the TIME_WAIT report (no second pass
+ * over the sockets); config files are tune's business, not read here.
+ */
+export function findingsOf(parts: SampleParts, netlink: boolean): Finding[] {
+  if (!parts.advisor || !parts.timeWait || !parts.summary) return [];
+  const states = parts.summary.states;
+  const listeners =
+    netlink && parts.listeners
+      ? parts.listeners.map((l) => ({
+          local: endText({ address: l.address, port: l.port }),
+          backlog: l.backlog ?? 0,
+          queued: l.queued,
+        }))
+      : null;
+  const facts = advisorFactsOf(
+    parts.timeWait,
+    { timeWait: states.TIME_WAIT ?? 0, closeWait: states.CLOSE_WAIT ?? 0 },
+    listeners,
+  );
+  return advise({ ...parts.advisor, facts }).findings;
 }
 
 export function namespaceSample(
@@ -104,5 +136,6 @@ export function namespaceSample(
     closeWait: parts.closeWait ? groupsWithFirstSeen(parts.closeWait, facts.netns ?? "", firstSeenOf) : [],
     timeWait: parts.timeWait ? destinations(parts.timeWait) : [],
     sysctls: facts.sysctlsKnown ? { ...facts.sysctls.values } : null,
+    findings: findingsOf(parts, facts.source.kind === "netlink"),
   };
 }

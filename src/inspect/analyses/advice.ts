@@ -3,9 +3,13 @@
  * per destination (through the TIME_WAIT report), CLOSE_WAIT, and the
  * listeners' queues where the source knows their backlog.
  */
-import type { AdvisorFacts, Listener } from "../../analysis/advisor/types.js";
+import type { AdvisorFacts, AdvisorInput, Listener } from "../../analysis/advisor/types.js";
 import { PORT_HOLDING_STATES_MASK } from "../../analysis/time-wait/ports.js";
-import { buildTimeWaitReport, type Destination } from "../../analysis/time-wait/report.js";
+import {
+  buildTimeWaitReport,
+  type Destination,
+  type TimeWaitReport,
+} from "../../analysis/time-wait/report.js";
 import { settingsFromSysctls } from "../../analysis/time-wait/settings.js";
 import { formatEndpoint } from "../../model/endpoint.js";
 import { maxSeverity, severityRank } from "../../model/severity.js";
@@ -26,13 +30,16 @@ function destinationName(d: Destination): string {
   return `${d.local.address} -> ${remote}`;
 }
 
-function socketFacts(
-  sockets: readonly TcpSocket[],
-  sysctls: Record<string, string>,
-  source: SourceKind,
+/**
+ * The facts from what other analyses already built: the TIME_WAIT report,
+ * the state counts and the listeners (netlink only: null elsewhere). The
+ * watcher has those for every sample and needs no second pass over the sockets.
+ */
+export function advisorFactsOf(
+  report: TimeWaitReport,
+  counts: { timeWait: number; closeWait: number },
+  listeners: readonly Listener[] | null,
 ): AdvisorFacts {
-  const { settings } = settingsFromSysctls(sysctls);
-  const report = buildTimeWaitReport({ sockets: sockets, settings, windowSec: 10 });
   const outgoing = report.destinations.filter((d) => d.direction === "outgoing");
   const worstSeverity = maxSeverity(outgoing.map((d) => d.severity));
   // Destinations come most TIME_WAIT first: the first at the worst severity is the one to name.
@@ -40,9 +47,9 @@ function socketFacts(
     (d) => worstSeverity !== null && severityRank(d.severity) === severityRank(worstSeverity),
   );
   const facts: AdvisorFacts = {
-    timeWait: sockets.filter((s) => s.state === TcpState.TIME_WAIT).length,
+    timeWait: counts.timeWait,
     outgoingTimeWait: report.outgoing,
-    closeWait: sockets.filter((s) => s.state === TcpState.CLOSE_WAIT).length,
+    closeWait: counts.closeWait,
     worstOutgoing:
       worst && worst.portsInUse !== null && worst.sustainablePerSec !== null
         ? {
@@ -55,13 +62,29 @@ function socketFacts(
           }
         : null,
   };
-  // Only netlink reports a listener's backlog (/proc/net/tcp and captures do not).
-  if (source === "netlink") {
-    facts.listeners = sockets
-      .filter((s) => s.state === TcpState.LISTEN)
-      .map((s): Listener => ({ local: formatEndpoint(s.local), backlog: s.sendQ, queued: s.recvQ }));
-  }
+  if (listeners) facts.listeners = listeners;
   return facts;
+}
+
+function socketFacts(
+  sockets: readonly TcpSocket[],
+  sysctls: Record<string, string>,
+  source: SourceKind,
+): AdvisorFacts {
+  const { settings } = settingsFromSysctls(sysctls);
+  const report = buildTimeWaitReport({ sockets: sockets, settings, windowSec: 10 });
+  const counts = {
+    timeWait: sockets.filter((s) => s.state === TcpState.TIME_WAIT).length,
+    closeWait: sockets.filter((s) => s.state === TcpState.CLOSE_WAIT).length,
+  };
+  // Only netlink reports a listener's backlog (/proc/net/tcp and captures do not).
+  const listeners =
+    source === "netlink"
+      ? sockets
+          .filter((s) => s.state === TcpState.LISTEN)
+          .map((s): Listener => ({ local: formatEndpoint(s.local), backlog: s.sendQ, queued: s.recvQ }))
+      : null;
+  return advisorFactsOf(report, counts, listeners);
 }
 
 export function adviceAnalysis(): Analysis<AdvisorFacts> {
@@ -73,6 +96,31 @@ export function adviceAnalysis(): Analysis<AdvisorFacts> {
       return {
         add: (c) => kept.push(materialize(c)),
         finish: () => socketFacts(kept, facts.sysctls.values, facts.source.kind),
+      };
+    },
+  };
+}
+
+/** What the advisor reads besides socket facts: the kernel, its settings and counters. */
+export type AdvisorSettings = Omit<AdvisorInput, "facts" | "config">;
+
+/**
+ * The advisor's settings and counters alone, no sockets: for a caller that
+ * builds the socket facts from its other analyses (advisorFactsOf).
+ */
+export function advisorSettingsAnalysis(): Analysis<AdvisorSettings> {
+  return {
+    name: "advisor",
+    needs: { states: 0, sysctls: SOCKDOC_SYSCTLS, counters: true },
+    start(facts) {
+      return {
+        add: () => {},
+        finish: () => ({
+          kernel: facts.host.kernel,
+          sysctls: facts.sysctls.values,
+          missing: facts.sysctls.missing,
+          counters: facts.counters,
+        }),
       };
     },
   };

@@ -1,6 +1,6 @@
 /**
  * @module `history --format csv`: one table of every row, a `section` column
- * telling CLOSE_WAIT groups, TIME_WAIT destinations and events apart (one
+ * telling CLOSE_WAIT groups, TIME_WAIT destinations, events and findings apart (one
  * file a spreadsheet opens as is).
  */
 import { renderCsv } from "../../render/csv.js";
@@ -8,7 +8,7 @@ import type { Column } from "../../render/table.js";
 import type { History } from "../../store/history.js";
 
 interface Row {
-  section: "closewait" | "timewait" | "event";
+  section: "closewait" | "timewait" | "event" | "finding";
   netns: string | null;
   time: number | null;
   pid: number | null;
@@ -102,6 +102,16 @@ export function historyCsv(h: History): string {
       time: e.time,
       kind: e.kind,
       text: e.text,
+    })),
+    // kind: the finding's id and severity; text: its latest wording.
+    ...h.findings.map((f): Row => ({
+      ...EMPTY,
+      section: "finding",
+      netns: f.netns,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      kind: `${f.id}:${f.severity}`,
+      text: f.why,
     })),
   ];
   return renderCsv(rows, COLUMNS);

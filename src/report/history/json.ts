@@ -1,6 +1,7 @@
 /**
  * @module The `history --json` document: ISO times, the names the issue
- * fixed (closeWait, timeWait, events), plus states and the db's host.
+ * fixed (closeWait, timeWait, events), plus states, the advisor's findings
+ * and the db's host.
  */
 import { SCHEMA_VERSION } from "../../render/envelope.js";
 import type { History } from "../../store/history.js";
@@ -38,5 +39,18 @@ export function historyJson(db: string, h: History, warnings: string[]) {
     })),
     states: h.states,
     events: h.events.map((e) => ({ time: iso(e.time), netns: e.netns, kind: e.kind, text: e.text })),
+    findings: h.findings.map((f) => ({
+      netns: f.netns,
+      id: f.id,
+      severity: f.severity,
+      setting: f.setting,
+      current: f.current,
+      recommended: f.recommended,
+      why: f.why,
+      command: f.command,
+      firstSeen: iso(f.firstSeen),
+      lastSeen: iso(f.lastSeen),
+      present: f.present,
+    })),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * @module `history` as text for an 80-column terminal: the window, the
  * CLOSE_WAIT groups (first seen, peak, now), the TIME_WAIT peaks per
- * destination and the events. Times in UTC.
+ * destination, the events and the advisor's findings. Times in UTC.
  */
 import type { Column } from "../../render/table.js";
 import { renderTable } from "../../render/table.js";
@@ -83,6 +83,16 @@ export function historyText(db: string, h: History, width: number): string {
     const ns = namespaced ? `[${e.netns ?? "host"}] ` : "";
     const head = `${when(e.time)}  `;
     out.push(...wrap(terminalSafe(`${head}${ns}${e.text}`), w, "", " ".repeat(head.length)));
+  }
+
+  out.push("", `Advisor findings: ${h.findings.length}`);
+  for (const f of h.findings) {
+    const ns = namespaced ? `[${f.netns ?? "host"}] ` : "";
+    const span = `${when(f.firstSeen)}–${f.present ? "now" : when(f.lastSeen)}`;
+    const head = `${f.severity.toUpperCase().padEnd(8)} `;
+    out.push(
+      ...wrap(terminalSafe(`${head}${ns}${f.id} (${span}): ${f.why}`), w, "", " ".repeat(head.length)),
+    );
   }
   return out.join("\n");
 }

@@ -135,8 +135,12 @@ describe("ending a watch", () => {
       child.kill(signal);
       assert.equal(await exited, 0, stderr);
       assert.ok(Date.now() - t0 < 5000, "ended promptly");
-      // Only event lines (the host's own CLOSE_WAIT may come and go meanwhile): no error, no stack trace.
-      for (const line of stderr.split("\n").filter(Boolean))
+      // Only event lines (the host's own CLOSE_WAIT may come and go meanwhile) and, on a busy host
+      // where a sample outlasts the 0.2 s, that warning once: no error, no stack trace.
+      const slow = /^sockdoc: warning: a sample took \d+ ms, longer than --interval 0\.2 s: /;
+      const lines = stderr.split("\n").filter(Boolean);
+      assert.ok(lines.filter((l) => slow.test(l)).length <= 1, stderr);
+      for (const line of lines.filter((l) => !slow.test(l)))
         assert.match(line, /^sockdoc: \d{4}-\d\d-\d\dT[\d:.]+Z (\[[^\]]*\] )?[a-z-]+: /, stderr);
       const h = sockdoc(["history", "--db", db, "--json"]);
       assert.equal(h.status, 0, h.stderr);

@@ -10,10 +10,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { createNetns, isRoot, sockdoc, sockdocBin } from "../../support/run.js";
+import { createNetns, isRoot, type LabReady, sockdoc, sockdocBin, startLab } from "../../support/run.js";
 
 interface HistoryDoc {
   schema: string;
@@ -86,27 +85,11 @@ describe(
       // Let the watcher take a sample or two of the empty namespace first.
       await new Promise((r) => setTimeout(r, 1500));
       const leakStart = Date.now();
-      lab = spawn(
-        "ip",
-        [
-          "netns",
-          "exec",
-          ns.name,
-          sockdocBin,
-          "lab",
-          "close-wait",
-          "--cause",
-          "eof-not-closed",
-          "--count",
-          "3",
-        ].concat(["--every", "0.5", "--duration", "60", "--json"]),
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
-      const ready = JSON.parse(
-        await new Promise<string>((resolve) =>
-          createInterface({ input: lab!.stdout! }).once("line", resolve),
-        ),
-      ) as { serverPid: number; port: number };
+      let ready: LabReady;
+      ({ child: lab, ready } = await startLab(
+        ns.name,
+        ["--cause", "eof-not-closed", "--count", "3"].concat(["--every", "0.5", "--duration", "60"]),
+      ));
       const readyAt = Date.now();
       const first = await watching;
       assert.equal(first.status, 0, first.stderr);
