@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_INPUT_LIMIT, parseInputLimit } from "../capture/input-limit.js";
-import { readCapture } from "../capture/read-capture.js";
+import { openCapture } from "../capture/read-capture.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
 import { describeInspection } from "../inspect/describe.js";
@@ -106,7 +106,7 @@ function oneScope(opts: CommonOptions): Scope {
       throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
     }
     const limit = opts.inputLimit === undefined ? DEFAULT_INPUT_LIMIT : parseInputLimit(opts.inputLimit);
-    return { kind: "capture", capture: readCapture(opts.input, limit), families: families(opts) };
+    return { kind: "capture", capture: openCapture(opts.input, limit), families: families(opts) };
   }
   return {
     kind: "host",
