@@ -63,15 +63,29 @@ function fitsColumns(s: TcpSocket): boolean {
   return true;
 }
 
+/** Values kept once each, by a key, and numbered in the order they came. */
+class IdTable<V> {
+  private readonly ids = new Map<string, number>();
+  readonly list: V[] = [];
+
+  id(key: string, value: V): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(key, id);
+      this.list.push(value);
+    }
+    return id;
+  }
+}
+
 export class PackedSockets {
   private readonly blocks: Block[] = [];
-  private readonly addressIds = new Map<string, number>();
-  private readonly addressList: string[] = [];
+  private readonly addresses = new IdTable<string>();
   /** Records that do not fit the columns, by index. */
   private readonly records = new Map<number, TcpSocket>();
   /** Owner lists of records, each once ("1234/java" repeats on every row of a busy process). */
-  private readonly ownerLists: Owner[][] = [];
-  private readonly ownerIds = new Map<string, number>();
+  private readonly owners = new IdTable<Owner[]>();
   private n = 0;
 
   get count(): number {
@@ -79,26 +93,13 @@ export class PackedSockets {
   }
 
   private address(a: string): number {
-    let id = this.addressIds.get(a);
-    if (id === undefined) {
-      id = this.addressList.length;
-      this.addressIds.set(a, id);
-      this.addressList.push(a);
-    }
-    return id;
+    return this.addresses.id(a, a);
   }
 
   private ownersId(owners: Owner[] | null): number {
     if (owners === null) return NO_OWNERS;
     if (owners.length === 0) return NONE_FOUND;
-    const key = owners.map((o) => `${o.pid}/${o.fd}/${o.comm}`).join("\n");
-    let id = this.ownerIds.get(key);
-    if (id === undefined) {
-      id = this.ownerLists.length;
-      this.ownerIds.set(key, id);
-      this.ownerLists.push(owners);
-    }
-    return id;
+    return this.owners.id(owners.map((o) => `${o.pid}/${o.fd}/${o.comm}`).join("\n"), owners);
   }
 
   add(c: SocketCursor): void {
@@ -148,15 +149,15 @@ export class PackedSockets {
     return {
       family: block.small[k * 4] === 6 ? 6 : 4,
       state: block.small[k * 4 + 1]! as TcpState,
-      local: { address: this.addressList[block.addresses[k * 2]!]!, port: block.ports[k * 2]! },
-      remote: { address: this.addressList[block.addresses[k * 2 + 1]!]!, port: block.ports[k * 2 + 1]! },
+      local: { address: this.addresses.list[block.addresses[k * 2]!]!, port: block.ports[k * 2]! },
+      remote: { address: this.addresses.list[block.addresses[k * 2 + 1]!]!, port: block.ports[k * 2 + 1]! },
       recvQ: block.numbers[k * 5]!,
       sendQ: block.numbers[k * 5 + 1]!,
       timer,
       uid: uid < 0 ? null : uid,
       inode: flags & NULL_INODE ? null : block.numbers[k * 5 + 4]!,
       cookie: flags & NULL_COOKIE ? null : block.cookies[k]!.toString(),
-      owners: ownersId === NO_OWNERS ? null : ownersId === NONE_FOUND ? [] : this.ownerLists[ownersId]!,
+      owners: ownersId === NO_OWNERS ? null : ownersId === NONE_FOUND ? [] : this.owners.list[ownersId]!,
     };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Owner, TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
+import type { OwnerLookup } from "../../sources/owners.js";
 import type { SocketCursor } from "../../sources/sock-diag.js";
 import type { Analysis, Collector } from "../analysis.js";
 import { RecordCursor } from "../record-cursor.js";
@@ -60,11 +61,7 @@ class RowKeys {
  * socket) can go before the rows are written: most sockets have one owner,
  * kept as pid and fd in typed arrays; the few with more keep their list.
  */
-function compactOwners(
-  keys: RowKeys,
-  byInode: ReadonlyMap<number, Owner[]>,
-  inodeOf: (row: number) => number,
-): RowOwners {
+function compactOwners(keys: RowKeys, byInode: OwnerLookup, inodeOf: (row: number) => number): RowOwners {
   const pids = new Int32Array(keys.length).fill(-1);
   const fds = new Int32Array(keys.length).fill(-1);
   const comms = new Map<number, string>();
