@@ -70,9 +70,7 @@ export class CaptureLines {
       let reopened: number | null = null;
       const reopen = () => (reopened = openSync("/dev/stdin", "r"));
       try {
-        const lines = new CaptureLines(0, null, reopen, shown, limit, limit);
-        if (reopened !== null) lines.owned = reopened;
-        return lines;
+        return new CaptureLines(0, null, reopen, shown, limit, limit);
       } catch (err) {
         if (reopened !== null) closeSync(reopened);
         throw err;
@@ -83,9 +81,6 @@ export class CaptureLines {
       throw new InputError(`cannot read ${shown}: ${fsReason(err)}`, { cause: err });
     }
   }
-
-  /** An fd opened for a non-blocking stdin, closed with the rest. */
-  private owned: number | null = null;
 
   /** Reads no more than bytes in all (a whole text has a longest length); InputError past it. */
   limitTo(bytes: number, shownLimit: number): void {
@@ -110,8 +105,6 @@ export class CaptureLines {
 
   close(): void {
     if (this.opened !== null) closeSync(this.opened);
-    if (this.owned !== null) closeSync(this.owned);
-    this.owned = null;
     this.opened = null;
   }
 
@@ -144,7 +137,8 @@ export class CaptureLines {
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EAGAIN" && this.reopen !== undefined) {
-          this.fd = this.reopen();
+          // Opened here, closed with the rest (close()).
+          this.fd = this.opened = this.reopen();
           this.reopen = undefined;
           continue;
         }
