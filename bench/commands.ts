@@ -141,6 +141,8 @@ export const SCRAPE_TASK: ScrapeTaskSpec = {
   concurrent: 50,
   otherRequestMs: 100,
 };
+import type { CaptureKind } from "./captures.js";
+
 /** A command whose peak RSS the bench measures (one run each, at the built load). */
 export interface MemoryCommand {
   /** Short label for the RSS table. */
@@ -148,7 +150,16 @@ export interface MemoryCommand {
   shell: string;
   /** Closes sockets: runs last, and not with --keep (which leaves the load as built). */
   destructive?: boolean;
+  /**
+   * Reads a generated capture of a million rows (bench/captures.ts) instead
+   * of the load: `{capture}` stands for its path, and the target is a peak
+   * RSS under CAPTURE_RSS_RATIO times its size.
+   */
+  capture?: CaptureKind;
 }
+
+/** A capture's peak RSS at most this many times its size. */
+export const CAPTURE_RSS_RATIO = 3;
 
 /**
  * Every command a person runs against a busy host, each held to the RSS
@@ -163,6 +174,12 @@ export const MEMORY_COMMANDS: MemoryCommand[] = [
   { label: "closewait", shell: "{sockdoc} closewait" },
   { label: "timewait", shell: "{sockdoc} timewait" },
   { label: "metrics -p", shell: "{sockdoc} metrics -p" },
+  { label: "summary --input netstat", shell: "{sockdoc} summary --input {capture}", capture: "netstat" },
+  { label: "closewait --input netstat", shell: "{sockdoc} closewait --input {capture}", capture: "netstat" },
+  { label: "ls --json --input netstat", shell: "{sockdoc} ls --json --input {capture}", capture: "netstat" },
+  { label: "summary --input ss", shell: "{sockdoc} summary --input {capture}", capture: "ss" },
+  { label: "closewait --input ss", shell: "{sockdoc} closewait --input {capture}", capture: "ss" },
+  { label: "ls --json --input ss", shell: "{sockdoc} ls --json --input {capture}", capture: "ss" },
   { label: "kill (dry run)", shell: "{sockdoc} kill state close-wait --dry-run --force" },
   {
     label: "kill --yes",

@@ -3,6 +3,7 @@
  */
 import type { MemoryResult } from "./memory.js";
 import { netnsBlock } from "./netns/task.js";
+import { CAPTURE_RSS_RATIO } from "./commands.js";
 import { type BenchResult, RSS_TARGET_MB, ratio, scrapeRatios } from "./result.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult, ScrapeRow } from "./scrape-task.js";
@@ -188,13 +189,17 @@ export function memoryBlock(memory: MemoryResult, defaultLoad: boolean, notes: s
   for (const row of memory.rows) {
     let verdict: string;
     if (row.rssKb === undefined) verdict = row.status === "skipped" ? "skipped" : "not measured";
-    else if (!defaultLoad) verdict = "-";
+    else if (row.captureBytes !== undefined) {
+      // A capture's target is against its size, at any load.
+      const times = (row.rssKb * 1024) / row.captureBytes;
+      verdict = `${times.toFixed(1)}x its ${mb(row.captureBytes / 1024).trim()} (<= ${CAPTURE_RSS_RATIO}x: ${times <= CAPTURE_RSS_RATIO ? "MET" : "NOT MET"})`;
+    } else if (!defaultLoad) verdict = "-";
     else verdict = row.rssKb / 1024 <= RSS_TARGET_MB ? "MET" : "NOT MET";
     if (row.status !== "ok") {
       notes.push(`RSS ${row.label}: ${row.note ?? row.status}`);
       verdict += ` [${notes.length}]`;
     }
-    lines.push(`  ${row.label.padEnd(22)}${mb(row.rssKb).padStart(11)}  ${verdict}`);
+    lines.push(`  ${row.label.padEnd(26)}${mb(row.rssKb).padStart(11)}  ${verdict}`);
   }
   for (const p of memory.problems) notes.push(`RSS load: ${p}`);
   return lines;

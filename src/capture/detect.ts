@@ -12,8 +12,8 @@ import { parseNetstatSolaris } from "./netstat-solaris.js";
 import { parseNetstatWindows } from "./netstat-windows.js";
 import { parseSs } from "./ss.js";
 
-/** Lines looked at: enough for any header and many rows, cheap on a 100k-row dump. */
-const MAX_LINES = 2000;
+/** Lines looked at (and read ahead of a streamed capture): enough for any header and many rows, cheap on a 100k-row dump. */
+export const DETECT_LINES = 2000;
 
 /** Tie-break order, most specific first. */
 const ORDER: readonly CaptureFormat[] = [
@@ -33,7 +33,7 @@ const ORDER: readonly CaptureFormat[] = [
 export function detectCaptureFormat(text: string): CaptureFormat | null {
   const score = new Map<CaptureFormat, number>();
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let n = 0; n < MAX_LINES && start < text.length; n++) {
+  for (let n = 0; n < DETECT_LINES && start < text.length; n++) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     const v = lineVote(text.slice(start, end).replace(/\r+$/, ""));

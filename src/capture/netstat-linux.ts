@@ -6,7 +6,8 @@
  * capture has no header. Only tcp and tcp6 rows are kept. Pure.
  */
 import type { Owner, TcpSocket, Timer, TimerKind } from "../model/socket.js";
-import type { CaptureParser } from "./capture.js";
+import type { CaptureParse, CaptureParser } from "./capture.js";
+import type { ServiceTable } from "../model/service-names.js";
 import { splitColonEndpoint } from "./endpoint-text.js";
 import { intern } from "./intern.js";
 import { RowLog, countOf, eachLine, fieldsOf, quote, readCore, tcpSocket } from "./netstat-rows.js";
@@ -142,25 +143,54 @@ function readTail(rest: string[], cols: Columns, lenient = false): Tail | string
   return { uid, inode, owners, timer };
 }
 
-export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
-  const log = new RowLog(origin, "net-tools netstat");
-  const sockets: TcpSocket[] = [];
-  // netstat -p without root: no owner at all, or only the caller's own processes.
-  const noOwners = text.includes('No info could be read for "-p"');
-  const partOwners = text.includes("Not all processes could be identified");
-  let header: Columns | null = null;
-  let programColumn = false;
-  let hidden = 0;
-  let oddOwners = 0;
-  const oddExamples = new Set<string>();
-  eachLine(text, (line, lineNo) => {
+/** netstat -p without root prints one of these (on stderr, often captured with the rows). */
+const NO_OWNERS = 'No info could be read for "-p"';
+const PART_OWNERS = "Not all processes could be identified";
+
+/**
+ * Reads a capture line by line and hands each socket on as soon as its row
+ * is read, so a streamed capture is never held. netstat -p without root says
+ * so on a line of its own, usually before the rows: head (the lines read
+ * ahead to tell the format) is searched for it first, and a later one applies
+ * from its line on.
+ */
+export class NetstatLinuxReader {
+  private readonly log: RowLog;
+  private noOwners = false;
+  private partOwners = false;
+  private header: Columns | null = null;
+  private programColumn = false;
+  private hidden = 0;
+  private oddOwners = 0;
+  private readonly oddExamples = new Set<string>();
+
+  constructor(
+    origin: string,
+    private readonly emit: (s: TcpSocket) => void,
+    private readonly services?: ServiceTable,
+    head: readonly string[] = [],
+  ) {
+    this.log = new RowLog(origin, "net-tools netstat");
+    for (const line of head) this.notice(line);
+  }
+
+  private notice(line: string): void {
+    if (line.includes(NO_OWNERS)) this.noOwners = true;
+    if (line.includes(PART_OWNERS)) this.partOwners = true;
+  }
+
+  line(line: string, lineNo: number): void {
     const f = fieldsOf(line);
     if (f[0] === "Proto") {
-      header = headerColumns(line);
-      if (header?.program) programColumn = true;
+      this.header = headerColumns(line);
+      if (this.header?.program) this.programColumn = true;
       return;
     }
-    if (f[0] !== "tcp" && f[0] !== "tcp6") return;
+    if (f[0] !== "tcp" && f[0] !== "tcp6") {
+      this.notice(line);
+      return;
+    }
+    const { log, header } = this;
     log.row();
     const recvQ = countOf(f[1]);
     const sendQ = countOf(f[2]);
@@ -168,7 +198,13 @@ export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
       log.skip(lineNo, `bad Recv-Q/Send-Q ${quote(`${f[1] ?? ""} ${f[2] ?? ""}`)}`);
       return;
     }
-    const core = readCore(f[3], f[4], f[5], (t) => splitColonEndpoint(t, services), f[0] === "tcp6" ? 6 : 4);
+    const core = readCore(
+      f[3],
+      f[4],
+      f[5],
+      (t) => splitColonEndpoint(t, this.services),
+      f[0] === "tcp6" ? 6 : 4,
+    );
     if (typeof core === "string") {
       log.skip(lineNo, core);
       return;
@@ -186,9 +222,9 @@ export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
       if (typeof kept !== "string") {
         tail = kept;
         if (kept.odd !== undefined) {
-          programColumn = true;
-          oddOwners++;
-          if (oddExamples.size < 3) oddExamples.add(quote(kept.odd));
+          this.programColumn = true;
+          this.oddOwners++;
+          if (this.oddExamples.size < 3) this.oddExamples.add(quote(kept.odd));
         }
       }
     }
@@ -197,24 +233,38 @@ export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
       return;
     }
     let owners = tail.owners;
-    if (owners !== null) programColumn = true;
-    if (noOwners) owners = null;
-    else if (partOwners && owners !== null && owners.length === 0) {
+    if (owners !== null) this.programColumn = true;
+    if (this.noOwners) owners = null;
+    else if (this.partOwners && owners !== null && owners.length === 0) {
       owners = null;
-      hidden++;
+      this.hidden++;
     }
-    sockets.push(
-      tcpSocket(core, { recvQ, sendQ, uid: tail.uid, inode: tail.inode, timer: tail.timer, owners }),
-    );
-  });
-  if (noOwners && programColumn) log.note("netstat could not read owners (-p without root): owners unknown");
-  if (oddOwners > 0) {
-    log.note(
-      `${oddOwners} row${oddOwners === 1 ? "" : "s"} with a PID/Program name that gives no pid (${[...oddExamples].join(", ")}): kept, owner unknown`,
-    );
+    this.emit(tcpSocket(core, { recvQ, sendQ, uid: tail.uid, inode: tail.inode, timer: tail.timer, owners }));
   }
-  if (hidden > 0) {
-    log.note(`${hidden} rows show no owner because netstat was not run as root: owners unknown for them`);
+
+  /** The warnings and whether owners are known; InputError when no TCP row could be read. */
+  finish(): Omit<CaptureParse, "sockets"> {
+    const { log, oddOwners, hidden } = this;
+    if (this.noOwners && this.programColumn)
+      log.note("netstat could not read owners (-p without root): owners unknown");
+    if (oddOwners > 0) {
+      log.note(
+        `${oddOwners} row${oddOwners === 1 ? "" : "s"} with a PID/Program name that gives no pid (${[...this.oddExamples].join(", ")}): kept, owner unknown`,
+      );
+    }
+    if (hidden > 0) {
+      log.note(`${hidden} rows show no owner because netstat was not run as root: owners unknown for them`);
+    }
+    const { warnings, ownersKnown } = log.finish([], this.programColumn && !this.noOwners);
+    return { warnings, ownersKnown };
   }
-  return log.finish(sockets, programColumn && !noOwners);
+}
+
+export const parseNetstatLinux: CaptureParser = (text, origin, services) => {
+  const sockets: TcpSocket[] = [];
+  // The whole text is at hand: its notes apply to every row, wherever they are.
+  const head = [text.includes(NO_OWNERS) ? NO_OWNERS : "", text.includes(PART_OWNERS) ? PART_OWNERS : ""];
+  const reader = new NetstatLinuxReader(origin, (s) => sockets.push(s), services, head);
+  eachLine(text, (line, lineNo) => reader.line(line, lineNo));
+  return { sockets, ...reader.finish() };
 };

@@ -12,18 +12,16 @@ import { DEFAULT_INPUT_LIMIT } from "./input-limit.js";
 import { captureTextOfBytes, fsReason, readCaptureText } from "./read-file.js";
 import { headOf, isArchiveHead, readArchive } from "./read-archive.js";
 import { readSosreport } from "./sosreport.js";
+import { type CaptureSource, heldCapture, UNKNOWN_CAPTURE_HOST } from "./capture-source.js";
+import { openCaptureStream, unknownFormat } from "./stream-capture.js";
 import { findHostReports, MAX_HOSTS } from "./sos-collect.js";
 
-/** Host name for captures that do not say which host printed them. */
-export const UNKNOWN_CAPTURE_HOST = "(capture)";
+export { UNKNOWN_CAPTURE_HOST };
 
 /** A capture's text as a Snapshot; shown names it in messages, takenAt is when it was written. */
 export function snapshotFromText(text: string, shown: string, takenAt: number): Snapshot {
   const format = detectCaptureFormat(text);
-  if (format === null) {
-    const why = text.trim() === "" ? `${shown} is empty` : `cannot tell what tool printed ${shown}`;
-    throw new InputError(`${why}: expected netstat, ss or /proc/net/tcp output`);
-  }
+  if (format === null) throw unknownFormat(text, shown);
   const parse = parserFor(format)(text, shown);
   const odd = invalidAddressWarning(parse.sockets, shown);
   if (odd !== null) parse.warnings.push(odd);
@@ -128,4 +126,33 @@ export function readCapture(path: string, limit: number = DEFAULT_INPUT_LIMIT): 
     );
   }
   return hosts[0]!;
+}
+
+/** A capture of several hosts (a `sos collect` archive or folder): their snapshots, each read whole. */
+export interface ManyHosts {
+  hosts: Snapshot[];
+}
+
+/**
+ * A capture to inspect: readCapture's, except that a capture file or stdin
+ * is streamed (its netstat or ss rows parsed as the inspection reads them,
+ * never all held); a sosreport or an archive is read whole, and one of
+ * several hosts gives their snapshots instead.
+ */
+export function openCapture(path: string, limit: number = DEFAULT_INPUT_LIMIT): CaptureSource | ManyHosts {
+  const whole = (shown: string, takenAt: number) => (text: string) =>
+    heldCapture(snapshotFromText(text, shown, takenAt));
+  if (path === "-") return openCaptureStream("-", "stdin", limit, Date.now(), whole("stdin", Date.now()));
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new InputError(`cannot read ${path}: ${fsReason(err)}`, { cause: err });
+  }
+  if (st.isDirectory() || (st.isFile() && isArchiveHead(headOf(path)))) {
+    const hosts = readCaptureHosts(path, limit);
+    return hosts.length > 1 ? { hosts } : heldCapture(hosts[0]!);
+  }
+  const takenAt = Math.trunc(st.mtimeMs);
+  return openCaptureStream(path, path, limit, takenAt, whole(path, takenAt));
 }

@@ -21,7 +21,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** Bytes asked of each read of a pipe or device. */
-const CHUNK = 1 << 20;
+export const CHUNK = 1 << 20;
 
 /** "no such file or directory" rather than Node's "ENOENT: no such file ..., open '...'". */
 export function fsReason(err: unknown): string {
@@ -30,7 +30,7 @@ export function fsReason(err: unknown): string {
 }
 
 /** Why the input is refused after its first bytes; null when it may be a capture. */
-function refusal(head: Uint8Array, shown: string): string | null {
+export function refusal(head: Uint8Array, shown: string): string | null {
   if (isCompressed(head)) {
     return `${shown} is compressed (a sosreport archive?): extract it (tar xf ${shown}) and pass the folder`;
   }
@@ -41,7 +41,7 @@ function refusal(head: Uint8Array, shown: string): string | null {
 /** An input over the limit: a sosreport skips such a listing with a warning rather than silently. */
 export class OverLimitError extends InputError {}
 
-function overLimit(shown: string, limit: number): InputError {
+export function overLimit(shown: string, limit: number): InputError {
   if (limit >= MAX_TEXT_BYTES) {
     return new OverLimitError(`${shown} is over ${sizeText(MAX_TEXT_BYTES)}, the most sockdoc reads at once`);
   }

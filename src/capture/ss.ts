@@ -73,7 +73,7 @@ function ssState(word: string, netid: string | null): TcpState | undefined {
  * single-family wildcards and "*" only for a dual-stack IPv6 socket; older ss
  * printed "*" for IPv4's and ":::22" (unbracketed) for IPv6's.
  */
-function wildcardFamily(text: string): Family {
+export function wildcardFamily(text: string): Family {
   return /(?:^|\s)(?:\[[0-9A-Fa-f:.%\w]*\]|0\.0\.0\.0(?:%\S+)?):[\w*]/m.test(text) ? 6 : 4;
 }
 
@@ -111,12 +111,13 @@ function toSocket(rec: SsRecord, wildcard: Family, services: ServiceTable | unde
 }
 
 /**
- * Reads lines one by one; a record becomes a socket as soon as the next
- * line shows it is complete, so a 100k-row capture is never held twice.
+ * Reads lines one by one; a record becomes a socket, handed to emit, as soon
+ * as the next line shows it is complete, so a streamed capture is never held.
  */
-class SsReader {
-  readonly sockets: TcpSocket[] = [];
+export class SsReader {
   readonly warnings: WarningList;
+  /** Sockets handed on. */
+  emitted = 0;
   headers = 0;
   stateless = 0;
   rows = 0;
@@ -127,10 +128,15 @@ class SsReader {
   sawUsers = false;
   private current: SsRecord | null = null;
 
+  /**
+   * wildcard: the family "*" stands for (wildcardFamily of the whole text, or
+   * of the lines read ahead). emit gets each socket as its record ends.
+   */
   constructor(
     private readonly origin: string,
     private readonly wildcard: Family,
     private readonly services: ServiceTable | undefined,
+    private readonly emit: (s: TcpSocket) => void,
   ) {
     this.warnings = new WarningList(origin);
   }
@@ -164,8 +170,10 @@ class SsReader {
     const row = toSocket(rec, this.wildcard, this.services);
     if (row === "skip") return;
     if (row === "unconn") this.unconn++;
-    else if (typeof row !== "string") this.sockets.push(row);
-    else {
+    else if (typeof row !== "string") {
+      this.emitted++;
+      this.emit(row);
+    } else {
       const msg = `${this.origin}:${rec.line}: ${row}, row skipped`;
       if (++this.bad === 1) this.firstBad = msg;
       this.warnings.add(msg);
@@ -173,17 +181,10 @@ class SsReader {
   }
 }
 
-export const parseSs: CaptureParser = (text, origin, services): CaptureParse => {
-  const reader = new SsReader(origin, wildcardFamily(text), services);
-  let lineNo = 0;
-  for (let at = text.charCodeAt(0) === 0xfeff ? 1 : 0; at < text.length;) {
-    let end = text.indexOf("\n", at);
-    if (end < 0) end = text.length;
-    reader.line(text.slice(at, end), ++lineNo);
-    at = end + 1;
-  }
+/** The end of a read: warnings, or InputError when the text was not ss output after all. */
+export function finishSs(reader: SsReader, origin: string): Omit<CaptureParse, "sockets"> {
   reader.flush();
-  const { sockets, warnings } = reader;
+  const { warnings } = reader;
   if (reader.rows === 0 && reader.stateless > 0) {
     throw new InputError(
       `${origin}: ss printed no State column (it was run with a state filter); capture it without one`,
@@ -192,18 +193,34 @@ export const parseSs: CaptureParser = (text, origin, services): CaptureParse => 
   if (reader.rows === 0 && reader.headers === 0 && warnings.count > 0) {
     throw new InputError(`${origin}: not ss output (${warnings.first})`);
   }
-  if (sockets.length === 0 && reader.bad > 0) {
+  if (reader.emitted === 0 && reader.bad > 0) {
     throw new InputError(`${origin}: no ss row could be read (${reader.firstBad})`);
-  }
-  const ownersKnown = reader.sawUsers;
-  // With -p, a row without users: has no owner; TIME_WAIT has no fd to own (DESIGN.md: null, as live).
-  if (ownersKnown) {
-    for (const s of sockets) if (s.owners === null && s.state !== TcpState.TIME_WAIT) s.owners = [];
   }
   if (reader.unconn > 0) {
     warnings.note(
       `${origin}: ${reader.unconn} UNCONN rows skipped: without a Netid column, UDP cannot be told from unbound TCP`,
     );
   }
-  return { sockets, warnings: warnings.list(), ownersKnown };
+  return { warnings: warnings.list(), ownersKnown: reader.sawUsers };
+}
+
+/** With -p, a row without users: has no owner; TIME_WAIT has no fd to own (DESIGN.md: null, as live). */
+export function ssOwnersKnown(s: TcpSocket): void {
+  if (s.owners === null && s.state !== TcpState.TIME_WAIT) s.owners = [];
+}
+
+export const parseSs: CaptureParser = (text, origin, services): CaptureParse => {
+  const sockets: TcpSocket[] = [];
+  const reader = new SsReader(origin, wildcardFamily(text), services, (s) => sockets.push(s));
+  let lineNo = 0;
+  for (let at = text.charCodeAt(0) === 0xfeff ? 1 : 0; at < text.length;) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    reader.line(text.slice(at, end), ++lineNo);
+    at = end + 1;
+  }
+  const end = finishSs(reader, origin);
+  // Any users:(...) of the whole text tells, for rows before it too.
+  if (end.ownersKnown) sockets.forEach(ssOwnersKnown);
+  return { sockets, ...end };
 };

@@ -4,7 +4,8 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_INPUT_LIMIT, parseInputLimit } from "../capture/input-limit.js";
-import { readCaptureHosts } from "../capture/read-capture.js";
+import { openCapture } from "../capture/read-capture.js";
+import { heldCapture } from "../capture/capture-source.js";
 import { hostOverride, ManyHostsCapture } from "./capture-hosts.js";
 import type { CompiledFilter } from "../filter/compile.js";
 import type { Analysis } from "../inspect/analysis.js";
@@ -108,12 +109,12 @@ function oneScope(opts: CommonOptions): Scope {
       throw new UsageError("--input reads a capture; it cannot be combined with --source or --proc-root");
     }
     const given = hostOverride();
-    if (given !== null) return { kind: "capture", capture: given, families: families(opts) };
+    if (given !== null) return { kind: "capture", capture: heldCapture(given), families: families(opts) };
     const limit = opts.inputLimit === undefined ? DEFAULT_INPUT_LIMIT : parseInputLimit(opts.inputLimit);
-    const hosts = readCaptureHosts(opts.input, limit);
+    const opened = openCapture(opts.input, limit);
     // Several hosts (sos collect): main.ts runs the command once per host.
-    if (hosts.length > 1) throw new ManyHostsCapture(opts.input, hosts);
-    return { kind: "capture", capture: hosts[0]!, families: families(opts) };
+    if ("hosts" in opened) throw new ManyHostsCapture(opts.input, opened.hosts);
+    return { kind: "capture", capture: opened, families: families(opts) };
   }
   return {
     kind: "host",

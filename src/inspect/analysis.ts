@@ -5,8 +5,9 @@
  */
 import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import type { HostFacts, SourceInfo } from "../model/snapshot.js";
-import type { Owner, TcpSocket } from "../model/socket.js";
+import type { TcpSocket } from "../model/socket.js";
 import type { Counters, Sockstat } from "../sources/counters.js";
+import type { OwnerLookup } from "../sources/owners.js";
 import type { SocketCursor, StateTally } from "../sources/sock-diag.js";
 import type { SysctlRead } from "../sources/sysctl.js";
 
@@ -62,7 +63,7 @@ export interface Gathered {
   /** Processes whose fds could not be read (other users' when not root). */
   deniedCount: number;
   /** Owners of every inode looked up (records' and ownerInodes'); empty when owners were not looked up. */
-  ownersByInode: ReadonlyMap<number, Owner[]>;
+  ownersByInode: OwnerLookup;
   processes: ReadonlyMap<number, ProcessFacts>;
   /** uid -> user name. */
   users: ReadonlyMap<number, string>;

@@ -6,11 +6,11 @@
  */
 import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import { recognizeRuntime } from "../analysis/close-wait/runtime.js";
-import type { Owner, TcpSocket } from "../model/socket.js";
+import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { isGoExecutable } from "../sources/go-binary.js";
 import { loadNative } from "../sources/native.js";
-import { findOwnersAsync } from "../sources/owners.js";
+import { findOwnersAsync, type OwnerLookup } from "../sources/owners.js";
 import { readUsers } from "../sources/process-info.js";
 import type { Gathered, Needs, ScopeFacts } from "./analysis.js";
 import { passwdPathFor, readFacts } from "./process-facts.js";
@@ -33,7 +33,7 @@ async function attachOwners(
   records: TcpSocket[],
   more: readonly number[],
   warnings: string[],
-): Promise<{ deniedCount: number; byInode: Map<number, Owner[]> }> {
+): Promise<{ deniedCount: number; byInode: OwnerLookup }> {
   const inodes: number[] = [...more];
   for (const s of records) if (s.inode) inodes.push(s.inode);
   // The fd walk runs on the addon's threads: the event loop stays free meanwhile.

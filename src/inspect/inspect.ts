@@ -87,7 +87,12 @@ async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): 
   const read =
     scope.kind === "host"
       ? await readHostSockets(scope, needs.states, running, () => startAll(running, facts))
-      : readCaptureSockets(scope, running, needs.states);
+      : readCaptureSockets(scope, running, needs.states, () =>
+          startAll(
+            running.filter((r) => r.analysis.needs.listenFirst),
+            facts,
+          ),
+        );
   facts.source = read.source;
   if (scope.kind === "host") facts.takenAt = Date.now();
   warnings.unshift(...read.warnings);

@@ -1,11 +1,11 @@
 /**
  * @module Scopes: what one inspection looks at. The live host (its /proc, or
- * a --proc-root tree) or a capture read once and kept, so that every
+ * a --proc-root tree) or a capture read once, so that every
  * analysis of one inspection sees the same sockets and the same facts.
  */
 import type { Family } from "../model/endpoint.js";
 import type { NetnsRef } from "../model/netns.js";
-import type { Snapshot } from "../model/snapshot.js";
+import type { CaptureSource } from "../capture/capture-source.js";
 import type { ProcFs } from "../sources/procfs.js";
 
 /** Where the host's sockets are read: netlink when it can be, /proc otherwise (auto). */
@@ -33,8 +33,11 @@ export interface NetnsTarget {
 
 export interface CaptureScope {
   kind: "capture";
-  /** The capture as read, every socket of every state; never read again. */
-  capture: Snapshot;
+  /**
+   * The capture: a file or stdin streamed (its sockets read once, as the
+   * inspection asks for them), a sosreport or archive read whole.
+   */
+  capture: CaptureSource;
   families: readonly Family[];
 }
 

@@ -21,8 +21,11 @@ export interface Column<T> extends ColumnShape {
   value: (row: T) => string | number;
 }
 
-/** Rows formatted per chunk: a few hundred kB of text, far from the whole table. */
-export const ROWS_PER_CHUNK = 2000;
+/**
+ * Rows formatted per chunk: tens of kB of text, under V8's large-object size
+ * (128 KiB; see output.ts CHUNK for why that matters).
+ */
+export const ROWS_PER_CHUNK = 500;
 
 const MIN_SHRUNK = 8;
 

@@ -7,12 +7,22 @@
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
+import { OwnerTable } from "./owners/owner-table.js";
 import { stillOpen } from "./owners/still-open.js";
 import type { ProcFs } from "./procfs.js";
 
+/** Owners per inode as a walk gives them: a ReadonlyMap's reading methods. */
+export type OwnerLookup = Pick<
+  ReadonlyMap<number, Owner[]>,
+  "get" | "has" | "size" | "keys" | "values" | "entries"
+> &
+  Iterable<[number, Owner[]]>;
+
+const EMPTY: OwnerLookup = new Map<number, Owner[]>();
+
 export interface OwnersResult {
   /** Owners per inode, for the inodes that were found (pid order, then fd order). */
-  byInode: Map<number, Owner[]>;
+  byInode: OwnerLookup;
   /** Processes whose fds could not be read though they still ran (other users' when not root). */
   deniedPids: number;
   /** Processes that exited while their fds were being read: their sockets are closing, not hidden. */
@@ -71,7 +81,7 @@ export function findOwners(
 ): OwnersResult {
   const wanted = wantedInodes(inodes);
   if (wanted.size === 0)
-    return { byInode: new Map(), deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
+    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
   const warnings: string[] = [];
   let hits: FdHits | undefined;
   if (opts.native) {
@@ -99,7 +109,7 @@ export async function findOwnersAsync(
 ): Promise<OwnersResult> {
   const wanted = wantedInodes(inodes);
   if (wanted.size === 0)
-    return { byInode: new Map(), deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
+    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
   const warnings: string[] = [];
   let hits: FdHits | undefined;
   if (opts.native) {
@@ -121,23 +131,14 @@ function ownersFromHits(
   warnings: string[],
   opts: FindOwnersOptions,
 ): OwnersResult {
-  const byInode = new Map<number, Owner[]>();
+  // Each process's name, read once ("?" as ps prints it: it exited between the scan and this read).
   const comms = new Map<number, string>();
   for (let i = 0; i < hits.inodes.length; i++) {
-    const inode = hits.inodes[i] as number;
-    if (!wanted.has(inode)) continue;
     const pid = hits.pids[i] as number;
-    let comm = comms.get(pid);
-    if (comm === undefined) {
-      // "?" as ps prints it: the process exited between the scan and this read.
-      comm = proc.tryRead(pid, "comm")?.trim() || "?";
-      comms.set(pid, comm);
-    }
-    const owner: Owner = { pid, comm, fd: hits.fds[i] as number };
-    const list = byInode.get(inode);
-    if (list) list.push(owner);
-    else byInode.set(inode, [owner]);
+    if (comms.has(pid) || !wanted.has(hits.inodes[i] as number)) continue;
+    comms.set(pid, proc.tryRead(pid, "comm")?.trim() || "?");
   }
+  const byInode = new OwnerTable(hits, wanted, comms);
 
   // Unowned sockets that closed during the scan were not hidden by anyone:
   // only the ones still open count toward the refusal warning. The closed

@@ -46,4 +46,30 @@ describe("bench peak-RSS table", () => {
     assert.match(lines[3]!, /kill --yes\s+1\.0 MB {2}MET \[1\]$/);
     assert.deepEqual(notes, ["RSS kill --yes: exit 1: boom"]);
   });
+
+  it("puts a capture's peak against its size, 3x at most", () => {
+    const reads = MEMORY_COMMANDS.filter((c) => c.capture !== undefined);
+    assert.deepEqual(new Set(reads.map((c) => c.capture)), new Set(["netstat", "ss"]));
+    assert.ok(reads.every((c) => c.shell.includes("--input {capture}")));
+    const mib = 1024 * 1024;
+    const lines = memoryBlock(
+      {
+        rows: [
+          { label: "summary --input ss", shell: "x", status: "ok", rssKb: 90 * 1024, captureBytes: 60 * mib },
+          {
+            label: "closewait --input ss",
+            shell: "x",
+            status: "ok",
+            rssKb: 190 * 1024,
+            captureBytes: 60 * mib,
+          },
+        ],
+        problems: [],
+      },
+      false,
+      [],
+    );
+    assert.match(lines[1]!, /summary --input ss\s+90\.0 MB {2}1\.5x its 60\.0 MB \(<= 3x: MET\)$/);
+    assert.match(lines[2]!, /closewait --input ss\s+190\.0 MB {2}3\.2x its 60\.0 MB \(<= 3x: NOT MET\)$/);
+  });
 });

@@ -4,6 +4,7 @@
  * and the same results from netlink and from /proc for the same sockets.
  */
 import assert from "node:assert/strict";
+import { heldCapture } from "../../src/capture/capture-source.js";
 import { after, before, describe, it } from "node:test";
 import { closeWaitAnalysis } from "../../src/inspect/analyses/close-wait.js";
 import { socketsAnalysis } from "../../src/inspect/analyses/sockets.js";
@@ -121,14 +122,14 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
 
 describe("inspect on a capture", () => {
   it("reads the capture once and feeds every analysis from it", async () => {
-    const capture = {
+    const capture = heldCapture({
       sockets: [],
       host: { hostname: "(capture)", kernel: null, sysctls: {} },
       source: { kind: "capture" as const, detail: "capture: x (ss)" },
       takenAt: 1_700_000_000_000,
       ownersResolved: false,
       warnings: ["a warning of the capture"],
-    };
+    });
     const summaryOf = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 5, owners: false });
     const timeWaitOf = timeWaitAnalysis({ windowSec: 10 });
     const inspection = await inspect({ kind: "capture", capture, families: [4, 6] }, [summaryOf, timeWaitOf]);

@@ -3,6 +3,7 @@
  * tracker's ages kept per network namespace and cookie.
  */
 import assert from "node:assert/strict";
+import { heldCapture } from "../../src/capture/capture-source.js";
 import { describe, it } from "node:test";
 import { CloseWaitTracker, type Seen, type SeenStore } from "../../src/analysis/close-wait/tracker.js";
 import { summaryAnalysis } from "../../src/inspect/analyses/summary.js";
@@ -13,14 +14,14 @@ import { sock } from "../analysis/close-wait/make.js";
 
 const empty: Scope = {
   kind: "capture",
-  capture: {
+  capture: heldCapture({
     sockets: [],
     host: { hostname: "(capture)", kernel: null, sysctls: {} },
     source: { kind: "capture", detail: "capture: x" },
     takenAt: 0,
     ownersResolved: false,
     warnings: [],
-  },
+  }),
   families: [4, 6],
 };
 const analyses = [summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false })];
