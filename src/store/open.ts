@@ -64,14 +64,15 @@ export function openForWriting(file: string): Database.Database {
   });
 }
 
-/** For reading (history): the file must exist and carry our schema; works on a copy from another host. */
+/** For reading (history, closewait's exact ages): the file must exist and carry our schema; works on a copy from another host. */
 export function openForReading(file: string): Database.Database {
   return guarded(file, () => {
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
     try {
       const version = schemaVersionOf(db);
       if (version === null) throw new InputError(`history database ${file} is not a sockdoc database`);
-      if (version !== STORE_SCHEMA_VERSION) {
+      // An older file reads as it is (what a later version added is then absent); a newer one is refused.
+      if (version > STORE_SCHEMA_VERSION) {
         throw new InputError(
           `history database ${file} has schema version ${version}; this sockdoc reads ${STORE_SCHEMA_VERSION}`,
         );

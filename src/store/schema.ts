@@ -1,12 +1,13 @@
 /**
- * @module The history database's schema (version 1) and how a file gets it.
+ * @module The history database's schema and how a file gets it: version 1's
+ * tables, then each migration step in order (a new file runs them all).
  * Raw rows (one per sample) and one-minute rollups, kept apart so retention
  * can drop the raw rows after a day and keep the rollups for weeks; `history`
  * reads only the rollups, which every sample updates as it is written.
  */
 import type Database from "better-sqlite3";
 
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -61,6 +62,22 @@ CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE TABLE IF NOT EXISTS detector_state (netns TEXT PRIMARY KEY, state TEXT NOT NULL);
 `;
 
+/**
+ * Steps after version 1, in order: [the version a step reaches, its DDL].
+ * Each is small and on its own, so steps from parallel work can be renumbered.
+ */
+const MIGRATIONS: ReadonlyArray<readonly [number, string]> = [
+  // Exact CLOSE_WAIT ages (watch's BPF tracer): when each socket entered
+  // CLOSE_WAIT, live by namespace and 4-tuple (unique for a live CLOSE_WAIT
+  // socket; the tracepoint gives no cookie), and on the sampled socket's row.
+  [
+    2,
+    `CREATE TABLE IF NOT EXISTS close_wait_entries (
+       netns INTEGER NOT NULL, tuple TEXT NOT NULL, entered REAL NOT NULL, PRIMARY KEY (netns, tuple)) WITHOUT ROWID;
+     ALTER TABLE close_wait_sockets ADD COLUMN entered_close_wait REAL;`,
+  ],
+];
+
 /** The file's schema version; null for a file sockdoc never wrote (no version table). */
 export function schemaVersionOf(db: Database.Database): number | null {
   const table = db
@@ -71,15 +88,22 @@ export function schemaVersionOf(db: Database.Database): number | null {
   return row?.version ?? null;
 }
 
-/** Creates the tables of a new file; a file of another version is refused (no migration yet). */
+/**
+ * Creates the tables of a new file, or brings an older file up to date (one
+ * transaction); a file of a newer version is refused.
+ */
 export function ensureSchema(db: Database.Database): void {
   const version = schemaVersionOf(db);
-  if (version !== null && version !== STORE_SCHEMA_VERSION) {
+  if (version !== null && version > STORE_SCHEMA_VERSION) {
     throw new Error(`schema version ${version}, this sockdoc reads ${STORE_SCHEMA_VERSION}`);
   }
-  if (version !== null) return;
+  if (version === STORE_SCHEMA_VERSION) return;
   db.transaction(() => {
-    db.exec(DDL);
-    db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(STORE_SCHEMA_VERSION);
+    if (version === null) {
+      db.exec(DDL);
+      db.prepare("INSERT INTO schema_version (version) VALUES (1)").run();
+    }
+    for (const [reaches, ddl] of MIGRATIONS) if (reaches > (version ?? 1)) db.exec(ddl);
+    db.prepare("UPDATE schema_version SET version = ?").run(STORE_SCHEMA_VERSION);
   })();
 }

@@ -117,7 +117,8 @@ export function traceCommand(): Command {
       if (reachedLimit()) stream?.stop();
     };
     stream = new TraceStream({
-      filter,
+      stateMask: filter.mask,
+      matches: filter.matchesAll ? null : filter.matches,
       netnsInode,
       proc,
       addon,

@@ -27,6 +27,9 @@ import { SqliteSeenStore } from "../../store/seen-store.js";
 import { StoreWriter } from "../../store/writer.js";
 import { debugInspection, printWarnings, scopesFor, sourceChoice, wholeNumber } from "../common.js";
 import { namespaceSample, netnsNameOf } from "../watch/sample.js";
+import { startExactAges } from "../watch/exact-ages.js";
+import { parseNsLink } from "../../sources/netns/discover.js";
+import { ProcFs } from "../../sources/procfs.js";
 
 interface WatchOptions {
   db?: string;
@@ -151,6 +154,15 @@ export function watchCommand(): Command {
       perScope.set(scope, { analyses: [summary, timeWait, closeWait], seen });
     }
 
+    // Exact CLOSE_WAIT entry times from the BPF tracer, for the namespaces watched.
+    const proc = new ProcFs();
+    const ownInode = parseNsLink(proc.tryReadlink("self", "ns", "net") ?? "") ?? 0;
+    const inodeOf = (scope: Scope) =>
+      scope.kind === "host" && scope.netns ? scope.netns.ref.inode : ownInode;
+    const exact = startExactAges(db, file, proc, opts.allNetns ? 0 : inodeOf(scopes[0]!), (line) =>
+      printWarnings([line]),
+    );
+
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.on("SIGINT", stop);
@@ -198,6 +210,15 @@ export function watchCommand(): Command {
             scopes.map((s) => perScope.get(s)!.seen),
           ),
         );
+        for (const inspection of round) {
+          const sockets = resultOrNull(inspection, closeWaits.get(inspection.scope)!)?.sockets ?? [];
+          exact?.markSampled(
+            inodeOf(inspection.scope),
+            inspection.facts.netns ?? "",
+            partitionOf(inspection.scope),
+            sockets,
+          );
+        }
         n++;
         const at = samples[0]?.at ?? Date.now();
         if (at - lastPrune >= PRUNE_EVERY_MS) {
@@ -234,6 +255,7 @@ export function watchCommand(): Command {
       process.removeListener("SIGINT", stop);
       process.removeListener("SIGTERM", stop);
       if (tty && n > 0) process.stderr.write("\n");
+      await exact?.stop();
       db.close();
     }
   });

@@ -5,7 +5,6 @@
  * state it leaves, and owners looked up once per batch (~100 ms) rather
  * than once per change. Lost changes are counted, never dropped silently.
  */
-import type { CompiledFilter } from "../../filter/compile.js";
 import type { TcpSocket } from "../../model/socket.js";
 import { StateClock } from "../../analysis/state-changes/state-clock.js";
 import type { StateChange } from "../../sources/bpf/state-event.js";
@@ -27,7 +26,10 @@ export interface TracedChange {
 }
 
 export interface TraceStreamOptions {
-  filter: CompiledFilter;
+  /** New states kept in the kernel, by bit (1 << state). */
+  stateMask: number;
+  /** The rest of the filter, on a socket-shaped view of each change (its new state); null keeps all. */
+  matches: ((s: TcpSocket) => boolean) | null;
   /** One namespace (its inode), or 0 for every namespace. */
   netnsInode: number;
   proc: ProcFs;
@@ -77,7 +79,7 @@ export class TraceStream {
 
   /** Opens the tracer (throws PermissionError or TracerUnavailable). */
   constructor(private readonly opts: TraceStreamOptions) {
-    this.tracer = openStateTracer({ stateMask: opts.filter.mask, netnsInode: opts.netnsInode });
+    this.tracer = openStateTracer({ stateMask: opts.stateMask, netnsInode: opts.netnsInode });
     this.namespaces = new NamespaceDirectory(opts.proc);
     this.owners = new OwnerLookup(opts.proc, opts.addon, this.namespaces);
   }
@@ -135,10 +137,10 @@ export class TraceStream {
     this.totals.seen += batch.length;
     const kept: StateChange[] = [];
     const spent: Array<number | null> = [];
-    const { filter } = this.opts;
+    const { matches } = this.opts;
     for (const c of batch) {
       const inOld = this.clock.change(c.skaddr, c.oldState, c.newState, c.monotonicMs);
-      if (!filter.matchesAll && !filter.matches(filterView(c))) continue;
+      if (matches !== null && !matches(filterView(c))) continue;
       kept.push(c);
       spent.push(inOld);
     }
