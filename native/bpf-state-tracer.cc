@@ -86,13 +86,16 @@ class StateTracer {
     return !pending_.empty() || closed_;
   }
 
-  uint64_t KernelLost() const { return link_ ? BpfArrayCounter(lost_.get()) : lost_at_close_; }
+  // Dropped with the ring full, plus runs skipped as nested on one CPU.
+  uint64_t KernelLost() const {
+    return link_ ? BpfArrayCounter(lost_.get()) + BpfProgRecursionMisses(prog_->get()) : lost_at_close_;
+  }
 
   // Detaches the program first (no more events), then stops the reader.
   void Close() {
     if (link_) {
       try {
-        lost_at_close_ = BpfArrayCounter(lost_.get());
+        lost_at_close_ = KernelLost();
       } catch (const SyscallFailure&) {
       }
       link_.reset();
@@ -242,7 +245,8 @@ Napi::Value BpfStateTracerWrap::NextAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-// lost(): events the kernel dropped because the ring was full.
+// lost(): events the kernel dropped (the ring was full) or skipped (the
+// program was already running on that CPU).
 Napi::Value BpfStateTracerWrap::Lost(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!tracer_) return Napi::Number::New(env, static_cast<double>(lost_at_close_));

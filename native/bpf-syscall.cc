@@ -73,6 +73,19 @@ int BpfRawTracepointOpen(const char* tracepoint, int prog_fd) {
   return static_cast<int>(fd);
 }
 
+uint64_t BpfProgRecursionMisses(int prog_fd) {
+  bpf_prog_info info;
+  memset(&info, 0, sizeof(info));
+  bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.info.bpf_fd = static_cast<uint32_t>(prog_fd);
+  attr.info.info_len = sizeof(info);
+  attr.info.info = reinterpret_cast<uintptr_t>(&info);
+  // Kernels before 5.12 have no such count (the field stays 0).
+  if (Bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0) throw SyscallFailure{errno, "bpf(BPF_OBJ_GET_INFO_BY_FD)"};
+  return info.recursion_misses;
+}
+
 uint64_t BpfArrayCounter(int map_fd) {
   uint32_t key = 0;
   uint64_t value = 0;

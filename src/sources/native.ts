@@ -105,7 +105,7 @@ export interface NativeAddon {
 export interface BpfStateTracerHandle {
   /** The 72-byte events (see sources/bpf/state-event.ts) since the last call; waits on a pool thread; null after close(). */
   nextAsync(): Promise<Buffer | null>;
-  /** Events the kernel dropped because the ring buffer was full. */
+  /** Events the kernel dropped (ring buffer full) or skipped (the program already running on that CPU: recursion misses). */
   lost(): number;
   /** Detaches the program and stops the reader. */
   close(): void;

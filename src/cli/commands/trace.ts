@@ -125,9 +125,14 @@ export function traceCommand(): Command {
       // --closes needs ESTABLISHED's exits and the ends of FIN_WAIT2/CLOSING: every change.
       owners: true,
       onChanges,
-      onLost: (newly, total) => say(`${newly} changes lost (the ring buffer was full); ${total} so far`),
+      onLost: (newly, total) =>
+        say(
+          `${newly} changes lost (the ring buffer was full, or the program was already running on that CPU); ${total} so far`,
+        ),
     });
     const started = Date.now();
+    const where = netnsInode === 0 ? "every namespace" : `namespace ${netnsInode}`;
+    say(`tracing TCP state changes in ${where}${filter.text ? ` (${filter.text})` : ""}; Ctrl-C stops`);
     if (!ndjson) write([opts.closes ? closesHeader() : tableHeader(withNetns)]);
     const stop = () => stream?.stop();
     process.once("SIGINT", stop);

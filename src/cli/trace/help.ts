@@ -33,8 +33,10 @@ Formats:
 
 Lost changes:
   The program writes to a 4 MB ring buffer; when sockdoc cannot keep up the
-  kernel drops changes and counts them. Every loss is reported on stderr as
-  it happens and in the summary.
+  kernel drops changes and counts them. The kernel also skips the program
+  when a change comes in softirq while it runs on the same CPU for another
+  (its recursion misses). Both are reported on stderr as they happen and in
+  the summary.
 
 Requirements:
   root, or CAP_BPF and CAP_PERFMON (exit 4 otherwise, one line); a kernel

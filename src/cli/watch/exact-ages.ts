@@ -80,7 +80,9 @@ export function startExactAges(
         guarded(file, () => writer.apply(entries, Date.now()));
       },
       onLost: (newly) =>
-        warn(`${newly} CLOSE_WAIT changes lost by the tracer (ring buffer full); those ages stay "at least"`),
+        warn(
+          `${newly} CLOSE_WAIT changes lost by the tracer (ring buffer full, or nested on a CPU); those ages stay "at least"`,
+        ),
     });
   } catch (err) {
     if (!(err instanceof SockdocError)) throw err;

@@ -38,7 +38,7 @@ export interface TraceStreamOptions {
   owners: boolean;
   /** Each batch of matching changes, in kernel order. */
   onChanges: (changes: TracedChange[]) => void;
-  /** The kernel dropped changes (ring buffer full): how many since the last call, and in all. */
+  /** The kernel dropped or skipped changes: how many since the last call, and in all. */
   onLost: (newly: number, total: number) => void;
   /** Time between owner lookups (ms). */
   batchMs?: number;

@@ -33,7 +33,7 @@ export interface TracerFilter {
 export interface StateTracer {
   /** The changes since the last call (waits for at least one); null once closed. */
   next(): Promise<StateChange[] | null>;
-  /** Changes the kernel dropped because the ring buffer was full. */
+  /** Changes the kernel dropped (ring buffer full) or skipped (already running on that CPU). */
   lost(): number;
   /** Detaches the program; a pending next() settles. */
   close(): void;
