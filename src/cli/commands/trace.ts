@@ -29,6 +29,8 @@ interface TraceOptions {
   closes?: boolean;
   duration?: string;
   count?: string;
+  /** false with --no-owners */
+  owners?: boolean;
 }
 
 function say(line: string): void {
@@ -58,7 +60,8 @@ export function traceCommand(): Command {
     .option("--format <fmt>", "table or ndjson", "table")
     .option("--closes", "who closed each connection first, and TIME_WAIT entered per destination per second")
     .option("--duration <time>", "stop after this long (90s, 5m; a bare number is seconds)")
-    .option("--count <n>", "stop after this many lines (changes, or closes)");
+    .option("--count <n>", "stop after this many lines (changes, or closes)")
+    .option("--no-owners", "do not look up owners (about half the CPU at thousands of changes a second)");
   cmd.addHelpText("after", TRACE_HELP);
   return cmd.action(async (words: string[], opts: TraceOptions) => {
     if (opts.format !== "table" && opts.format !== "ndjson")
@@ -122,8 +125,7 @@ export function traceCommand(): Command {
       netnsInode,
       proc,
       addon,
-      // --closes needs ESTABLISHED's exits and the ends of FIN_WAIT2/CLOSING: every change.
-      owners: true,
+      owners: opts.owners !== false,
       onChanges,
       onLost: (newly, total) =>
         say(

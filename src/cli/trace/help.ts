@@ -10,6 +10,8 @@ What it shows:
   change to CLOSE_WAIT in softirq, on whatever task had the CPU, so it cannot
   say. A socket already gone by then shows "(gone)"; one without an fd
   "(no fd)" (not yet accepted, orphaned); CLOSE and TIME_WAIT have none.
+  --no-owners skips the lookups ("(no lookup)"): each is a dump of the
+  namespace and, for sockets still there, a walk of every process's fds.
 
 FILTER:
   The language of ls and closewait; a state term matches the NEW state and
