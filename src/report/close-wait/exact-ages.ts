@@ -5,6 +5,8 @@
 import type { SocketAge } from "../../analysis/close-wait/exact-ages.js";
 import { terminalSafeCell } from "../../render/terminal-safe.js";
 
+const MAX_LINES = 20;
+
 /** "12.3 s", "4 min 05 s", "2 h 03 min 05 s": to the second, since the time is exact. */
 function preciseDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
@@ -23,12 +25,14 @@ export function exactAgesText(ages: readonly SocketAge[], watcherPid: number, si
   const lines = [
     `Time in CLOSE_WAIT (traced by sockdoc watch, pid ${watcherPid}, since ${new Date(since).toISOString()}):`,
   ];
-  for (const a of ages) {
+  // Thousands of sockets would bury the report: the oldest few, then a count (--json has every one).
+  for (const a of ages.slice(0, MAX_LINES)) {
     const owner = a.owner ? `${a.owner.comm}/${a.owner.pid}` : "-";
     lines.push(
       `  ${a.local.padEnd(21)} ${a.remote.padEnd(21)} ${terminalSafeCell(owner).padEnd(16)} ${age(a)}`,
     );
   }
+  if (ages.length > MAX_LINES) lines.push(`  … and ${ages.length - MAX_LINES} more (--json lists them all)`);
   if (ages.some((a) => !a.exact)) {
     lines.push("  at least: it entered CLOSE_WAIT before the watcher's tracer started");
   }
