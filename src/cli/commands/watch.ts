@@ -61,6 +61,12 @@ What is stored (one transaction per sample, every namespace of it):
                          timewait-warning / timewait-critical (a destination
                          crosses it), setting (a sysctl of the scope changed)
 
+Exact CLOSE_WAIT ages: as root (or with CAP_BPF and CAP_PERFMON) the watcher
+  also runs sockdoc trace's BPF program and records the moment each socket
+  enters CLOSE_WAIT, live, so \`sockdoc closewait\` can print exact ages while
+  it runs ("at least" for sockets already in CLOSE_WAIT when it started).
+  Without BPF, root or the tracepoint it says so once and samples as usual.
+
 Database: --db, else /var/lib/sockdoc/history.db as root and
   $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
   Run one watcher per file. A database that is corrupt, locked, read-only or on a

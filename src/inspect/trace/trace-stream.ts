@@ -5,7 +5,7 @@
  * state it leaves, and owners looked up once per batch (~100 ms) rather
  * than once per change. Lost changes are counted, never dropped silently.
  */
-import type { TcpSocket } from "../../model/socket.js";
+import { bareSocket, type TcpSocket } from "../../model/socket.js";
 import { StateClock } from "../../analysis/state-changes/state-clock.js";
 import type { StateChange } from "../../sources/bpf/state-event.js";
 import { openStateTracer, type StateTracer } from "../../sources/bpf/state-tracer.js";
@@ -52,19 +52,12 @@ export interface TraceTotals {
 
 /** A socket-shaped view of a change for the filter: its new state, its endpoints. */
 function filterView(c: StateChange): TcpSocket {
-  return {
-    family: c.family,
-    state: c.newState,
-    local: { address: c.localAddress, port: c.localPort },
-    remote: { address: c.remoteAddress, port: c.remotePort },
-    recvQ: 0,
-    sendQ: 0,
-    timer: null,
-    uid: null,
-    inode: null,
-    cookie: null,
-    owners: null,
-  };
+  return bareSocket(
+    c.family,
+    c.newState,
+    { address: c.localAddress, port: c.localPort },
+    { address: c.remoteAddress, port: c.remotePort },
+  );
 }
 
 export class TraceStream {

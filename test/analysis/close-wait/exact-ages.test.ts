@@ -3,22 +3,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { socketAges } from "../../../src/analysis/close-wait/exact-ages.js";
 import type { TcpSocket } from "../../../src/model/socket.js";
+import { sock } from "./make.js";
 import { TcpState } from "../../../src/model/tcp-state.js";
 
 function socket(localPort: number, remotePort: number, state = TcpState.CLOSE_WAIT): TcpSocket {
-  return {
-    family: 4,
+  return sock({
+    local: `127.0.0.1:${localPort}`,
+    remote: `127.0.0.1:${remotePort}`,
     state,
-    local: { address: "127.0.0.1", port: localPort },
-    remote: { address: "127.0.0.1", port: remotePort },
-    recvQ: 0,
-    sendQ: 0,
-    timer: null,
-    uid: 0,
-    inode: 1,
-    cookie: "1",
     owners: [{ pid: 99, comm: "java", fd: 5 }],
-  };
+  });
 }
 
 describe("socketAges", () => {
