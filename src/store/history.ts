@@ -10,8 +10,16 @@ export interface HistoryCloseWait {
   localPort: number | null;
   peerPort: number | null;
   cause: string;
-  /** ms: first sight of its oldest socket (may precede the window). */
+  /**
+   * ms: first sight of its oldest socket (may precede the window); with
+   * firstSeenExact, the moment it entered CLOSE_WAIT.
+   */
   firstSeen: number;
+  /**
+   * True when watch's BPF tracer saw every CLOSE_WAIT socket of this process
+   * enter the state (firstSeen is then exact); false: at least that old.
+   */
+  firstSeenExact: boolean;
   lastSeen: number;
   peak: number;
   /** Count at lastSeen. */

@@ -13,6 +13,12 @@ import {
   tupleText,
 } from "../../src/store/close-wait-entries.js";
 import { ensureSchema, schemaVersionOf, STORE_SCHEMA_VERSION } from "../../src/store/schema.js";
+import { CloseWaitTracker } from "../../src/analysis/close-wait/tracker.js";
+import type { TcpSocket } from "../../src/model/socket.js";
+import { readHistory } from "../../src/store/reader.js";
+import { SqliteSeenStore } from "../../src/store/seen-store.js";
+import { StoreWriter } from "../../src/store/writer.js";
+import { sock } from "../analysis/close-wait/make.js";
 
 function freshDb(): Database.Database {
   const db = new Database(":memory:");
@@ -92,3 +98,74 @@ describe("CloseWaitEntryWriter and readExactEntries", () => {
     assert.deepEqual(db.prepare("SELECT entered_close_wait AS e FROM close_wait_sockets").get(), { e: 1500 });
   });
 });
+
+describe("history: a group's first sight, exact or at least", () => {
+  function round(db: Database.Database, at: number, sockets: Array<[string, number]>): void {
+    const writer = new StoreWriter(db);
+    const store = new SqliteSeenStore(db, "host");
+    new CloseWaitTracker(2, store).add(
+      at,
+      sockets.map(([cookie]) => cw(cookie, 10)),
+      "",
+    );
+    writer.writeRound(
+      [
+        {
+          at,
+          netns: "",
+          readMs: 1,
+          states: { CLOSE_WAIT: sockets.length },
+          closeWait: [
+            {
+              pid: 10,
+              comm: "java",
+              cmdline: "java",
+              unit: null,
+              localPort: 8080,
+              peerPort: null,
+              cause: "eof-not-closed",
+              count: sockets.length,
+              firstSeen: at,
+            },
+          ],
+          timeWait: [],
+          sysctls: {},
+        },
+      ],
+      [store],
+    );
+    const marks = sockets.filter(([, entered]) => entered > 0);
+    new CloseWaitEntryWriter(db).markSampled(
+      marks.map(([c, e]) => ({ scope: "host", key: `/c${c}`, entered: e })),
+    );
+  }
+
+  it("is exact (the entry time) when every socket of the process was seen entering, else at least", () => {
+    const at = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const exactDb = freshDb();
+    round(exactDb, at, [
+      ["1", at - 4000],
+      ["2", at - 2500],
+    ]);
+    const exact = readHistory(exactDb, null).closeWait[0]!;
+    assert.equal(exact.firstSeenExact, true);
+    assert.equal(exact.firstSeen, at - 4000);
+    const mixedDb = freshDb();
+    round(mixedDb, at, [
+      ["1", at - 4000],
+      ["2", 0],
+    ]);
+    const mixed = readHistory(mixedDb, null).closeWait[0]!;
+    assert.equal(mixed.firstSeenExact, false);
+    assert.equal(mixed.firstSeen, at);
+  });
+});
+
+function cw(cookie: string, pid: number): TcpSocket {
+  return sock({
+    local: "127.0.0.1:8080",
+    remote: `127.0.0.1:${40000 + Number(cookie)}`,
+    cookie,
+    owners: [{ pid, comm: "java", fd: 3 }],
+  });
+}

@@ -55,6 +55,7 @@ export function historyText(db: string, h: History, width: number): string {
       { header: "PORT", value: port },
       { header: "CAUSE", value: (g) => g.cause },
       { header: "FIRST SEEN", value: (g) => when(g.firstSeen) },
+      { header: "AGE", value: (g) => (g.firstSeenExact ? "exact" : "at least") },
       ...(lastSeenShown ? [{ header: "LAST SEEN", value: (g: HistoryCloseWait) => when(g.lastSeen) }] : []),
       { header: "PEAK", align: "right", value: (g) => g.peak },
       { header: "NOW", align: "right", value: (g) => g.now },
