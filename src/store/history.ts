@@ -10,16 +10,14 @@ export interface HistoryCloseWait {
   localPort: number | null;
   peerPort: number | null;
   cause: string;
-  /**
-   * ms: first sight of its oldest socket (may precede the window); with
-   * firstSeenExact, the moment it entered CLOSE_WAIT.
-   */
+  /** ms: first sight of its oldest socket (may precede the window). */
   firstSeen: number;
   /**
-   * True when watch's BPF tracer saw every CLOSE_WAIT socket of this process
-   * enter the state (firstSeen is then exact); false: at least that old.
+   * ms: when its oldest socket entered CLOSE_WAIT, when watch's BPF tracer
+   * saw every CLOSE_WAIT socket of this process enter the state; null: the
+   * group is at least as old as firstSeen.
    */
-  firstSeenExact: boolean;
+  enteredCloseWait: number | null;
   lastSeen: number;
   peak: number;
   /** Count at lastSeen. */

@@ -148,15 +148,15 @@ describe("history: a group's first sight, exact or at least", () => {
       ["2", at - 2500],
     ]);
     const exact = readHistory(exactDb, null).closeWait[0]!;
-    assert.equal(exact.firstSeenExact, true);
-    assert.equal(exact.firstSeen, at - 4000);
+    assert.equal(exact.enteredCloseWait, at - 4000);
+    assert.equal(exact.firstSeen, at);
     const mixedDb = freshDb();
     round(mixedDb, at, [
       ["1", at - 4000],
       ["2", 0],
     ]);
     const mixed = readHistory(mixedDb, null).closeWait[0]!;
-    assert.equal(mixed.firstSeenExact, false);
+    assert.equal(mixed.enteredCloseWait, null);
     assert.equal(mixed.firstSeen, at);
   });
 });

@@ -216,6 +216,7 @@ export function watchCommand(): Command {
             scopes.map((s) => perScope.get(s)!.seen),
           ),
         );
+        exact?.check();
         for (const inspection of round) {
           const sockets = resultOrNull(inspection, closeWaits.get(inspection.scope)!)?.sockets ?? [];
           exact?.markSampled(

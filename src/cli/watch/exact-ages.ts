@@ -40,6 +40,8 @@ export interface ExactAges {
     partition: string,
     sockets: readonly TcpSocket[],
   ): void;
+  /** Throws the database error a write between samples met (the watch ends with it, as for a sample's). */
+  check(): void;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,16 @@ export function startExactAges(
   }
   const writer = new CloseWaitEntryWriter(db);
   const live = new Map<string, number>();
+  // Writes between samples run in callbacks: their first error is kept for the watch loop.
+  let failure: unknown = null;
+  const write = (fn: () => void) => {
+    if (failure !== null) return;
+    try {
+      guarded(file, fn);
+    } catch (err) {
+      failure = err;
+    }
+  };
   let stream: TraceStream;
   try {
     stream = new TraceStream({
@@ -77,7 +89,7 @@ export function startExactAges(
           if (e.entered === null) live.delete(key);
           else live.set(key, e.entered);
         }
-        guarded(file, () => writer.apply(entries, Date.now()));
+        write(() => writer.apply(entries, Date.now()));
       },
       onLost: (newly) =>
         warn(
@@ -91,7 +103,7 @@ export function startExactAges(
   }
   guarded(file, () => writer.start(process.pid, Date.now()));
   const running = stream.run();
-  const heartbeat = setInterval(() => guarded(file, () => writer.apply([], Date.now())), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => write(() => writer.apply([], Date.now())), HEARTBEAT_MS);
   heartbeat.unref();
   return {
     markSampled(inode, trackerScope, partition, sockets) {
@@ -105,11 +117,15 @@ export function startExactAges(
       }
       if (rows.length > 0) guarded(file, () => writer.markSampled(rows));
     },
+    check() {
+      if (failure !== null) throw failure;
+    },
     async stop() {
       clearInterval(heartbeat);
       stream.stop();
       await running;
-      guarded(file, () => writer.stop());
+      // On a full or broken database this fails too; readers then find the tracer's pid gone.
+      write(() => writer.stop());
     },
   };
 }
