@@ -1,5 +1,6 @@
 # Build of the native addon (build/Release/sockdoc.node): netlink sock_diag
-# dump and destroy (in any network namespace), and the /proc fd scan. Linux only; see native/.
+# dump and destroy (in any network namespace), the /proc fd scan, and the
+# TCP state tracer (BPF, assembled in native/bpf-state-program.cc). Linux only; see native/.
 # sockdoc_stamp then records the addon's SHA-256 beside it
 # (sockdoc.node.sha256), which src/sources/native-file.ts checks before loading.
 {
@@ -15,7 +16,11 @@
         "native/inet-diag-stream.cc",
         "native/state-tally.cc",
         "native/inet-diag-destroy.cc",
-        "native/fd-scan.cc"
+        "native/fd-scan.cc",
+        "native/bpf-syscall.cc",
+        "native/bpf-ring.cc",
+        "native/bpf-state-program.cc",
+        "native/bpf-state-tracer.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": ["NAPI_VERSION=8"],

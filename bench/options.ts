@@ -23,7 +23,7 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_MIX: Mix = { tw: 100_000, cw: 50_000, estab: 20_000 };
-export const TASK_IDS = ["T1", "T2", "T3", "T4", "T5"];
+export const TASK_IDS = ["T1", "T2", "T3", "T4", "T5", "T6"];
 export const DEFAULT_SIZES = [50_000, 100_000, 200_000];
 const QUICK_FACTOR = 10;
 
@@ -41,8 +41,9 @@ then removes it.
   --estab N       ESTABLISHED pairs (default 20000)
   --sizes A,B,C   socket totals for the T1 scaling (default 50000,100000,200000;
                   "none" skips it)
-  --tasks LIST    the tasks to run (default T1,T2,T3,T4,T5; T4 scrapes exporters,
-                  T5 reads 100 namespaces from the host after the main load)
+  --tasks LIST    the tasks to run (default T1,T2,T3,T4,T5,T6; T4 scrapes exporters,
+                  T5 reads 100 namespaces from the host after the main load,
+                  T6 measures sockdoc trace's CPU under 20,000 connections/s)
   --quick         a 10x smaller load and sizes, for a smoke test
   --json          print the results as JSON on stdout
   --keep          leave the namespace and its workers for inspection

@@ -4,6 +4,7 @@
 import type { MemoryResult } from "./memory.js";
 import { netnsBlock } from "./netns/task.js";
 import { CAPTURE_RSS_RATIO } from "./commands.js";
+import { traceBlock } from "./trace/task.js";
 import { type BenchResult, RSS_TARGET_MB, ratio, scrapeRatios } from "./result.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult, ScrapeRow } from "./scrape-task.js";
@@ -227,6 +228,7 @@ export function renderText(result: BenchResult): string {
   if (result.scrape !== null) out.push("", ...scrapeBlock(result.scrape, notes));
   if (result.memory !== null) out.push("", ...memoryBlock(result.memory, result.defaultLoad, notes));
   if (result.netns !== null) out.push("", ...netnsBlock(result.netns));
+  if (result.trace !== null) out.push("", ...traceBlock(result.trace));
   if (result.scaling !== null) out.push("", ...scalingBlock(result.scaling, notes));
   if (notes.length > 0) {
     out.push("", "Notes:");

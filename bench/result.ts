@@ -8,6 +8,7 @@ import type { MemoryResult } from "./memory.js";
 import type { ScalingResult } from "./scaling.js";
 import type { ScrapeResult } from "./scrape-task.js";
 import type { NetnsResult } from "./netns/task.js";
+import type { TraceResult } from "./trace/task.js";
 import type { TaskResult } from "./tasks.js";
 
 export const RESULT_SCHEMA = "sockdoc-bench/1";
@@ -23,6 +24,8 @@ export interface BenchResult {
   tasks: TaskResult[];
   /** T5, every network namespace read from the host; null when not run. */
   netns: NetnsResult | null;
+  /** T6, the BPF tracer's CPU under connection churn; null when not run. */
+  trace: TraceResult | null;
   /** T4, the exporters scraped over HTTP; null when not run. */
   scrape: ScrapeResult | null;
   scaling: ScalingResult | null;

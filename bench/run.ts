@@ -10,6 +10,7 @@ import { PermissionError, SockdocError, UsageError } from "../src/model/errors.j
 import { cleanupNow, installCleanupHandlers, keepEverything } from "./cleanup.js";
 import { MEMORY_COMMANDS, SCRAPE_TASK, TASKS } from "./commands.js";
 import { NETNS_TASK, runNetnsTask } from "./netns/task.js";
+import { runTraceTask } from "./trace/task.js";
 import { checkLoad } from "./load/build.js";
 import { total } from "./load/counts.js";
 import { nativeMaker } from "./load/native-maker.js";
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     scaling: null,
     memory: null,
     netns: null,
+    trace: null,
     notes,
   };
   // Scaling first, so that the namespace left by --keep is the main load.
@@ -124,6 +126,8 @@ async function main(): Promise<void> {
   // T5 reads every namespace from the host: the main load is gone by then.
   if (!options.memoryOnly && options.tasks.includes("T5"))
     result.netns = await runNetnsTask(NETNS_TASK, options.runs, ns);
+  if (!options.memoryOnly && options.tasks.includes("T6"))
+    result.trace = await runTraceTask(Math.min(options.runs, 3), ns);
   process.stdout.write(options.json ? `${JSON.stringify(result, roundMs, 2)}\n` : renderText(result));
 }
 

@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inetDiagDestroyBatchAsync",
               Napi::Function::New(env, sockdoc::InetDiagDestroyBatchAsync, "inetDiagDestroyBatchAsync"));
   exports.Set("readFilesInNetns", Napi::Function::New(env, sockdoc::ReadFilesInNetns, "readFilesInNetns"));
+  exports.Set("BpfStateTracer", sockdoc::BpfStateTracerWrap::Define(env));
   return exports;
 }
 

@@ -33,6 +33,24 @@ class InetDiagStreamWrap : public Napi::ObjectWrap<InetDiagStreamWrap> {
   std::shared_ptr<DiagStream> stream_;
 };
 
+class StateTracer;
+
+// The JavaScript class BpfStateTracer (see bpf-state-tracer.cc).
+class BpfStateTracerWrap : public Napi::ObjectWrap<BpfStateTracerWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit BpfStateTracerWrap(const Napi::CallbackInfo& info);
+  ~BpfStateTracerWrap() override;
+
+ private:
+  Napi::Value NextAsync(const Napi::CallbackInfo& info);
+  Napi::Value Lost(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  // Shared with a nextAsync() worker still waiting; null after close().
+  std::shared_ptr<StateTracer> tracer_;
+  double lost_at_close_ = 0;
+};
+
 }  // namespace sockdoc
 
 #endif

@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   tune: async () => (await import("./commands/tune.js")).tuneCommand(),
   watch: async () => (await import("./commands/watch.js")).watchCommand(),
   history: async () => (await import("./commands/history.js")).historyCommand(),
+  trace: async () => (await import("./commands/trace.js")).traceCommand(),
 };
 
 /**

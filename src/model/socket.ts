@@ -43,3 +43,30 @@ export interface TcpSocket {
   /** null: the source cannot know; []: looked and found none. */
   owners: Owner[] | null;
 }
+
+/**
+ * A socket known only by its state and endpoints (a traced state change, a
+ * probe's made-up socket): every other field unknown, or as given in extra.
+ */
+export function bareSocket(
+  family: Family,
+  state: TcpState,
+  local: Endpoint,
+  remote: Endpoint,
+  extra: Partial<TcpSocket> = {},
+): TcpSocket {
+  return {
+    family,
+    state,
+    local,
+    remote,
+    recvQ: 0,
+    sendQ: 0,
+    timer: null,
+    uid: null,
+    inode: null,
+    cookie: null,
+    owners: null,
+    ...extra,
+  };
+}

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { installRoot } from "./install-root.js";
+import type { SockOffsets } from "./bpf/sock-offsets.js";
 import { addonFileDamage } from "./native-file.js";
 
 /** Result of a socket-fd scan, as parallel arrays (cheap to pass from C++). */
@@ -86,6 +87,28 @@ export interface NativeAddon {
    * errno, syscall) when procRoot cannot be read.
    */
   scanSocketFdsAsync(procRoot: string, wanted: Float64Array | null): Promise<FdScanResult>;
+  /**
+   * Loads the TCP state-change program (assembled in native/bpf-state-program.cc
+   * with these struct sock offsets), attaches it to sock:inet_sock_set_state
+   * (BPF_RAW_TRACEPOINT_OPEN) and reads its ring buffer on a thread of its
+   * own. filter.stateMask keeps new states by bit (1 << state), filter.netnsInode
+   * one namespace (0: all), both in the kernel. Throws Node-style errors
+   * (EPERM without CAP_BPF/CAP_PERFMON; a verifier refusal carries verifierLog).
+   */
+  BpfStateTracer: new (
+    offsets: SockOffsets,
+    filter: { stateMask: number; netnsInode: number },
+  ) => BpfStateTracerHandle;
+}
+
+/** A running BpfStateTracer: its program stays attached until close() or exit. */
+export interface BpfStateTracerHandle {
+  /** The 72-byte events (see sources/bpf/state-event.ts) since the last call; waits on a pool thread; null after close(). */
+  nextAsync(): Promise<Buffer | null>;
+  /** Events the kernel dropped (ring buffer full) or skipped (the program already running on that CPU: recursion misses). */
+  lost(): number;
+  /** Detaches the program and stops the reader. */
+  close(): void;
 }
 
 /**
@@ -183,6 +206,7 @@ const REQUIRED_CALLS = [
   "readFilesInNetns",
   "scanSocketFds",
   "scanSocketFdsAsync",
+  "BpfStateTracer",
 ] as const;
 
 /** Methods of InetDiagStream instances, checked on its prototype. */

@@ -79,9 +79,11 @@ export async function readSockDiagAsync(
   addon: DumpAddon,
   statesMask: number,
   families: readonly Family[],
+  /** A network namespace to read (a path setns() can enter); absent: sockdoc's own. */
+  netnsPath?: string,
 ): Promise<TcpSocket[]> {
   const sockets: TcpSocket[] = [];
-  for await (const [, chunk] of dumpChunksAsync(addon, planDumps(statesMask, families))) {
+  for await (const [, chunk] of dumpChunksAsync(addon, planDumps(statesMask, families), netnsPath)) {
     for (const socket of decodeInetDiagMessages(chunk)) sockets.push(socket);
   }
   return sockets;

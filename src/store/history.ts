@@ -12,6 +12,12 @@ export interface HistoryCloseWait {
   cause: string;
   /** ms: first sight of its oldest socket (may precede the window). */
   firstSeen: number;
+  /**
+   * ms: when its oldest socket entered CLOSE_WAIT, when watch's BPF tracer
+   * saw every CLOSE_WAIT socket of this process enter the state; null: the
+   * group is at least as old as firstSeen.
+   */
+  enteredCloseWait: number | null;
   lastSeen: number;
   peak: number;
   /** Count at lastSeen. */

@@ -64,7 +64,7 @@ export function openForWriting(file: string): Database.Database {
   });
 }
 
-/** For reading (history): the file must exist and carry our schema (this version or an older one); works on a copy from another host. */
+/** For reading (history, closewait's exact ages): the file must exist and carry our schema; works on a copy from another host. */
 export function openForReading(file: string): Database.Database {
   return guarded(file, () => {
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });

@@ -9,6 +9,29 @@ import type { History, HistoryFinding } from "./history.js";
 import { MINUTE_MS, minuteOf } from "./rows.js";
 import { hasTable } from "./schema.js";
 
+interface EntryStats {
+  sockets: number;
+  exact: number;
+  firstEntered: number | null;
+}
+
+/**
+ * Per holder ("pid:N"), the sockets of close_wait_sockets seen in the window
+ * and how many have an exact entry time (schema version 3; none before it).
+ */
+function entryStatsByHolder(db: Database.Database, from: number): Map<string, EntryStats> {
+  const stats = new Map<string, EntryStats>();
+  if (!hasTable(db, "close_wait_entries")) return stats;
+  for (const r of db
+    .prepare(
+      `SELECT holder, count(*) AS sockets, count(entered_close_wait) AS exact, min(entered_close_wait) AS first
+       FROM close_wait_sockets WHERE last_seen >= ? GROUP BY holder`,
+    )
+    .all(from) as Array<{ holder: string; sockets: number; exact: number; first: number | null }>)
+    stats.set(r.holder, { sockets: r.sockets, exact: r.exact, firstEntered: r.first });
+  return stats;
+}
+
 const nsOut = (netns: string): string | null => (netns === "" ? null : netns);
 
 export function readHistory(db: Database.Database, sinceMs: number | null): History {
@@ -67,9 +90,13 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
     peak: number;
     last: number;
   }>;
+  const entries = entryStatsByHolder(db, from);
   const closeWait = groups.map((g) => {
     const latestAt = latestByNetns.get(g.netns) ?? g.last_seen;
     const present = g.last_seen >= latestAt;
+    // Exact when the tracer saw every socket of the process enter CLOSE_WAIT.
+    const e = g.pid === null ? undefined : entries.get(`pid:${g.pid}`);
+    const exact = e !== undefined && e.sockets > 0 && e.exact === e.sockets && e.firstEntered !== null;
     return {
       netns: nsOut(g.netns),
       owner: { pid: g.pid, comm: g.comm, cmdline: g.cmdline, unit: g.unit },
@@ -77,6 +104,7 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
       peerPort: g.peer_port,
       cause: g.cause,
       firstSeen: g.first_seen,
+      enteredCloseWait: exact ? e.firstEntered! : null,
       lastSeen: g.last_seen,
       peak: g.peak,
       last: g.last,

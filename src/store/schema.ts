@@ -10,7 +10,7 @@
 import type Database from "better-sqlite3";
 
 /** The version this sockdoc writes (the last migration's). */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 /** The oldest version `history` still reads (what it lacks reads as empty). */
 export const OLDEST_READABLE_VERSION = 1;
 
@@ -92,6 +92,15 @@ CREATE TABLE IF NOT EXISTS findings (
   setting TEXT, current TEXT, recommended TEXT, why TEXT NOT NULL, command TEXT,
   first_at INTEGER NOT NULL, last_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_last ON findings (netns, last_at);`,
+  ],
+  [
+    3,
+    `-- Exact CLOSE_WAIT ages (watch's BPF tracer): when each socket entered CLOSE_WAIT, live by
+-- namespace and 4-tuple (unique for a live CLOSE_WAIT socket; the tracepoint gives no cookie),
+-- and on the sampled socket's row.
+CREATE TABLE IF NOT EXISTS close_wait_entries (
+  netns INTEGER NOT NULL, tuple TEXT NOT NULL, entered REAL NOT NULL, PRIMARY KEY (netns, tuple)) WITHOUT ROWID;
+ALTER TABLE close_wait_sockets ADD COLUMN entered_close_wait REAL;`,
   ],
 ]);
 

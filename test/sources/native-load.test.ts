@@ -20,7 +20,7 @@ describe("loadAddonFile", () => {
     assert.equal(r.addon, null);
     assert.match(
       r.error ?? "",
-      /out of date \(no InetDiagStream, inetDiagDestroyBatchAsync, readFilesInNetns, scanSocketFdsAsync\); run "npm run install"/,
+      /out of date \(no InetDiagStream, inetDiagDestroyBatchAsync, readFilesInNetns, scanSocketFdsAsync, BpfStateTracer\); run "npm run install"/,
     );
   });
 

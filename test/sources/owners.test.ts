@@ -52,6 +52,11 @@ function stubAddon(
     inetDiagDestroy: () => 0,
     inetDiagDestroyBatchAsync: (requests) => Promise.resolve(new Int32Array(requests.length)),
     readFilesInNetns: (_path, paths) => paths.map(() => null),
+    BpfStateTracer: class {
+      nextAsync = () => Promise.resolve(null);
+      lost = () => 0;
+      close = () => undefined;
+    },
     scanSocketFds(root, wanted) {
       calls.push({ root, wanted });
       return result;

@@ -6,7 +6,7 @@
  * ourselves on loopback.
  */
 import { connect, createServer, type Server } from "node:net";
-import type { TcpSocket } from "../../model/socket.js";
+import { bareSocket, type TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import type { NativeAddon } from "../../sources/native.js";
 import { buildDestroyRequest } from "../../sources/sock-diag.js";
@@ -18,20 +18,8 @@ type Destroyer = Pick<NativeAddon, "inetDiagDestroy">;
 const PROBE_TIMEOUT_MS = 2000;
 
 function socketAt(state: TcpState, localPort: number, remotePort: number, cookie: string | null): TcpSocket {
-  return {
-    family: 4,
-    state,
-    local: { address: "127.0.0.1", port: localPort },
-    remote: { address: "127.0.0.1", port: remotePort },
-    recvQ: 0,
-    sendQ: 0,
-    timer: null,
-    uid: null,
-    inode: 0,
-    cookie,
-    ifindex: 0,
-    owners: null,
-  };
+  const loopback = (port: number) => ({ address: "127.0.0.1", port });
+  return bareSocket(4, state, loopback(localPort), loopback(remotePort), { inode: 0, cookie, ifindex: 0 });
 }
 
 export function probeDestroy(addon: Destroyer): ProbeResult {

@@ -55,6 +55,11 @@ where); close the sockets now with the printed \`sockdoc kill FILTER\` (the peer
 gets a reset, the application keeps its fd and gets ECONNABORTED on its next
 call); restart the systemd unit or container (the leak comes back).
 
+Exact ages: while \`sockdoc watch\` runs its BPF tracer on the history
+database (--db, else watch's default), closewait ends with each socket's time
+in CLOSE_WAIT: "exact" where the tracer saw it enter, "at least" (since the
+tracer started) for the others; JSON "closeWaitAges".
+
 Without root, sockets of other users' processes are still counted and
 classified; their owner is shown as unknown with a note saying so.
 

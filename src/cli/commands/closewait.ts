@@ -30,6 +30,8 @@ import {
 } from "../../report/close-wait/namespaces.js";
 import { closeWaitText } from "../../report/close-wait/text.js";
 import { closeWaitPredicate } from "../closewait/predicate.js";
+import { type ExactAgeSection, exactAgesOf } from "../closewait/exact-ages.js";
+import { exactAgesJson, exactAgesText } from "../../report/close-wait/exact-ages.js";
 import {
   addOutputOptions,
   addSourceOptions,
@@ -48,6 +50,7 @@ interface CloseWaitOptions extends CommonOptions {
   count?: string;
   watch?: boolean;
   failOn?: Severity;
+  db?: string;
 }
 
 interface Sample {
@@ -66,16 +69,18 @@ function render(format: string, { header, report, namespaces }: Sample, extra: E
         ...closeWaitJson(header, report, extra),
         ...namespacesJson(parts),
         namespacesRead: scanned,
+        ...agesJson(extra),
       };
       if (extra.streaming) emitExact(JSON.stringify(doc));
       else emitJson(doc);
     } else if (format === "ndjson") emitNdjson(namespacesJson(parts).groups);
     else if (format === "csv") emit(renderCsv(report.groups, CSV_COLUMNS));
     else emit(namespacesText(parts, scanned, terminalWidth()));
+    if (format === "table") emitAges(extra);
     return;
   }
   if (format === "json") {
-    const doc = closeWaitJson(header, report, extra);
+    const doc = { ...closeWaitJson(header, report, extra), ...agesJson(extra) };
     // In --watch, one compact document per sample so a script can read them as they come.
     if (extra.streaming) emitExact(JSON.stringify(doc));
     else emitJson(doc);
@@ -84,13 +89,26 @@ function render(format: string, { header, report, namespaces }: Sample, extra: E
   else {
     const captured = header.source.kind === "capture" ? header.source.detail : undefined;
     emit(closeWaitText(report, terminalWidth(), captured));
+    emitAges(extra);
   }
+}
+
+function emitAges(extra: ExtraInfo): void {
+  const a = extra.exactAges;
+  if (a && a.ages.length > 0) emit(`\n${exactAgesText(a.ages, a.watcherPid, a.since)}`);
 }
 
 interface ExtraInfo {
   failOn: Severity | null;
   sampling: Sampling | null;
   streaming: boolean;
+  /** Exact ages from a running watcher's tracer (one-shot live reads only). */
+  exactAges?: ExactAgeSection | null;
+}
+
+function agesJson(extra: ExtraInfo) {
+  const a = extra.exactAges;
+  return a ? { closeWaitAges: exactAgesJson(a.ages, a.watcherPid, a.since) } : {};
 }
 
 function oneSample(inspection: Inspection, analysisFor: (s: Scope) => Analysis<CloseWaitResult>): Sample {
@@ -122,7 +140,8 @@ export function closewaitCommand(): Command {
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a group reaches this severity").choices(SEVERITIES),
     )
-    .option("--no-threads", "do not read each owner's thread states (faster with thousands of threads)");
+    .option("--no-threads", "do not read each owner's thread states (faster with thousands of threads)")
+    .option("--db <file>", "a running watcher's history database, for exact ages (default: watch's)");
   addSourceOptions(cmd);
   addOutputOptions(cmd);
   // The shared filter help ends with ls/summary examples; closewait's own examples replace them.
@@ -142,6 +161,7 @@ export function closewaitCommand(): Command {
     const onSignal = () => controller.abort();
     process.once("SIGINT", onSignal);
     let last: Sample | null = null;
+    let lastRound: readonly Inspection[] = [];
     const matches = closeWaitPredicate(words);
     const threads = opts.threads !== false;
     // One tracker per namespace: each is sampled once a round.
@@ -184,6 +204,7 @@ export function closewaitCommand(): Command {
           printNewWarnings(inspection.warnings, warned);
         }
         last = namespaced ? namespacesSample(round, analysisFor) : oneSample(round[0]!, analysisFor);
+        lastRound = round;
         if (plan.watch) {
           if (format === "table" && process.stdout.isTTY) process.stdout.write("\x1b[H\x1b[2J");
           else if (format === "table" && i > 0) emit("");
@@ -199,7 +220,11 @@ export function closewaitCommand(): Command {
     }
     const done = last as Sample | null;
     if (!done) return;
-    if (!plan.watch) render(format, done, extra());
+    if (!plan.watch) {
+      const live = opts.input === undefined && opts.procRoot === undefined;
+      const exactAges = live ? exactAgesOf(lastRound, analysisFor, opts.db) : null;
+      render(format, done, { ...extra(), exactAges });
+    }
     if (opts.failOn && severityRank(done.report.severity) >= severityRank(opts.failOn)) {
       process.exitCode = EXIT.findings;
     }

@@ -34,6 +34,9 @@ import { debugInspection, printWarnings, scopesFor, sourceChoice, wholeNumber } 
 import { namespaceSample, netnsNameOf } from "../watch/sample.js";
 import type { RoundPart } from "../watch/metrics.js";
 import type { DashboardHandle } from "../watch/serve.js";
+import { startExactAges } from "../watch/exact-ages.js";
+import { parseNsLink } from "../../sources/netns/discover.js";
+import { ProcFs } from "../../sources/procfs.js";
 
 interface WatchOptions {
   db?: string;
@@ -83,6 +86,12 @@ address prints a warning; port 0 picks a free one, said on stderr):
   /api/timeline   ?since=1h: state counts and CLOSE_WAIT groups over time
   /routes         the list. GET and HEAD only; every file is served here
                   (nothing from elsewhere, a Content-Security-Policy of 'self').
+
+Exact CLOSE_WAIT ages: as root (or with CAP_BPF and CAP_PERFMON) the watcher
+  also runs sockdoc trace's BPF program and records the moment each socket
+  enters CLOSE_WAIT, live, so \`sockdoc closewait\` can print exact ages while
+  it runs ("at least" for sockets already in CLOSE_WAIT when it started).
+  Without BPF, root or the tracepoint it says so once and samples as usual.
 
 Database: --db, else /var/lib/sockdoc/history.db as root and
   $XDG_STATE_HOME/sockdoc/history.db (~/.local/state/sockdoc) otherwise; WAL.
@@ -221,6 +230,15 @@ export function watchCommand(): Command {
       dashboard = await serveDashboard(listen, { file, db, maxConnections });
     }
 
+    // Exact CLOSE_WAIT entry times from the BPF tracer, for the namespaces watched.
+    const proc = new ProcFs();
+    const ownInode = parseNsLink(proc.tryReadlink("self", "ns", "net") ?? "") ?? 0;
+    const inodeOf = (scope: Scope) =>
+      scope.kind === "host" && scope.netns ? scope.netns.ref.inode : ownInode;
+    const exact = startExactAges(db, file, proc, opts.allNetns ? 0 : inodeOf(scopes[0]!), (line) =>
+      printWarnings([line]),
+    );
+
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.on("SIGINT", stop);
@@ -282,6 +300,16 @@ export function watchCommand(): Command {
             scopes.map((s) => perScope.get(s)!.seen),
           ),
         );
+        exact?.check();
+        for (const { inspection, closeWait } of parts) {
+          const sockets = closeWait?.sockets ?? [];
+          exact?.markSampled(
+            inodeOf(inspection.scope),
+            inspection.facts.netns ?? "",
+            partitionOf(inspection.scope),
+            sockets,
+          );
+        }
         n++;
         dashboard?.publish(parts, events, { sample: n, intervalMs, hostname: host });
         const at = samples[0]?.at ?? Date.now();
@@ -321,6 +349,7 @@ export function watchCommand(): Command {
       if (tty && n > 0) process.stderr.write("\n");
       // The server first: no request reads the db while it closes.
       await dashboard?.close();
+      await exact?.stop();
       db.close();
     }
   });

@@ -24,6 +24,7 @@ export function historyJson(db: string, h: History, warnings: string[]) {
       peerPort: g.peerPort,
       cause: g.cause,
       firstSeen: iso(g.firstSeen),
+      enteredCloseWait: g.enteredCloseWait === null ? null : iso(g.enteredCloseWait),
       lastSeen: iso(g.lastSeen),
       peak: g.peak,
       last: g.last,

@@ -41,8 +41,9 @@ export function historyText(db: string, h: History, width: number): string {
   const namespaced = h.closeWait.some((g) => g.netns !== null) || h.timeWait.some((d) => d.netns !== null);
   const longWindow = h.to - h.from >= 86_400_000 || stamp(h.from).slice(0, 10) !== stamp(h.to).slice(0, 10);
   const when = clock(longWindow);
-  // Over 80 columns otherwise: a namespace and dated times leave no room for both times.
-  const lastSeenShown = !(namespaced && longWindow);
+  // Over 80 columns otherwise: with AGE (exact or at least), a namespace or dated
+  // times leave no room for both times; --json keeps lastSeen.
+  const lastSeenShown = !namespaced && !longWindow;
 
   out.push("", `CLOSE_WAIT groups: ${h.closeWait.length}`);
   if (h.closeWait.length > 0) {
@@ -54,7 +55,9 @@ export function historyText(db: string, h: History, width: number): string {
       { header: "COMM", shrinkable: true, value: (g) => g.owner.comm ?? "?" },
       { header: "PORT", value: port },
       { header: "CAUSE", value: (g) => g.cause },
-      { header: "FIRST SEEN", value: (g) => when(g.firstSeen) },
+      // Exact: when it entered CLOSE_WAIT (watch's tracer saw it); else the first sample that saw it.
+      { header: "FIRST SEEN", value: (g) => when(g.enteredCloseWait ?? g.firstSeen) },
+      { header: "AGE", value: (g) => (g.enteredCloseWait !== null ? "exact" : "at least") },
       ...(lastSeenShown ? [{ header: "LAST SEEN", value: (g: HistoryCloseWait) => when(g.lastSeen) }] : []),
       { header: "PEAK", align: "right", value: (g) => g.peak },
       { header: "NOW", align: "right", value: (g) => g.now },
