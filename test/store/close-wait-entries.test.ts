@@ -1,5 +1,5 @@
 /**
- * Exact CLOSE_WAIT entries in the history database: the schema step from
+ * Exact CLOSE_WAIT entries in the history database: the schema steps from
  * version 1, the writer's entries and heartbeat, and readers that trust
  * them only while the tracer lives.
  */
@@ -26,7 +26,7 @@ function freshDb(): Database.Database {
   return db;
 }
 
-describe("schema step 2 (exact CLOSE_WAIT ages)", () => {
+describe("schema step 3 (exact CLOSE_WAIT ages)", () => {
   it("brings a version 1 file up to date and keeps its rows", () => {
     const db = freshDb();
     // Back to version 1's shape, with a row.
