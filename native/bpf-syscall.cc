@@ -40,7 +40,10 @@ int BpfProgLoad(uint32_t type, const std::vector<bpf_insn>& insns, const char* n
   attr.insns = reinterpret_cast<uintptr_t>(insns.data());
   attr.license = reinterpret_cast<uintptr_t>(kLicense);
   CopyName(attr.prog_name, name);
+  // The verifier gives up with EAGAIN when a signal arrives while it works
+  // (as libbpf does, try again a few times).
   long fd = Bpf(BPF_PROG_LOAD, &attr);
+  for (int tries = 1; fd < 0 && errno == EAGAIN && tries < 5; tries++) fd = Bpf(BPF_PROG_LOAD, &attr);
   if (fd < 0 && errno == EACCES) {
     // A refusal by the verifier: load again with its log for the reason.
     const int first = errno;
