@@ -159,8 +159,10 @@ bool RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
     size_t start = replies.Length();
     size_t got = socket.Receive(replies.Tail(), kReceiveSpace);
     if (got == 0) throw SyscallFailure{EPROTO, "recvmsg"};
+    const uint64_t tallied = spec.tally ? spec.tally->Taken() : 0;
     replies.SetLength(KeepDataMessages(replies.Data(), start, got, sequence, &done, spec.tally));
-    if (replies.Length() > start) *received = true;
+    // A socket tallied was sent too: a dump that fails after it must not be run again per family.
+    if (replies.Length() > start || (spec.tally && spec.tally->Taken() != tallied)) *received = true;
     if (after_receive && !after_receive(replies)) return false;
   }
   return true;

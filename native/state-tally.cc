@@ -13,6 +13,7 @@ StateTally::StateTally(uint32_t states, bool detail) : states_(states), detail_(
 
 void StateTally::Add(const struct inet_diag_msg* message) {
   const uint8_t state = message->idiag_state;
+  taken_++;
   if (state < counts_.size()) counts_[state]++;
   if (!detail_ || state == TCP_LISTEN) return;
   ports_[ntohs(message->id.idiag_sport)]++;

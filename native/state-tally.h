@@ -27,6 +27,8 @@ class StateTally {
     return message->idiag_state < 32 && (states_ & (1u << message->idiag_state)) != 0;
   }
   void Add(const struct inet_diag_msg* message);
+  // Sockets tallied so far (a dump that tallied one has sent sockets).
+  uint64_t Taken() const { return taken_; }
 
   // Sockets tallied yet handed over too: those whose local port is within
   // [low, high] (timewait counts them toward its destinations). None by default.
@@ -57,6 +59,7 @@ class StateTally {
   uint16_t keep_low_ = 0;
   uint16_t keep_high_ = 0;
   std::array<uint32_t, 16> counts_{};
+  uint64_t taken_ = 0;
   std::vector<uint32_t> ports_;
   std::unordered_map<uint32_t, uint32_t> v4_;
   std::unordered_map<std::array<uint32_t, 4>, uint32_t, V6Hash> v6_;

@@ -7,6 +7,7 @@
  * JavaScript thread, one chunk (~4,500 sockets, a few ms) at a time.
  */
 import type { Family } from "../model/endpoint.js";
+import { InputError } from "../model/errors.js";
 import type { TcpSocket } from "../model/socket.js";
 import {
   type DiagPass,
@@ -58,6 +59,8 @@ async function* dumpChunksAsync(
     for (let i = 0; i < plan.length; i++) {
       for (let chunk = await next(i); chunk !== null; chunk = await next(i)) yield [i, chunk];
       const words = plan[i]!.tally ? stream.tally?.(i) : null;
+      // A dump that asked for a tally and ended without one lost its tallied sockets: say so.
+      if (plan[i]!.tally && !words) throw new InputError("sock_diag: a dump ended without its tally");
       if (words) {
         const tally = decodeTally(words);
         for (const n of tally.states) tallied += n;

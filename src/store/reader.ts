@@ -91,11 +91,14 @@ export function readHistory(db: Database.Database, sinceMs: number | null): Hist
     last: number;
   }>;
   const entries = entryStatsByHolder(db, from);
+  // The entries are per process: a time is the group's only when the process has no other group.
+  const groupsOfPid = new Map<number, number>();
+  for (const g of groups) if (g.pid !== null) groupsOfPid.set(g.pid, (groupsOfPid.get(g.pid) ?? 0) + 1);
   const closeWait = groups.map((g) => {
     const latestAt = latestByNetns.get(g.netns) ?? g.last_seen;
     const present = g.last_seen >= latestAt;
-    // Exact when the tracer saw every socket of the process enter CLOSE_WAIT.
-    const e = g.pid === null ? undefined : entries.get(`pid:${g.pid}`);
+    // Exact when the tracer saw every socket of the process enter CLOSE_WAIT, and they are this group's.
+    const e = g.pid === null || groupsOfPid.get(g.pid) !== 1 ? undefined : entries.get(`pid:${g.pid}`);
     const exact = e !== undefined && e.sockets > 0 && e.exact === e.sockets && e.firstEntered !== null;
     return {
       netns: nsOut(g.netns),

@@ -100,7 +100,7 @@ describe("CloseWaitEntryWriter and readExactEntries", () => {
 });
 
 describe("history: a group's first sight, exact or at least", () => {
-  function round(db: Database.Database, at: number, sockets: Array<[string, number]>): void {
+  function round(db: Database.Database, at: number, sockets: Array<[string, number]>, ports = [8080]): void {
     const writer = new StoreWriter(db);
     const store = new SqliteSeenStore(db, "host");
     new CloseWaitTracker(2, store).add(
@@ -115,19 +115,17 @@ describe("history: a group's first sight, exact or at least", () => {
           netns: "",
           readMs: 1,
           states: { CLOSE_WAIT: sockets.length },
-          closeWait: [
-            {
-              pid: 10,
-              comm: "java",
-              cmdline: "java",
-              unit: null,
-              localPort: 8080,
-              peerPort: null,
-              cause: "eof-not-closed",
-              count: sockets.length,
-              firstSeen: at,
-            },
-          ],
+          closeWait: ports.map((localPort) => ({
+            pid: 10,
+            comm: "java",
+            cmdline: "java",
+            unit: null,
+            localPort,
+            peerPort: null,
+            cause: "eof-not-closed",
+            count: sockets.length / ports.length,
+            firstSeen: at,
+          })),
           timeWait: [],
           sysctls: {},
           findings: [],
@@ -159,6 +157,26 @@ describe("history: a group's first sight, exact or at least", () => {
     const mixed = readHistory(mixedDb, null).closeWait[0]!;
     assert.equal(mixed.enteredCloseWait, null);
     assert.equal(mixed.firstSeen, at);
+  });
+
+  it("is at least for each group of a process with several: the entries are the process's", () => {
+    const at = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const db = freshDb();
+    round(
+      db,
+      at,
+      [
+        ["1", at - 90_000],
+        ["2", at - 2500],
+      ],
+      [8080, 9090],
+    );
+    const groups = readHistory(db, null).closeWait;
+    assert.equal(groups.length, 2);
+    assert.deepEqual(
+      groups.map((g) => g.enteredCloseWait),
+      [null, null],
+    );
   });
 });
 

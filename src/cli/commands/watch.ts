@@ -34,7 +34,7 @@ import { debugInspection, printWarnings, scopesFor, sourceChoice, wholeNumber } 
 import { namespaceSample, netnsNameOf } from "../watch/sample.js";
 import type { RoundPart } from "../watch/metrics.js";
 import type { DashboardHandle } from "../watch/serve.js";
-import { startExactAges } from "../watch/exact-ages.js";
+import { type ExactAges, startExactAges } from "../watch/exact-ages.js";
 import { parseNsLink } from "../../sources/netns/discover.js";
 import { ProcFs } from "../../sources/procfs.js";
 
@@ -223,22 +223,6 @@ export function watchCommand(): Command {
       perScope.set(scope, { ...plan, analyses: analyses as Analysis<unknown>[] });
     }
     const host = hostname();
-    // Loaded only with --listen: a watcher without it needs no HTTP server.
-    let dashboard: DashboardHandle | null = null;
-    if (listen) {
-      const { serveDashboard } = await import("../watch/serve.js");
-      dashboard = await serveDashboard(listen, { file, db, maxConnections });
-    }
-
-    // Exact CLOSE_WAIT entry times from the BPF tracer, for the namespaces watched.
-    const proc = new ProcFs();
-    const ownInode = parseNsLink(proc.tryReadlink("self", "ns", "net") ?? "") ?? 0;
-    const inodeOf = (scope: Scope) =>
-      scope.kind === "host" && scope.netns ? scope.netns.ref.inode : ownInode;
-    const exact = startExactAges(db, file, proc, opts.allNetns ? 0 : inodeOf(scopes[0]!), (line) =>
-      printWarnings([line]),
-    );
-
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.on("SIGINT", stop);
@@ -250,7 +234,23 @@ export function watchCommand(): Command {
     let lastPrune = Number.NEGATIVE_INFINITY;
     let n = 0;
     let slowReported = false;
+    let dashboard: DashboardHandle | null = null;
+    let exact: ExactAges | null = null;
     try {
+      // Inside the try: a dashboard or tracer that started is closed whatever fails next.
+      // The server is loaded only with --listen: a watcher without it needs no HTTP server.
+      if (listen) {
+        const { serveDashboard } = await import("../watch/serve.js");
+        dashboard = await serveDashboard(listen, { file, db, maxConnections });
+      }
+      // Exact CLOSE_WAIT entry times from the BPF tracer, for the namespaces watched.
+      const proc = new ProcFs();
+      const ownInode = parseNsLink(proc.tryReadlink("self", "ns", "net") ?? "") ?? 0;
+      const inodeOf = (scope: Scope) =>
+        scope.kind === "host" && scope.netns ? scope.netns.ref.inode : ownInode;
+      exact = startExactAges(db, file, proc, opts.allNetns ? 0 : inodeOf(scopes[0]!), (line) =>
+        printWarnings([line]),
+      );
       const rounds = inspectionsOfMany(
         scopes,
         (scope) => perScope.get(scope)!.analyses,
@@ -347,10 +347,16 @@ export function watchCommand(): Command {
       process.removeListener("SIGINT", stop);
       process.removeListener("SIGTERM", stop);
       if (tty && n > 0) process.stderr.write("\n");
-      // The server first: no request reads the db while it closes.
-      await dashboard?.close();
-      await exact?.stop();
-      db.close();
+      // The server first: no request reads the db while it closes; each closes even if one before failed.
+      try {
+        await dashboard?.close();
+      } finally {
+        try {
+          await exact?.stop();
+        } finally {
+          db.close();
+        }
+      }
     }
   });
 }

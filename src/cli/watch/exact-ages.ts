@@ -101,8 +101,20 @@ export function startExactAges(
     warn(`exact CLOSE_WAIT ages are off (${err.message}); ages are from sampling, at least`);
     return null;
   }
-  guarded(file, () => writer.start(process.pid, Date.now()));
-  const running = stream.run();
+  try {
+    guarded(file, () => writer.start(process.pid, Date.now()));
+  } catch (err) {
+    stream.stop();
+    throw err;
+  }
+  // A tracer that fails while the watch runs leaves the ages to sampling, with one warning.
+  const running = stream.run().catch((err: unknown) => {
+    live.clear();
+    write(() => writer.stop());
+    warn(
+      `exact CLOSE_WAIT ages stopped (${(err as Error).message}); ages are from sampling from now, at least`,
+    );
+  });
   const heartbeat = setInterval(() => write(() => writer.apply([], Date.now())), HEARTBEAT_MS);
   heartbeat.unref();
   return {

@@ -42,6 +42,8 @@ export interface TraceStreamOptions {
   onLost: (newly: number, total: number) => void;
   /** Time between owner lookups (ms). */
   batchMs?: number;
+  /** A tracer already open instead of the kernel's (a test seam). */
+  tracer?: StateTracer;
 }
 
 export interface TraceTotals {
@@ -74,7 +76,7 @@ export class TraceStream {
 
   /** Opens the tracer (throws PermissionError or TracerUnavailable). */
   constructor(private readonly opts: TraceStreamOptions) {
-    this.tracer = openStateTracer({ stateMask: opts.stateMask, netnsInode: opts.netnsInode });
+    this.tracer = opts.tracer ?? openStateTracer({ stateMask: opts.stateMask, netnsInode: opts.netnsInode });
     this.namespaces = new NamespaceDirectory(opts.proc);
     this.owners = new OwnerLookup(opts.proc, opts.addon, this.namespaces);
   }
@@ -89,20 +91,31 @@ export class TraceStream {
 
   /** Runs until stop(); resolves with the totals. */
   async run(): Promise<TraceTotals> {
-    const reading = this.read();
+    // A failed read stops the stream and is thrown by run(), never left unhandled.
+    let readError: unknown = null;
+    const reading = this.read().catch((err: unknown) => {
+      readError = err;
+      this.stop();
+    });
     const batchMs = this.opts.batchMs ?? 100;
-    while (!this.stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, batchMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-      await this.flush();
+    try {
+      while (!this.stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, batchMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+        await this.flush();
+      }
+    } finally {
+      // Also when a batch's handling threw: detach, and let the reader end.
+      this.stop();
+      await reading;
     }
-    await reading;
+    if (readError !== null) throw readError;
     await this.flush();
     return { ...this.totals };
   }
