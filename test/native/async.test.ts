@@ -97,9 +97,23 @@ describe("the addon's async calls (live, loopback)", { skip }, () => {
   });
 
   it("nextAsync: one pending call per dump; close() while it is pending settles it and frees the stream", async () => {
-    const stream = new addon!.InetDiagStream([[0, ALL_STATES_MASK]], [0]);
-    const pending = stream.nextAsync(0);
-    assert.throws(() => stream.nextAsync(0), /still pending/);
+    // A dump the lane has already answered settles nextAsync at once (nothing pending): on a quiet
+    // host the lane can win that race, so try a few streams until one call is really waiting.
+    let stream = new addon!.InetDiagStream([[0, ALL_STATES_MASK]], [0]);
+    let pending = stream.nextAsync(0);
+    for (let tries = 1; ; tries++) {
+      try {
+        stream.nextAsync(0).catch(() => {});
+      } catch (err) {
+        assert.match((err as Error).message, /still pending/);
+        break;
+      }
+      assert.ok(tries < 50, "a nextAsync() was never pending in 50 streams");
+      await pending.catch(() => {});
+      stream.close();
+      stream = new addon!.InetDiagStream([[0, ALL_STATES_MASK]], [0]);
+      pending = stream.nextAsync(0);
+    }
     assert.throws(() => stream.next(0), /still pending/);
     stream.close();
     // Settled either way: a chunk made before the close, or ECANCELED.
