@@ -5,7 +5,7 @@
  * Thin I/O over the pure parsers in owners/pid-files.ts; a process that
  * vanishes or cannot be read gives null fields, never an exception.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statfsSync, statSync } from "node:fs";
 import {
   parseBtime,
   parseCgroup,
@@ -76,6 +76,41 @@ function countEntries(proc: ProcFs, ...parts: Array<string | number>): number | 
   }
 }
 
+/** statfs's type for procfs. */
+const PROC_SUPER_MAGIC = 0x9fa0;
+const procfsRoots = new Map<string, boolean>();
+
+function isProcfs(proc: ProcFs): boolean {
+  let known = procfsRoots.get(proc.root);
+  if (known === undefined) {
+    try {
+      known = statfsSync(proc.root).type === PROC_SUPER_MAGIC;
+    } catch {
+      known = false;
+    }
+    procfsRoots.set(proc.root, known);
+  }
+  return known;
+}
+
+/**
+ * Open fds of pid. Since Linux 6.2 stat() of /proc/PID/fd gives their
+ * number as its size, without listing them (a process holding 50k sockets
+ * costs a 50k-entry readdir otherwise, at every scrape); a size of 0 (an
+ * older kernel) or a fixture tree is listed.
+ */
+function countFds(proc: ProcFs, pid: number): number | null {
+  if (isProcfs(proc)) {
+    try {
+      const size = statSync(proc.path(pid, "fd")).size;
+      if (size > 0) return size;
+    } catch {
+      return null;
+    }
+  }
+  return countEntries(proc, pid, "fd");
+}
+
 /** Threads of pid, in tid order. */
 export function readThreads(proc: ProcFs, pid: number): ThreadInfo[] | null {
   let tids: string[];
@@ -125,7 +160,7 @@ export function readProcessInfo(proc: ProcFs, pid: number, opts: ProcessInfoOpti
     unit: cgroup?.unit ?? null,
     containerId: cgroup?.containerId ?? null,
     startedAt: startedAt(proc, stat?.startTicks),
-    fdCount: countEntries(proc, pid, "fd"),
+    fdCount: countFds(proc, pid),
     fdSoftLimit: limits === null ? null : parseSoftLimit(limits),
     threads: opts.threads === false ? null : readThreads(proc, pid),
   };

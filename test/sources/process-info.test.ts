@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -84,5 +85,22 @@ describe("readProcessInfo on the live host", () => {
     assert.ok((info.threads?.length ?? 0) >= 1);
     assert.equal(info.threads?.[0]?.tid, process.pid);
     assert.equal(info.threads?.[0]?.state, "R");
+  });
+
+  it("counts a child's open fds as listing /proc/PID/fd does, after it opens 300 more", async () => {
+    // A child, so nothing in this process opens or closes an fd between the two counts.
+    const child = spawn(process.execPath, [
+      "-e",
+      `const fs = require("fs"); const held = []; for (let i = 0; i < 300; i++) held.push(fs.openSync("/dev/null", "r"));
+       process.stdout.write("ready\\n"); setInterval(() => {}, 1000);`,
+    ]);
+    try {
+      await new Promise((resolve) => child.stdout.once("data", resolve));
+      const listed = readdirSync(`/proc/${child.pid}/fd`).length;
+      assert.ok(listed >= 303, `listed ${listed}`);
+      assert.equal(readProcessInfo(new ProcFs(), child.pid!, { threads: false }).fdCount, listed);
+    } finally {
+      child.kill();
+    }
   });
 });
