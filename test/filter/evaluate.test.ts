@@ -2,24 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compileFilter } from "../../src/filter/compile.js";
 import type { Family } from "../../src/model/endpoint.js";
-import type { TcpSocket } from "../../src/model/socket.js";
+import { bareSocket, type TcpSocket } from "../../src/model/socket.js";
 import { TcpState } from "../../src/model/tcp-state.js";
 
 function sock(family: Family, state: TcpState, local: string, lport: number, remote: string, rport: number) {
-  const s: TcpSocket = {
-    family,
-    state,
-    local: { address: local, port: lport },
-    remote: { address: remote, port: rport },
-    recvQ: 0,
-    sendQ: 0,
-    timer: null,
-    uid: null,
-    inode: null,
-    cookie: null,
-    owners: null,
-  };
-  return s;
+  return bareSocket(family, state, { address: local, port: lport }, { address: remote, port: rport });
 }
 
 /** One socket per letter; the cases below say which letters a filter keeps. */

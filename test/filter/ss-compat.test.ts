@@ -5,7 +5,7 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { compileFilter } from "../../src/filter/compile.js";
-import type { TcpSocket } from "../../src/model/socket.js";
+import { bareSocket, type TcpSocket } from "../../src/model/socket.js";
 import { parseStateWord } from "../../src/model/tcp-state.js";
 
 /**
@@ -40,19 +40,7 @@ function ss(words: string[]): TcpSocket[] {
       const mask = stated ? (parseStateWord(fields[0] ?? "") ?? 0) : 0;
       const [local = "", remote = ""] = fields.slice(stated + 2);
       const l = endpoint(local);
-      return {
-        family: l.address.includes(":") ? 6 : 4,
-        state: Math.log2(mask & -mask),
-        local: l,
-        remote: endpoint(remote),
-        recvQ: 0,
-        sendQ: 0,
-        timer: null,
-        uid: null,
-        inode: null,
-        cookie: null,
-        owners: null,
-      };
+      return bareSocket(l.address.includes(":") ? 6 : 4, Math.log2(mask & -mask), l, endpoint(remote));
     });
 }
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import type { TcpSocket } from "../../src/model/socket.js";
+import { bareSocket, type TcpSocket } from "../../src/model/socket.js";
 import { socketJsonText, socketToJson } from "../../src/render/socket-json.js";
 
 const endpoint = fc.record({ address: fc.string(), port: fc.nat(65535) });
@@ -43,19 +43,13 @@ describe("socketJsonText", () => {
     );
   });
   it("leaves endpoints with printed names to socketToJson", () => {
-    const s: TcpSocket = {
-      family: 4,
-      state: 8,
-      local: { address: "support", port: 0, printed: "support.dcd", service: "dcd", resolved: false },
-      remote: { address: "troppus", port: 774 },
-      recvQ: 5840,
-      sendQ: 0,
-      timer: null,
-      uid: null,
-      inode: null,
-      cookie: null,
-      owners: null,
-    };
+    const s = bareSocket(
+      4,
+      8,
+      { address: "support", port: 0, printed: "support.dcd", service: "dcd", resolved: false },
+      { address: "troppus", port: 774 },
+      { recvQ: 5840 },
+    );
     assert.equal(socketJsonText(s), JSON.stringify(socketToJson(s)));
   });
 });

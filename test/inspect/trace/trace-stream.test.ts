@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TraceStream } from "../../../src/inspect/trace/trace-stream.js";
+import { type TracedChange, TraceStream } from "../../../src/inspect/trace/trace-stream.js";
 import type { StateChange } from "../../../src/sources/bpf/state-event.js";
 import type { StateTracer } from "../../../src/sources/bpf/state-tracer.js";
 import type { NativeAddon } from "../../../src/sources/native.js";
@@ -24,7 +24,8 @@ const change: StateChange = {
   newState: 8,
 };
 
-function failingTracer(): StateTracer & { closed: boolean } {
+/** A tracer that hands one change, then answers the next read with later(). */
+function fakeTracer(later: () => Promise<StateChange[] | null>): StateTracer & { closed: boolean } {
   let calls = 0;
   return {
     closed: false,
@@ -33,13 +34,23 @@ function failingTracer(): StateTracer & { closed: boolean } {
     close() {
       this.closed = true;
     },
-    next() {
-      calls++;
-      return calls === 1
-        ? Promise.resolve([change])
-        : Promise.reject(Object.assign(new Error("read failed"), { code: "EIO" }));
-    },
+    next: () => (++calls === 1 ? Promise.resolve([change]) : later()),
   };
+}
+
+function streamOf(tracer: StateTracer, onChanges: (changes: TracedChange[]) => void): TraceStream {
+  return new TraceStream({
+    stateMask: 1 << 8,
+    matches: null,
+    netnsInode: 0,
+    proc: new ProcFs("/proc"),
+    addon: {} as NativeAddon,
+    owners: false,
+    batchMs: 5,
+    tracer,
+    onChanges,
+    onLost: () => {},
+  });
 }
 
 describe("TraceStream when the tracer fails", () => {
@@ -48,21 +59,10 @@ describe("TraceStream when the tracer fails", () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     try {
-      const tracer = failingTracer();
-      const seen: number[] = [];
-      const stream = new TraceStream({
-        stateMask: 1 << 8,
-        matches: null,
-        netnsInode: 0,
-        proc: new ProcFs("/proc"),
-        addon: {} as NativeAddon,
-        owners: false,
-        batchMs: 5,
-        tracer,
-        onChanges: (changes) => seen.push(changes.length),
-        onLost: () => {},
-      });
-      await assert.rejects(stream.run(), /read failed/);
+      const tracer = fakeTracer(() =>
+        Promise.reject(Object.assign(new Error("read failed"), { code: "EIO" })),
+      );
+      await assert.rejects(streamOf(tracer, () => {}).run(), /read failed/);
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(tracer.closed, true);
       assert.deepEqual(unhandled, []);
@@ -72,32 +72,9 @@ describe("TraceStream when the tracer fails", () => {
   });
 
   it("rejects run() when a batch's handling throws, and detaches", async () => {
-    const tracer = failingTracer();
-    tracer.next = () => new Promise(() => {}); // a read that never ends on its own
-    const stream = new TraceStream({
-      stateMask: 1 << 8,
-      matches: null,
-      netnsInode: 0,
-      proc: new ProcFs("/proc"),
-      addon: {} as NativeAddon,
-      owners: false,
-      batchMs: 5,
-      tracer: {
-        ...tracer,
-        next: (() => {
-          let first = true;
-          return () => {
-            if (!first) return new Promise<null>((resolve) => setTimeout(() => resolve(null), 5));
-            first = false;
-            return Promise.resolve([change]);
-          };
-        })(),
-        close: () => tracer.close(),
-      },
-      onChanges: () => {
-        throw new Error("handler broke");
-      },
-      onLost: () => {},
+    const tracer = fakeTracer(() => new Promise((resolve) => setTimeout(() => resolve(null), 5)));
+    const stream = streamOf(tracer, () => {
+      throw new Error("handler broke");
     });
     await assert.rejects(stream.run(), /handler broke/);
     assert.equal(tracer.closed, true);
