@@ -38,13 +38,7 @@ export interface SocketsRead {
  * many small ones a walk each does not. (LISTEN alone walks only the
  * listeners.)
  */
-export function planPasses(
-  running: readonly Running[],
-  statesMask: number,
-  oneWalk = false,
-  /** The scope's sockstat, asked for only when the lanes may be balanced (see balancedPasses). */
-  sizes?: () => SockstatTcp | null,
-): DiagPass[] {
+export function planPasses(running: readonly Running[], statesMask: number, oneWalk = false): DiagPass[] {
   const passes: DiagPass[] = [];
   const groups = oneWalk
     ? [LISTEN, statesMask & ~LISTEN]
@@ -62,7 +56,7 @@ export function planPasses(
     }
     passes.push(pass);
   }
-  return sizes ? balancedPasses(running, passes, sizes) : passes;
+  return passes;
 }
 
 function planPass(running: readonly Running[], mask: number, oneWalk: boolean): DiagPass | null {
@@ -323,7 +317,8 @@ export async function readHostSockets(
   running: readonly Running[],
   restart: () => void,
 ): Promise<SocketsRead> {
-  if (statesMask === 0 || planPasses(running, statesMask).length === 0) {
+  const passes = planPasses(running, statesMask);
+  if (statesMask === 0 || passes.length === 0) {
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   }
   const inside = scope.netns && !scope.netns.own ? scope.netns : null;
@@ -335,8 +330,9 @@ export async function readHostSockets(
   if (scope.source === "netlink" && fakeRoot) {
     throw new UsageError("--source netlink reads the live kernel and cannot be combined with --proc-root");
   }
+  // The scope's sockstat, read only when the lanes may be balanced.
   const sizes = (): SockstatTcp | null => readSockstat(scope.proc)?.tcp ?? null;
-  const failed = await tryNetlink(scope, planPasses(running, statesMask, false, sizes));
+  const failed = await tryNetlink(scope, balancedPasses(running, passes, sizes));
   if (failed === null) return { source: NETLINK_SOURCE, warnings: [] };
   if (scope.source === "netlink") throw new InputError(failed);
   restart();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Analysis } from "../../src/inspect/analysis.js";
 import type { Running } from "../../src/inspect/dispatch.js";
-import { passTally, planPasses } from "../../src/inspect/read-sockets.js";
+import { balancedPasses, passTally, planPasses } from "../../src/inspect/read-sockets.js";
 import { passStages } from "../../src/sources/sock-diag.js";
 import { summaryAnalysis } from "../../src/inspect/analyses/summary.js";
 import { InputError } from "../../src/model/errors.js";
@@ -146,7 +146,8 @@ describe("balancedPasses", () => {
 
   it("puts the orphaned states beside TIME_WAIT when that shortens the longer lane, still in three dumps", () => {
     const sizes = () => ({ inuse: 140_000, orphan: 50_000, tw: 100_000, alloc: null, mem: null });
-    const passes = planPasses(summaryOnly(), ALL_STATES_MASK, false, sizes);
+    const running = summaryOnly();
+    const passes = balancedPasses(running, planPasses(running, ALL_STATES_MASK), sizes);
     assert.deepEqual(
       passes.map((p) => [p.statesMask, p.lane]),
       [
@@ -167,7 +168,8 @@ describe("balancedPasses", () => {
   it("keeps TIME_WAIT alone when it is the bigger share, or when a collector needs its sockets first", () => {
     const manyTw = () => ({ inuse: 20_000, orphan: 15_000, tw: 200_000, alloc: null, mem: null });
     const plain = planPasses(summaryOnly(), ALL_STATES_MASK);
-    const kept = planPasses(summaryOnly(), ALL_STATES_MASK, false, manyTw);
+    const few = summaryOnly();
+    const kept = balancedPasses(few, planPasses(few, ALL_STATES_MASK), manyTw);
     assert.deepEqual(
       kept.map((p) => p.statesMask),
       plain.map((p) => p.statesMask),
@@ -175,7 +177,7 @@ describe("balancedPasses", () => {
     const busy = () => ({ inuse: 140_000, orphan: 50_000, tw: 100_000, alloc: null, mem: null });
     const withTimeWait = [...summaryOnly(), running("timewait", ALL_STATES_MASK)];
     assert.deepEqual(
-      planPasses(withTimeWait, ALL_STATES_MASK, false, busy).map((p) => p.statesMask),
+      balancedPasses(withTimeWait, planPasses(withTimeWait, ALL_STATES_MASK), busy).map((p) => p.statesMask),
       [LISTEN, TW, REST],
     );
   });
