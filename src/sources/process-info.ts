@@ -5,7 +5,7 @@
  * Thin I/O over the pure parsers in owners/pid-files.ts; a process that
  * vanishes or cannot be read gives null fields, never an exception.
  */
-import { readFileSync, statfsSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import {
   parseBtime,
   parseCgroup,
@@ -76,23 +76,6 @@ function countEntries(proc: ProcFs, ...parts: Array<string | number>): number | 
   }
 }
 
-/** statfs's type for procfs. */
-const PROC_SUPER_MAGIC = 0x9fa0;
-const procfsRoots = new Map<string, boolean>();
-
-function isProcfs(proc: ProcFs): boolean {
-  let known = procfsRoots.get(proc.root);
-  if (known === undefined) {
-    try {
-      known = statfsSync(proc.root).type === PROC_SUPER_MAGIC;
-    } catch {
-      known = false;
-    }
-    procfsRoots.set(proc.root, known);
-  }
-  return known;
-}
-
 /**
  * Open fds of pid. Since Linux 6.2 stat() of /proc/PID/fd gives their
  * number as its size, without listing them (a process holding 50k sockets
@@ -100,7 +83,7 @@ function isProcfs(proc: ProcFs): boolean {
  * older kernel) or a fixture tree is listed.
  */
 function countFds(proc: ProcFs, pid: number): number | null {
-  if (isProcfs(proc)) {
+  if (proc.isProcfs()) {
     try {
       const size = statSync(proc.path(pid, "fd")).size;
       if (size > 0) return size;

@@ -2,11 +2,28 @@
  * @module ProcFs: the one root every /proc path goes through, so a whole host
  * can be faked by a fixture tree (--proc-root DIR).
  */
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 
+/** statfs's type for procfs. */
+const PROC_SUPER_MAGIC = 0x9fa0;
+
 export class ProcFs {
+  private procfs: boolean | undefined;
+
   constructor(readonly root: string = "/proc") {}
+
+  /** Whether the root is a mounted procfs (the kernel's own answers), not a fixture tree. */
+  isProcfs(): boolean {
+    if (this.procfs === undefined) {
+      try {
+        this.procfs = statfsSync(this.root).type === PROC_SUPER_MAGIC;
+      } catch {
+        this.procfs = false;
+      }
+    }
+    return this.procfs;
+  }
 
   path(...parts: Array<string | number>): string {
     return join(this.root, ...parts.map(String));
