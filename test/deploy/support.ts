@@ -3,11 +3,13 @@
  * promtool and prometheus (Debian's prometheus package) when installed, the
  * metric names sockdoc really exports, and the names an expression uses.
  */
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, sockdoc } from "../support/run.js";
+import { it } from "node:test";
+import { repoRoot, sockdoc, sockdocBin } from "../support/run.js";
 
 export const deployDir = join(repoRoot, "deploy");
 export const rulesFile = join(deployDir, "prometheus", "sockdoc-rules.yml");
@@ -85,4 +87,40 @@ export function verifyUnit(name: string, sockdocBin: string): { status: number |
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A shipped unit's text and its [Service] values, read afresh at each call. */
+export function shippedUnit(name: string) {
+  const text = () => readDeploy("systemd", name);
+  const keys = () => serviceKeys(text());
+  const value = (k: string) => keys().get(k)?.join(" ");
+  return {
+    text,
+    keys,
+    value,
+    capabilities: () => (value("AmbientCapabilities") ?? "").split(/\s+/).filter(Boolean),
+    /** The ExecStart's arguments after the binary. */
+    execArgs: () => (value("ExecStart") ?? "").split(/\s+/).slice(1),
+  };
+}
+
+/**
+ * What every shipped unit must hold, as tests of the suite it is called in:
+ * the two capabilities the owner lookup needs, bounded to them, each justified
+ * in a comment; and a clean `systemd-analyze verify`.
+ */
+export function unitCapabilityAndVerifyTests(name: string): void {
+  const unit = shippedUnit(name);
+  it("bounds to the capabilities it grants, each justified in a comment", () => {
+    assert.deepEqual(unit.capabilities().sort(), ["CAP_DAC_READ_SEARCH", "CAP_SYS_PTRACE"]);
+    assert.equal(unit.value("CapabilityBoundingSet"), unit.value("AmbientCapabilities"));
+    for (const cap of unit.capabilities()) assert.match(unit.text(), new RegExp(`^# - ${cap}: `, "m"));
+  });
+
+  const analyze = onPath("systemd-analyze") ? false : "systemd-analyze not installed";
+  it("passes systemd-analyze verify", { skip: analyze }, () => {
+    const r = verifyUnit(name, sockdocBin);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+  });
 }

@@ -13,13 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createNetns, isRoot, type MadeSockets, makeSockets, sockdoc, sockdocBin } from "../support/run.js";
-import { onPath, readDeploy, serviceKeys, verifyUnit } from "./support.js";
+import { shippedUnit, unitCapabilityAndVerifyTests } from "./support.js";
 
-const unitText = () => readDeploy("systemd", "sockdoc-watch.service");
-
-const value = (k: string) => serviceKeys(unitText()).get(k)?.join(" ");
-const capabilities = () => (value("AmbientCapabilities") ?? "").split(/\s+/).filter(Boolean);
-const execArgs = () => (value("ExecStart") ?? "").split(/\s+/).slice(1);
+const { keys, value, execArgs, capabilities } = shippedUnit("sockdoc-watch.service");
 const argOf = (flag: string) => execArgs()[execArgs().indexOf(flag) + 1];
 
 describe("deploy/systemd/sockdoc-watch.service", () => {
@@ -30,34 +26,15 @@ describe("deploy/systemd/sockdoc-watch.service", () => {
     assert.equal(value("StateDirectory"), "sockdoc");
     assert.equal(value("Restart"), "on-failure");
     assert.equal(value("KillSignal"), "SIGTERM");
-    assert.equal(
-      serviceKeys(unitText()).has("ReadWritePaths"),
-      false,
-      "nothing writable but the state directory",
-    );
-    assert.equal(
-      serviceKeys(unitText()).has("PrivateNetwork"),
-      false,
-      "the host's namespace must be the one read",
-    );
+    assert.equal(keys().has("ReadWritePaths"), false, "nothing writable but the state directory");
+    assert.equal(keys().has("PrivateNetwork"), false, "the host's namespace must be the one read");
     assert.deepEqual(execArgs().slice(0, 1), ["watch"]);
     // The db inside the state directory (the default path is for root, and the unit's user is not).
     assert.equal(argOf("--db"), "/var/lib/sockdoc/history.db");
     assert.match(argOf("--listen") ?? "", /^127\.0\.0\.1:\d+$/);
   });
 
-  it("bounds to the capabilities it grants, each justified in a comment", () => {
-    assert.deepEqual(capabilities().sort(), ["CAP_DAC_READ_SEARCH", "CAP_SYS_PTRACE"]);
-    assert.equal(value("CapabilityBoundingSet"), value("AmbientCapabilities"));
-    for (const cap of capabilities()) assert.match(unitText(), new RegExp(`^# - ${cap}: `, "m"));
-  });
-
-  const analyze = onPath("systemd-analyze") ? false : "systemd-analyze not installed";
-  it("passes systemd-analyze verify", { skip: analyze }, () => {
-    const r = verifyUnit("sockdoc-watch.service", sockdocBin);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, "");
-  });
+  unitCapabilityAndVerifyTests("sockdoc-watch.service");
 });
 
 describe(

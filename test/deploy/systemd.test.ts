@@ -9,15 +9,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { createNetns, isRoot, type MadeSockets, makeSockets, sockdocBin } from "../support/run.js";
-import { onPath, readDeploy, serviceKeys, verifyUnit } from "./support.js";
+import { shippedUnit, unitCapabilityAndVerifyTests } from "./support.js";
 
-const unitText = () => readDeploy("systemd", "sockdoc-exporter.service");
-
-const keys = () => serviceKeys(unitText());
-const value = (k: string) => keys().get(k)?.join(" ");
-const capabilities = () => (value("AmbientCapabilities") ?? "").split(/\s+/).filter(Boolean);
-/** The ExecStart's arguments after the binary. */
-const execArgs = () => (value("ExecStart") ?? "").split(/\s+/).slice(1);
+const { keys, value, execArgs, capabilities } = shippedUnit("sockdoc-exporter.service");
 
 describe("deploy/systemd/sockdoc-exporter.service", () => {
   it("is hardened, restarts on failure and listens on loopback with -p", () => {
@@ -32,18 +26,7 @@ describe("deploy/systemd/sockdoc-exporter.service", () => {
     assert.ok(args.includes("-p"));
   });
 
-  it("bounds to the capabilities it grants, each justified in a comment", () => {
-    assert.deepEqual(capabilities().sort(), ["CAP_DAC_READ_SEARCH", "CAP_SYS_PTRACE"]);
-    assert.equal(value("CapabilityBoundingSet"), value("AmbientCapabilities"));
-    for (const cap of capabilities()) assert.match(unitText(), new RegExp(`^# - ${cap}: `, "m"));
-  });
-
-  const analyze = onPath("systemd-analyze") ? false : "systemd-analyze not installed";
-  it("passes systemd-analyze verify", { skip: analyze }, () => {
-    const r = verifyUnit("sockdoc-exporter.service", sockdocBin);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, "");
-  });
+  unitCapabilityAndVerifyTests("sockdoc-exporter.service");
 });
 
 describe(
