@@ -14,6 +14,12 @@ import { after, before, describe, it } from "node:test";
 import { createNetns, isRoot, sockdoc, sockdocBin } from "../support/run.js";
 
 const PORT = 8095;
+
+/** CLOSE_WAIT sockets in a namespace, as ss counts them. */
+const closeWaitIn = (ns: string) =>
+  spawnSync("ip", ["netns", "exec", ns, "ss", "-Htan", "state", "close-wait"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((l) => l.trim() !== "").length;
 const DOCKER_ID = "d0c4e7".padEnd(64, "1");
 const K8S_ID = "c0de42".padEnd(64, "2");
 const POD_UID = "6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f";
@@ -120,6 +126,24 @@ describe(
     });
 
     const env = () => ({ SOCKDOC_CONTAINER_ROOT: root });
+    /** kill --yes of this test's CLOSE_WAIT port in the namespaces named by where. */
+    const killYes = (where: string[], audit: string) =>
+      sockdoc(
+        [
+          "kill",
+          ...where,
+          "state",
+          "close-wait",
+          "sport",
+          "=",
+          `:${PORT}`,
+          "--yes",
+          "--no-journal",
+          "--audit-log",
+          audit,
+        ],
+        { env: env() },
+      );
 
     it("closewait --all-netns reports each namespace's leak with its owner and container", () => {
       const r = sockdoc(["closewait", "--all-netns", "--json", `sport = :${PORT}`], { env: env() });
@@ -218,40 +242,16 @@ describe(
       assert.match(r.stdout, /== namespace docker:shop-web \(net:\[\d+\]\)/);
       assert.match(r.stdout, /== namespace containerd:prod\/api-7d9f\/api/);
       assert.ok((r.stdout.match(/would-close/g) ?? []).length >= 7, r.stdout);
-      const count = (ns: string) =>
-        spawnSync("ip", ["netns", "exec", ns, "ss", "-Htan", "state", "close-wait"], { encoding: "utf8" })
-          .stdout.split("\n")
-          .filter((l) => l.trim() !== "").length;
-      assert.equal(count(named[0]!.name), 2);
-      assert.equal(count(named[1]!.name), 2);
+      assert.equal(closeWaitIn(named[0]!.name), 2);
+      assert.equal(closeWaitIn(named[1]!.name), 2);
     });
 
     it("kill --netns closes in that namespace only; the same 4-tuples elsewhere stay", () => {
       const audit = join(root, "audit.jsonl");
-      const r = sockdoc(
-        [
-          "kill",
-          "--netns",
-          named[0]!.name,
-          "state",
-          "close-wait",
-          "sport",
-          "=",
-          `:${PORT}`,
-          "--yes",
-          "--no-journal",
-          "--audit-log",
-          audit,
-        ],
-        { env: env() },
-      );
+      const r = killYes(["--netns", named[0]!.name], audit);
       assert.equal(r.status, 0, r.stderr);
-      const count = (ns: string) =>
-        spawnSync("ip", ["netns", "exec", ns, "ss", "-Htan", "state", "close-wait"], { encoding: "utf8" })
-          .stdout.split("\n")
-          .filter((l) => l.trim() !== "").length;
-      assert.equal(count(named[0]!.name), 0);
-      assert.equal(count(named[1]!.name), 2);
+      assert.equal(closeWaitIn(named[0]!.name), 0);
+      assert.equal(closeWaitIn(named[1]!.name), 2);
       const left = sockdoc(["closewait", "--all-netns", "--json", `sport = :${PORT}`], { env: env() });
       const doc = JSON.parse(left.stdout) as {
         groups: Array<{ owner: { pid: number } | null; count: number }>;
@@ -269,22 +269,7 @@ describe(
 
     it("kill --all-netns --yes closes each namespace's sockets in that namespace, audited with its name", () => {
       const audit = join(root, "audit-all.jsonl");
-      const r = sockdoc(
-        [
-          "kill",
-          "--all-netns",
-          "state",
-          "close-wait",
-          "sport",
-          "=",
-          `:${PORT}`,
-          "--yes",
-          "--no-journal",
-          "--audit-log",
-          audit,
-        ],
-        { env: env() },
-      );
+      const r = killYes(["--all-netns"], audit);
       assert.equal(r.status, 0, r.stderr);
       const left = sockdoc(["closewait", "--all-netns", "--json", `sport = :${PORT}`], { env: env() });
       assert.equal((JSON.parse(left.stdout) as { total: number }).total, 0);
