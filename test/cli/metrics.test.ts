@@ -20,17 +20,7 @@ import {
   sockdoc,
   sockdocBin,
 } from "../support/run.js";
-
-/** name{labels} -> value, from the text format. */
-function parse(text: string): Map<string, number> {
-  const values = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const at = line.lastIndexOf(" ");
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}
+import { parsePrometheusText } from "../support/prometheus-text.js";
 
 describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root for ip netns" }, () => {
   let ns: ReturnType<typeof createNetns>;
@@ -47,7 +37,7 @@ describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root 
   it("counts every state as ss does, and CLOSE_WAIT per process with -p", () => {
     const r = sockdoc(["metrics", "-p"], { netns: ns.name });
     assert.equal(r.status, 0, r.stderr);
-    const values = parse(r.stdout);
+    const values = parsePrometheusText(r.stdout);
     const ss = spawnSync("ip", ["netns", "exec", ns.name, "ss", "-tan"], { encoding: "utf8" });
     const counts = countSsStates(ss.stdout).states;
     assert.equal(values.get('sockdoc_tcp_sockets{state="close_wait"}'), counts.CLOSE_WAIT);
@@ -153,7 +143,7 @@ describe("sockdoc metrics --listen", () => {
       encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);
-    const values = parse(r.stdout);
+    const values = parsePrometheusText(r.stdout);
     assert.equal(values.get('sockdoc_tcp_sockets{state="time_wait"}'), 15);
     assert.equal(values.get('sockdoc_tcp_sockets{state="close_wait"}'), 1);
     assert.ok([...values.keys()].some((k) => k.startsWith("sockdoc_time_wait_destination_sockets{")));

@@ -14,23 +14,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { repoRoot, sockdoc, sockdocBin } from "../../support/run.js";
+import { parsePrometheusText } from "../../support/prometheus-text.js";
 
 const HOST1 = join(repoRoot, "test", "fixtures", "proc", "host1");
 
-/** name{labels} -> value, from the text format. */
-function parse(text: string): Map<string, number> {
-  const values = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const at = line.lastIndexOf(" ");
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}
-
 describe("sockdoc metrics of a /proc tree", () => {
   const r = sockdoc(["metrics", "-p", "--proc-root", HOST1]);
-  const values = parse(r.stdout);
+  const values = parsePrometheusText(r.stdout);
 
   it("exports the TcpExt counters and sockstat of the tree", () => {
     assert.equal(r.status, 0, r.stderr);
@@ -63,7 +53,7 @@ describe("sockdoc metrics of a /proc tree", () => {
   });
 
   it("caps processes and listeners with --top and counts the rest", () => {
-    const top1 = parse(sockdoc(["metrics", "-p", "--top", "1", "--proc-root", HOST1]).stdout);
+    const top1 = parsePrometheusText(sockdoc(["metrics", "-p", "--top", "1", "--proc-root", HOST1]).stdout);
     assert.equal(top1.get("sockdoc_close_wait_processes_left_out"), 1);
     assert.equal(top1.get("sockdoc_listeners_left_out"), 2);
     assert.equal(
@@ -121,7 +111,7 @@ describe("sockdoc metrics when the read fails", () => {
       assert.ok(url, line);
       const res = await fetch(url);
       assert.equal(res.status, 200);
-      const values = parse(await res.text());
+      const values = parsePrometheusText(await res.text());
       assert.equal(values.get('sockdoc_scrape_collector_success{collector="read"}'), 0);
       assert.equal(values.get('sockdoc_tcp_sockets{state="listen"}'), undefined);
     } finally {
