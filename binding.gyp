@@ -1,6 +1,7 @@
 # Build of the native addon (build/Release/sockdoc.node): netlink sock_diag
 # dump and destroy (in any network namespace), the /proc fd scan, and the
-# TCP state tracer (BPF, assembled in native/bpf-state-program.cc). Linux only; see native/.
+# TCP state tracer and the socket fd iterator (BPF, assembled in
+# native/bpf-*-program.cc). Linux only; see native/.
 # sockdoc_stamp then records the addon's SHA-256 beside it
 # (sockdoc.node.sha256), which src/sources/native-file.ts checks before loading.
 {
@@ -20,7 +21,9 @@
         "native/bpf-syscall.cc",
         "native/bpf-ring.cc",
         "native/bpf-state-program.cc",
-        "native/bpf-state-tracer.cc"
+        "native/bpf-state-tracer.cc",
+        "native/bpf-fd-program.cc",
+        "native/bpf-fd-iter.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": ["NAPI_VERSION=8"],

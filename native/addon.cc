@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, sockdoc::InetDiagDestroyBatchAsync, "inetDiagDestroyBatchAsync"));
   exports.Set("readFilesInNetns", Napi::Function::New(env, sockdoc::ReadFilesInNetns, "readFilesInNetns"));
   exports.Set("BpfStateTracer", sockdoc::BpfStateTracerWrap::Define(env));
+  exports.Set("BpfSocketFdIter", sockdoc::BpfSocketFdIterWrap::Define(env));
   return exports;
 }
 

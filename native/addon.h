@@ -51,6 +51,23 @@ class BpfStateTracerWrap : public Napi::ObjectWrap<BpfStateTracerWrap> {
   double lost_at_close_ = 0;
 };
 
+class SocketFdIter;
+
+// The JavaScript class BpfSocketFdIter (see bpf-fd-iter.cc).
+class BpfSocketFdIterWrap : public Napi::ObjectWrap<BpfSocketFdIterWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit BpfSocketFdIterWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Scan(const Napi::CallbackInfo& info);
+  Napi::Value ScanAsync(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  std::shared_ptr<SocketFdIter> Open(Napi::Env env) const;
+  // Shared with a scanAsync() still running; null after close().
+  std::shared_ptr<SocketFdIter> iter_;
+};
+
 }  // namespace sockdoc
 
 #endif

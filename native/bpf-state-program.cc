@@ -1,7 +1,8 @@
-// Assembles the state-change program (see bpf-state-program.h). A tiny
-// assembler with forward labels; each instruction is the kernel's encoding
-// (include/uapi/linux/bpf.h).
+// Assembles the state-change program (see bpf-state-program.h) with the
+// little assembler in bpf-assembler.h.
 #include "bpf-state-program.h"
+
+#include "bpf-assembler.h"
 
 #include <stdexcept>
 
@@ -12,60 +13,6 @@ constexpr int kAllStates = 0xfff;  // TCP_ESTABLISHED (1) .. TCP_NEW_SYN_RECV (1
 constexpr int kStack = -88;        // scratch u64 at r10-88, lookup key at r10-80, event at r10-72
 constexpr int kKey = -80;
 constexpr int kEvent = -72;
-
-class Assembler {
- public:
-  void Emit(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
-    bpf_insn insn{};
-    insn.code = code;
-    insn.dst_reg = dst;
-    insn.src_reg = src;
-    insn.off = off;
-    insn.imm = imm;
-    insns_.push_back(insn);
-  }
-  void Mov(uint8_t dst, uint8_t src) { Emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
-  void MovImm(uint8_t dst, int32_t imm) { Emit(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm); }
-  void AddImm(uint8_t dst, int32_t imm) { Emit(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm); }
-  void Load(uint8_t size, uint8_t dst, uint8_t src, int16_t off) { Emit(BPF_LDX | BPF_MEM | size, dst, src, off, 0); }
-  void Store(uint8_t size, uint8_t dst, int16_t off, uint8_t src) { Emit(BPF_STX | BPF_MEM | size, dst, src, off, 0); }
-  void StoreImm(uint8_t size, uint8_t dst, int16_t off, int32_t imm) { Emit(BPF_ST | BPF_MEM | size, dst, 0, off, imm); }
-  void Call(int32_t helper) { Emit(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
-  void MapFd(uint8_t dst, int fd) {
-    Emit(BPF_LD | BPF_IMM | BPF_DW, dst, BPF_PSEUDO_MAP_FD, 0, fd);
-    Emit(0, 0, 0, 0, 0);
-  }
-  // A conditional jump (BPF_JMP or BPF_JMP32 class | op | BPF_K) to a label placed later.
-  void JumpImm(uint8_t code, uint8_t reg, int32_t imm, int label) {
-    fixups_.push_back({insns_.size(), label});
-    Emit(code | BPF_K, reg, 0, 0, imm);
-  }
-  void Jump(int label) {
-    fixups_.push_back({insns_.size(), label});
-    Emit(BPF_JMP | BPF_JA, 0, 0, 0, 0);
-  }
-  void Place(int label) {
-    if (labels_.size() <= static_cast<size_t>(label)) labels_.resize(label + 1, -1);
-    labels_[label] = static_cast<long>(insns_.size());
-  }
-  std::vector<bpf_insn> Finish() {
-    for (const Fixup& f : fixups_) {
-      const long target = labels_.at(f.label);
-      if (target < 0) throw std::logic_error("bpf assembler: label not placed");
-      insns_[f.at].off = static_cast<int16_t>(target - static_cast<long>(f.at) - 1);
-    }
-    return insns_;
-  }
-
- private:
-  struct Fixup {
-    size_t at;
-    int label;
-  };
-  std::vector<bpf_insn> insns_;
-  std::vector<Fixup> fixups_;
-  std::vector<long> labels_;
-};
 
 enum Label { kOut, kIpv6, kSend, kNetnsDone };
 

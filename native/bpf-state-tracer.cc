@@ -27,12 +27,14 @@
 #include "bpf-syscall.h"
 #include "errors.h"
 #include "fd.h"
+#include "offset-argument.h"
 #include "promise-worker.h"
 
 namespace sockdoc {
 
 namespace {
 
+constexpr char kName[] = "BpfStateTracer";
 constexpr size_t kRingBytes = 4 * 1024 * 1024;       // ~58,000 events before the kernel drops any
 constexpr size_t kPendingCap = 64 * 1024 * 1024;     // events JavaScript has not taken yet, at most
 constexpr auto kBatchPause = std::chrono::milliseconds(5);  // lets a batch gather: ≤ 200 wakeups a second
@@ -154,15 +156,6 @@ class StateTracer {
 
 namespace {
 
-int32_t OffsetField(Napi::Env env, const Napi::Object& from, const char* name, bool optional) {
-  const Napi::Value value = from.Get(name);
-  if (value.IsUndefined() && optional) return -1;
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, std::string("BpfStateTracer: offsets.") + name + " must be a number");
-  const int64_t n = value.As<Napi::Number>().Int64Value();
-  if (n < -1 || n > 1 << 20) throw Napi::RangeError::New(env, std::string("BpfStateTracer: offsets.") + name + " out of range");
-  return static_cast<int32_t>(n);
-}
-
 Napi::Value EventsBuffer(Napi::Env env, std::vector<uint8_t>& events) {
   return Napi::Buffer<uint8_t>::Copy(env, events.data(), events.size());
 }
@@ -191,12 +184,12 @@ BpfStateTracerWrap::BpfStateTracerWrap(const Napi::CallbackInfo& info) : Napi::O
     throw Napi::TypeError::New(env, "BpfStateTracer(offsets, filter): two objects expected");
   }
   const Napi::Object o = info[0].As<Napi::Object>();
-  SockOffsets offsets{OffsetField(env, o, "family", false),      OffsetField(env, o, "sport", false),
-                      OffsetField(env, o, "dport", false),       OffsetField(env, o, "rcvSaddr", false),
-                      OffsetField(env, o, "daddr", false),       OffsetField(env, o, "v6RcvSaddr", true),
-                      OffsetField(env, o, "v6Daddr", true),      OffsetField(env, o, "net", false),
-                      OffsetField(env, o, "netInum", false),     OffsetField(env, o, "protocol", false),
-                      OffsetField(env, o, "protocolSize", false)};
+  SockOffsets offsets{OffsetField(env, o, "family", false, kName),      OffsetField(env, o, "sport", false, kName),
+                      OffsetField(env, o, "dport", false, kName),       OffsetField(env, o, "rcvSaddr", false, kName),
+                      OffsetField(env, o, "daddr", false, kName),       OffsetField(env, o, "v6RcvSaddr", true, kName),
+                      OffsetField(env, o, "v6Daddr", true, kName),      OffsetField(env, o, "net", false, kName),
+                      OffsetField(env, o, "netInum", false, kName),     OffsetField(env, o, "protocol", false, kName),
+                      OffsetField(env, o, "protocolSize", false, kName)};
   if (offsets.protocol_size != 1 && offsets.protocol_size != 2) {
     throw Napi::RangeError::New(env, "BpfStateTracer: offsets.protocolSize must be 1 or 2");
   }

@@ -30,12 +30,15 @@ int BpfMapCreate(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t
   return static_cast<int>(fd);
 }
 
-int BpfProgLoad(uint32_t type, const std::vector<bpf_insn>& insns, const char* name, std::string* verifier_log) {
+int BpfProgLoad(uint32_t type, const std::vector<bpf_insn>& insns, const char* name, std::string* verifier_log,
+                const ProgTarget& target) {
   static const char kLicense[] = "GPL";  // bpf_probe_read_kernel is for GPL programs only
   std::vector<char> log(64 * 1024, '\0');
   bpf_attr attr;
   memset(&attr, 0, sizeof(attr));
   attr.prog_type = type;
+  attr.expected_attach_type = target.expected_attach_type;
+  attr.attach_btf_id = target.attach_btf_id;
   attr.insn_cnt = static_cast<uint32_t>(insns.size());
   attr.insns = reinterpret_cast<uintptr_t>(insns.data());
   attr.license = reinterpret_cast<uintptr_t>(kLicense);
@@ -73,6 +76,25 @@ int BpfRawTracepointOpen(const char* tracepoint, int prog_fd) {
   attr.raw_tracepoint.prog_fd = static_cast<uint32_t>(prog_fd);
   const long fd = Bpf(BPF_RAW_TRACEPOINT_OPEN, &attr);
   if (fd < 0) throw SyscallFailure{errno, "bpf(BPF_RAW_TRACEPOINT_OPEN)"};
+  return static_cast<int>(fd);
+}
+
+int BpfIterLinkCreate(int prog_fd) {
+  bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.link_create.prog_fd = static_cast<uint32_t>(prog_fd);
+  attr.link_create.attach_type = BPF_TRACE_ITER;
+  const long fd = Bpf(BPF_LINK_CREATE, &attr);
+  if (fd < 0) throw SyscallFailure{errno, "bpf(BPF_LINK_CREATE)"};
+  return static_cast<int>(fd);
+}
+
+int BpfIterCreate(int link_fd) {
+  bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.iter_create.link_fd = static_cast<uint32_t>(link_fd);
+  const long fd = Bpf(BPF_ITER_CREATE, &attr);
+  if (fd < 0) throw SyscallFailure{errno, "bpf(BPF_ITER_CREATE)"};
   return static_cast<int>(fd);
 }
 

@@ -1,4 +1,4 @@
-// Thin wrappers of the bpf(2) calls the state tracer makes: no libbpf, so
+// Thin wrappers of the bpf(2) calls the state tracer and the socket fd iterator make: no libbpf, so
 // nothing beyond the kernel's own headers is needed to build or run.
 #ifndef SOCKDOC_BPF_SYSCALL_H
 #define SOCKDOC_BPF_SYSCALL_H
@@ -13,9 +13,20 @@ namespace sockdoc {
 
 // Each returns a new fd (close-on-exec) or throws SyscallFailure.
 int BpfMapCreate(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const char* name);
+// What a BTF-typed program attaches to (tracing programs: an iterator's or
+// a function's BTF id); zeros for the others.
+struct ProgTarget {
+  uint32_t expected_attach_type = 0;
+  uint32_t attach_btf_id = 0;
+};
 // Loads a GPL program; on a verifier refusal throws with the verifier's
 // last log line in *verifier_log (for the error text).
-int BpfProgLoad(uint32_t type, const std::vector<bpf_insn>& insns, const char* name, std::string* verifier_log);
+int BpfProgLoad(uint32_t type, const std::vector<bpf_insn>& insns, const char* name, std::string* verifier_log,
+                const ProgTarget& target = ProgTarget{});
+// A link of an iterator program (BPF_TRACE_ITER), and a readable instance of it:
+// each read() runs the program over the next objects and returns what it wrote.
+int BpfIterLinkCreate(int prog_fd);
+int BpfIterCreate(int link_fd);
 int BpfRawTracepointOpen(const char* tracepoint, int prog_fd);
 // Runs the kernel skipped because the program was already running on that
 // CPU (a change in softirq while one in process context was being traced): lost events too.

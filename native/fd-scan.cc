@@ -22,6 +22,7 @@
 #include "addon.h"
 #include "errors.h"
 #include "fd.h"
+#include "fd-scan.h"
 #include "promise-worker.h"
 
 namespace sockdoc {
@@ -64,14 +65,6 @@ int64_t SocketInode(const char* link, size_t length) {
   }
   return n;
 }
-
-struct ScanResult {
-  std::vector<int32_t> pids;
-  std::vector<int32_t> fds;
-  std::vector<double> inodes;
-  std::vector<int32_t> denied;
-  std::vector<int32_t> gone;
-};
 
 // Whether the process behind pid_name exited: its directory is gone, or it
 // is a zombie (state Z or X in <pid>/stat). An fd link of a process reaped
@@ -270,19 +263,7 @@ ScanRequest ScanArguments(const Napi::CallbackInfo& info, const char* name) {
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, prefix + "procRoot must be a string");
   ScanRequest request;
   request.proc_root = info[0].As<Napi::String>().Utf8Value();
-  Napi::Value arg = info.Length() > 1 ? info[1] : env.Null();
-  if (arg.IsNull() || arg.IsUndefined()) return request;
-  if (!arg.IsTypedArray() || arg.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, prefix + "wanted must be a Float64Array or null");
-  }
-  Napi::Float64Array array = arg.As<Napi::Float64Array>();
-  request.filter = true;
-  request.wanted.assign(array.Data(), array.Data() + array.ElementLength());
-  for (size_t i = 1; i < request.wanted.size(); i++) {
-    if (!(request.wanted[i - 1] <= request.wanted[i])) {
-      throw Napi::RangeError::New(env, prefix + "wanted must be sorted ascending");
-    }
-  }
+  request.filter = WantedInodes(env, info.Length() > 1 ? info[1] : env.Null(), prefix, &request.wanted);
   return request;
 }
 
@@ -290,7 +271,22 @@ ScanResult RunScan(const ScanRequest& request) {
   return Scan(request.proc_root, request.filter, request.wanted.data(), request.wanted.size());
 }
 
-Napi::Object ResultObject(Napi::Env env, const ScanResult& result) {
+}  // namespace
+
+bool WantedInodes(Napi::Env env, Napi::Value arg, const std::string& prefix, std::vector<double>* wanted) {
+  if (arg.IsNull() || arg.IsUndefined()) return false;
+  if (!arg.IsTypedArray() || arg.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, prefix + "wanted must be a Float64Array or null");
+  }
+  Napi::Float64Array array = arg.As<Napi::Float64Array>();
+  wanted->assign(array.Data(), array.Data() + array.ElementLength());
+  for (size_t i = 1; i < wanted->size(); i++) {
+    if (!((*wanted)[i - 1] <= (*wanted)[i])) throw Napi::RangeError::New(env, prefix + "wanted must be sorted ascending");
+  }
+  return true;
+}
+
+Napi::Object ScanResultObject(Napi::Env env, const ScanResult& result) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("pids", ToTypedArray<Napi::Int32Array>(env, result.pids));
   out.Set("fds", ToTypedArray<Napi::Int32Array>(env, result.fds));
@@ -300,12 +296,14 @@ Napi::Object ResultObject(Napi::Env env, const ScanResult& result) {
   return out;
 }
 
+namespace {
+
 class ScanWorker : public PromiseWorker {
  public:
   ScanWorker(Napi::Env env, ScanRequest request)
       : PromiseWorker(env, "sockdoc:scanSocketFdsAsync"), request_(std::move(request)) {}
   void Work() override { result_ = RunScan(request_); }
-  Napi::Value Result(Napi::Env env) override { return ResultObject(env, result_); }
+  Napi::Value Result(Napi::Env env) override { return ScanResultObject(env, result_); }
 
  private:
   ScanRequest request_;
@@ -318,7 +316,7 @@ Napi::Value ScanSocketFds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ScanRequest request = ScanArguments(info, "scanSocketFds");
   try {
-    return ResultObject(env, RunScan(request));
+    return ScanResultObject(env, RunScan(request));
   } catch (const SyscallFailure& failure) {
     throw SystemError(env, failure.err, failure.syscall);
   }

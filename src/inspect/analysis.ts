@@ -7,7 +7,7 @@ import type { ProcessFacts } from "../analysis/close-wait/types.js";
 import type { HostFacts, SourceInfo } from "../model/snapshot.js";
 import type { TcpSocket } from "../model/socket.js";
 import type { Counters, Sockstat } from "../sources/counters.js";
-import type { OwnerLookup } from "../sources/owners.js";
+import type { OwnerLookup, OwnersVia } from "../sources/owners.js";
 import type { SocketCursor, StateTally } from "../sources/sock-diag.js";
 import type { SysctlRead } from "../sources/sysctl.js";
 
@@ -62,6 +62,8 @@ export interface Gathered {
   ownersResolved: boolean;
   /** Processes whose fds could not be read (other users' when not root). */
   deniedCount: number;
+  /** How the owners were found (the BPF fd iterator or a /proc walk); null when not looked up. */
+  ownersVia: OwnersVia | null;
   /** Owners of every inode looked up (records' and ownerInodes'); empty when owners were not looked up. */
   ownersByInode: OwnerLookup;
   processes: ReadonlyMap<number, ProcessFacts>;

@@ -10,7 +10,7 @@ import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
 import { isGoExecutable } from "../sources/go-binary.js";
 import { loadNative } from "../sources/native.js";
-import { findOwnersAsync, type OwnerLookup } from "../sources/owners.js";
+import { findOwnersAsync, type OwnerLookup, type OwnersVia } from "../sources/owners.js";
 import { readUsers } from "../sources/process-info.js";
 import type { Gathered, Needs, ScopeFacts } from "./analysis.js";
 import { passwdPathFor, readFacts } from "./process-facts.js";
@@ -33,7 +33,7 @@ async function attachOwners(
   records: TcpSocket[],
   more: readonly number[],
   warnings: string[],
-): Promise<{ deniedCount: number; byInode: OwnerLookup }> {
+): Promise<{ deniedCount: number; byInode: OwnerLookup; via: OwnersVia | null }> {
   const inodes: number[] = [...more];
   for (const s of records) if (s.inode) inodes.push(s.inode);
   // The fd walk runs on the addon's threads: the event loop stays free meanwhile.
@@ -43,7 +43,7 @@ async function attachOwners(
     if (!s.inode) s.owners = s.state === TcpState.TIME_WAIT ? null : [];
     else s.owners = found.byInode.get(s.inode) ?? [];
   }
-  return { deniedCount: found.deniedPids, byInode: found.byInode };
+  return { deniedCount: found.deniedPids, byInode: found.byInode, via: found.via };
 }
 
 function processFacts(scope: HostScope, records: readonly TcpSocket[], threads: boolean) {
@@ -78,6 +78,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     facts,
     ownersResolved: false,
     deniedCount: 0,
+    ownersVia: null,
     ownersByInode: new Map(),
     processes: new Map<number, ProcessFacts>(),
     users: new Map(),
@@ -89,7 +90,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     // Every host scope of one inspection reads the same /proc.
     const scope = wanting[0]!.scope as HostScope;
     const records = distinct(wanting.flatMap((r) => r.kept));
-    const { deniedCount, byInode } = await attachOwners(
+    const { deniedCount, byInode, via } = await attachOwners(
       scope,
       records,
       wanting.flatMap((r) => r.inodes),
@@ -100,6 +101,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     shared = {
       ownersResolved: true,
       deniedCount,
+      ownersVia: via,
       ownersByInode: byInode,
       ...(processes
         ? processFacts(scope, records, threads)

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { NetnsRef } from "../model/netns.js";
 import type { TcpSocket } from "../model/socket.js";
 import { dumpRequestCount } from "../sources/sock-diag.js";
+import type { OwnersVia } from "../sources/owners.js";
 import { talliedSocketCount } from "../sources/sock-diag-async.js";
 import type { Analysis, Gathered, Needs, Outcome, ScopeFacts } from "./analysis.js";
 import { asError, type Running } from "./dispatch.js";
@@ -36,6 +37,8 @@ export interface Inspection {
     readMs: number;
     /** Of which the owners and processes (one walk for every scope of a run), ms. */
     gatherMs: number;
+    /** How the owners were found (null: they were not looked up). */
+    ownersVia: OwnersVia | null;
     totalMs: number;
   };
 }
@@ -193,6 +196,7 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
       tallied: reading.tallied,
       readMs,
       gatherMs,
+      ownersVia: gathered.ownersVia,
       totalMs: performance.now() - reading.t0,
     },
   };

@@ -1,11 +1,15 @@
 /**
- * @module Owners: which processes hold a socket, from /proc/PID/fd links
- * ("socket:[inode]"). Uses the native addon's scan when given one, else a
- * JavaScript walk; either way stops once every wanted inode was found.
- * findOwnersAsync runs the native walk off the event loop, same result.
+ * @module Owners: which processes hold a socket. As root on the host's /proc,
+ * from the kernel's own walk of the file tables (the BPF fd iterator,
+ * owners/fd-iterator.ts); otherwise from /proc/PID/fd links
+ * ("socket:[inode]"), with the native addon's walk when given one, else a
+ * JavaScript walk (both stop once every wanted inode was found). Same
+ * answer whichever looked. findOwnersAsync runs the native search off the
+ * event loop, same result.
  */
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
+import { dropFdIterator, socketFdIterator } from "./owners/fd-iterator.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
 import { OwnerTable } from "./owners/owner-table.js";
 import { stillOpen } from "./owners/still-open.js";
@@ -34,13 +38,19 @@ export interface OwnersResult {
    */
   closedSockets: number;
   warnings: string[];
+  /** How the owners were found: "bpf" (the fd iterator), "walk" (the addon's), "js" (the JavaScript walk); null: nothing was looked up. */
+  via: OwnersVia | null;
 }
+
+export type OwnersVia = "bpf" | "walk" | "js";
 
 export interface FindOwnersOptions {
   /** The addon (its scanSocketFds is used), or null/absent for the JS scan. */
   native?: NativeAddon | null;
   /** Whether sockdoc runs as root (default: the effective uid is 0); shapes the denied warning. */
   asRoot?: boolean;
+  /** false: walk /proc even where the BPF fd iterator could serve (tests compare the two). */
+  iterator?: boolean;
 }
 
 function sortedWanted(wanted: Set<number>): Float64Array {
@@ -64,6 +74,11 @@ function wantedInodes(inodes: Iterable<number>): Set<number> {
   return wanted;
 }
 
+/** The BPF fd iterator when it may serve this search (a failed scan falls back to the walk, quietly: same answer). */
+function usableIterator(proc: ProcFs, opts: FindOwnersOptions) {
+  return opts.native && opts.iterator !== false ? socketFdIterator(opts.native, proc) : null;
+}
+
 function nativeFailed(err: unknown): string {
   return `native fd scan failed (${(err as Error).message}); scanned /proc in JavaScript instead`;
 }
@@ -81,18 +96,25 @@ export function findOwners(
 ): OwnersResult {
   const wanted = wantedInodes(inodes);
   if (wanted.size === 0)
-    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
+    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
   const warnings: string[] = [];
-  let hits: FdHits | undefined;
+  const iterator = usableIterator(proc, opts);
+  if (iterator) {
+    try {
+      return ownersFromHits(proc, wanted, hitsOf(iterator.scan(sortedWanted(wanted))), warnings, opts, "bpf");
+    } catch (err) {
+      dropFdIterator((err as Error).message);
+    }
+  }
   if (opts.native) {
     try {
-      hits = hitsOf(opts.native.scanSocketFds(proc.root, sortedWanted(wanted)));
+      const hits = hitsOf(opts.native.scanSocketFds(proc.root, sortedWanted(wanted)));
+      return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
     } catch (err) {
       warnings.push(nativeFailed(err));
     }
   }
-  hits ??= scanSocketFdsJs(proc, wanted);
-  return ownersFromHits(proc, wanted, hits, warnings, opts);
+  return ownersFromHits(proc, wanted, scanSocketFdsJs(proc, wanted), warnings, opts, "js");
 }
 
 /**
@@ -109,18 +131,26 @@ export async function findOwnersAsync(
 ): Promise<OwnersResult> {
   const wanted = wantedInodes(inodes);
   if (wanted.size === 0)
-    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [] };
+    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
   const warnings: string[] = [];
-  let hits: FdHits | undefined;
+  const iterator = usableIterator(proc, opts);
+  if (iterator) {
+    try {
+      const hits = hitsOf(await iterator.scanAsync(sortedWanted(wanted)));
+      return ownersFromHits(proc, wanted, hits, warnings, opts, "bpf");
+    } catch (err) {
+      dropFdIterator((err as Error).message);
+    }
+  }
   if (opts.native) {
     try {
-      hits = hitsOf(await opts.native.scanSocketFdsAsync(proc.root, sortedWanted(wanted)));
+      const hits = hitsOf(await opts.native.scanSocketFdsAsync(proc.root, sortedWanted(wanted)));
+      return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
     } catch (err) {
       warnings.push(nativeFailed(err));
     }
   }
-  hits ??= scanSocketFdsJs(proc, wanted);
-  return ownersFromHits(proc, wanted, hits, warnings, opts);
+  return ownersFromHits(proc, wanted, scanSocketFdsJs(proc, wanted), warnings, opts, "js");
 }
 
 /** The owners per inode from a scan's hits, comm read once per pid, and the warnings. */
@@ -130,6 +160,7 @@ function ownersFromHits(
   hits: FdHits,
   warnings: string[],
   opts: FindOwnersOptions,
+  via: OwnersVia,
 ): OwnersResult {
   // Each process's name, read once ("?" as ps prints it: it exited between the scan and this read).
   const comms = new Map<number, string>();
@@ -151,7 +182,7 @@ function ownersFromHits(
   if (hidden > 0 && hits.deniedPids > 0) {
     warnings.push(deniedWarning(hidden, hits.deniedPids, opts.asRoot ?? process.geteuid?.() === 0));
   }
-  return { byInode, deniedPids: hits.deniedPids, gonePids: hits.gonePids, closedSockets, warnings };
+  return { byInode, deniedPids: hits.deniedPids, gonePids: hits.gonePids, closedSockets, warnings, via };
 }
 
 /** Why some owners stayed unknown; as root, asking for root again would not help. */

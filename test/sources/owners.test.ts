@@ -211,6 +211,36 @@ describe("findOwners on the live host", () => {
   });
 
   it(
+    "as root, finds it with the BPF fd iterator, the same owners as the walk",
+    {
+      skip:
+        process.getuid?.() !== 0
+          ? "not root: the fd iterator is a BPF program"
+          : !loadNative().addon
+            ? "native addon not available"
+            : false,
+    },
+    async () => {
+      await withCloseWait((inode, fd) => {
+        const { addon } = loadNative();
+        const comm = new ProcFs().read(process.pid, "comm").trim();
+        const viaIterator = findOwners(new ProcFs(), [inode], { native: addon });
+        assert.equal(viaIterator.via, "bpf");
+        assert.deepEqual(viaIterator.byInode.get(inode), [{ pid: process.pid, comm, fd }]);
+        const viaWalk = findOwners(new ProcFs(), [inode], { native: addon, iterator: false });
+        assert.equal(viaWalk.via, "walk");
+        assert.deepEqual([...viaWalk.byInode], [...viaIterator.byInode]);
+        process.env.SOCKDOC_OWNERS = "walk";
+        try {
+          assert.equal(findOwners(new ProcFs(), [inode], { native: addon }).via, "walk");
+        } finally {
+          delete process.env.SOCKDOC_OWNERS;
+        }
+      });
+    },
+  );
+
+  it(
     "as another user, counts this process as denied and says to run as root",
     {
       skip: process.getuid?.() === 0 ? false : "needs root to start a child as uid 65534",

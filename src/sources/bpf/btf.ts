@@ -1,8 +1,10 @@
 /**
  * @module A reader of the kernel's BTF (/sys/kernel/btf/vmlinux) just big
- * enough to find struct member offsets: the state tracer's program reads
- * struct sock fields at the running kernel's own offsets, so no compiler and
- * no CO-RE library are needed. Pure: bytes in, offsets out.
+ * enough to find struct member offsets and function ids: the BPF programs
+ * (state tracer, socket fd iterator) read kernel struct fields at the
+ * running kernel's own offsets, so no compiler and no CO-RE library are
+ * needed. Names are decoded only when looked up (a vmlinux BTF has some
+ * 150,000 types). Pure: bytes in, offsets out.
  * Format: include/uapi/linux/btf.h (header, type section, string section).
  */
 import { InputError } from "../../model/errors.js";
@@ -13,9 +15,11 @@ const KIND_VOLATILE = 9;
 const KIND_CONST = 10;
 const KIND_RESTRICT = 11;
 const KIND_TYPE_TAG = 18;
+const KIND_FUNC = 12;
+const DECODER = new TextDecoder();
 
 interface BtfType {
-  name: string;
+  nameOff: number;
   kind: number;
   kindFlag: boolean;
   /** size for INT/STRUCT/UNION/ENUM, the referenced type for PTR/TYPEDEF/CONST/... */
@@ -24,6 +28,8 @@ interface BtfType {
   membersAt: number;
   vlen: number;
 }
+
+const VOID: BtfType = { nameOff: 0, kind: 0, kindFlag: false, sizeOrType: 0, membersAt: 0, vlen: 0 };
 
 /** Bytes of kind-specific data after a type's 12-byte header. */
 function extraBytes(kind: number, vlen: number): number {
@@ -57,10 +63,10 @@ export interface MemberPlace {
 }
 
 export class Btf {
-  private readonly types: BtfType[] = [
-    { name: "", kind: 0, kindFlag: false, sizeOrType: 0, membersAt: 0, vlen: 0 },
-  ];
-  private readonly byName = new Map<string, number[]>();
+  /** Where each type's 12-byte header starts, by id (id 0 is void: no header). */
+  private readonly starts: number[] = [-1];
+  /** Struct and union ids by name, made at the first lookup: decoding every name costs more than the parse. */
+  private structsByName: Map<string, number[]> | null = null;
   private readonly view: DataView;
   private readonly strings: number;
   private readonly stringsEnd: number;
@@ -83,28 +89,31 @@ export class Btf {
       throw new InputError("BTF: sections past the end");
     let at = typesStart;
     while (at + 12 <= typesEnd) {
-      const nameOff = this.view.getUint32(at, true);
       const info = this.view.getUint32(at + 4, true);
-      const vlen = info & 0xffff;
-      const kind = (info >>> 24) & 0x1f;
-      const type: BtfType = {
-        name: this.string(nameOff),
-        kind,
-        kindFlag: (info & 0x80000000) !== 0,
-        sizeOrType: this.view.getUint32(at + 8, true),
-        membersAt: at + 12,
-        vlen,
-      };
-      const id = this.types.length;
-      this.types.push(type);
-      if (type.name !== "" && (kind === KIND.STRUCT || kind === KIND.UNION)) {
-        const ids = this.byName.get(type.name);
-        if (ids) ids.push(id);
-        else this.byName.set(type.name, [id]);
-      }
-      at += 12 + extraBytes(kind, vlen);
+      this.starts.push(at);
+      at += 12 + extraBytes((info >>> 24) & 0x1f, info & 0xffff);
     }
     if (at !== typesEnd) throw new InputError("BTF: type section ends inside a type");
+  }
+
+  /** A type's header, decoded when asked (a vmlinux BTF has ~150,000 of them). */
+  private type(id: number): BtfType | undefined {
+    const at = this.starts[id];
+    if (at === undefined || at < 0) return id === 0 ? VOID : undefined;
+    const info = this.view.getUint32(at + 4, true);
+    return {
+      nameOff: this.view.getUint32(at, true),
+      kind: (info >>> 24) & 0x1f,
+      kindFlag: (info & 0x80000000) !== 0,
+      sizeOrType: this.view.getUint32(at + 8, true),
+      membersAt: at + 12,
+      vlen: info & 0xffff,
+    };
+  }
+
+  private kindOf(id: number): number {
+    const at = this.starts[id];
+    return at === undefined || at < 0 ? 0 : (this.view.getUint32(at + 4, true) >>> 24) & 0x1f;
   }
 
   private string(offset: number): string {
@@ -112,13 +121,51 @@ export class Btf {
     if (start >= this.stringsEnd) return "";
     let end = start;
     while (end < this.stringsEnd && this.blob[end] !== 0) end++;
-    return new TextDecoder().decode(this.blob.subarray(start, end));
+    return DECODER.decode(this.blob.subarray(start, end));
+  }
+
+  /** Whether the name at nameOff is the bytes of wanted (no decoding). */
+  private nameIs(nameOff: number, wanted: Uint8Array): boolean {
+    const start = this.strings + nameOff;
+    if (start + wanted.length >= this.stringsEnd || this.blob[start + wanted.length] !== 0) return false;
+    for (let i = 0; i < wanted.length; i++) if (this.blob[start + i] !== wanted[i]) return false;
+    return true;
+  }
+
+  private structIds(name: string): number[] | undefined {
+    if (!this.structsByName) {
+      this.structsByName = new Map();
+      for (let id = 1; id < this.starts.length; id++) {
+        const kind = this.kindOf(id);
+        if (kind !== KIND.STRUCT && kind !== KIND.UNION) continue;
+        const t = this.type(id)!;
+        if (t.nameOff === 0) continue;
+        const typeName = this.string(t.nameOff);
+        const ids = this.structsByName.get(typeName);
+        if (ids) ids.push(id);
+        else this.structsByName.set(typeName, [id]);
+      }
+    }
+    return this.structsByName.get(name);
+  }
+
+  /**
+   * The id of the function named name (BTF kind FUNC), or null: what a
+   * tracing or iterator program attaches to (e.g. "bpf_iter_task_file").
+   */
+  funcId(name: string): number | null {
+    const wanted = new TextEncoder().encode(name);
+    for (let id = 1; id < this.starts.length; id++) {
+      if (this.kindOf(id) === KIND_FUNC && this.nameIs(this.view.getUint32(this.starts[id]!, true), wanted))
+        return id;
+    }
+    return null;
   }
 
   /** Follows typedefs and qualifiers to the type they name. */
   private resolve(id: number): number {
     for (let hops = 0; hops < 32; hops++) {
-      const t = this.types[id];
+      const t = this.type(id);
       if (!t) return 0;
       if (![KIND.TYPEDEF, KIND_VOLATILE, KIND_CONST, KIND_RESTRICT, KIND_TYPE_TAG].includes(t.kind))
         return id;
@@ -128,7 +175,7 @@ export class Btf {
   }
 
   private sizeOf(id: number): number {
-    const t = this.types[this.resolve(id)];
+    const t = this.type(this.resolve(id));
     if (!t) return 0;
     if (t.kind === KIND.PTR) return 8;
     if (t.kind === KIND.ARRAY) {
@@ -140,7 +187,7 @@ export class Btf {
 
   /** A member by name, looking through anonymous structs and unions: [type id, bit offset, bitfield]. */
   private member(structId: number, name: string): [number, number, boolean] | null {
-    const t = this.types[structId]!;
+    const t = this.type(structId)!;
     for (let i = 0; i < t.vlen; i++) {
       const at = t.membersAt + 12 * i;
       const memberName = this.string(this.view.getUint32(at, true));
@@ -152,7 +199,7 @@ export class Btf {
       if (memberName === name) return [typeId, bits, bitfield];
       if (memberName === "") {
         const inner = this.resolve(typeId);
-        const kind = this.types[inner]?.kind;
+        const kind = this.kindOf(inner);
         if (kind === KIND.STRUCT || kind === KIND.UNION) {
           const found = this.member(inner, name);
           if (found) return [found[0], bits + found[1], found[2]];
@@ -168,14 +215,14 @@ export class Btf {
    * without the field, e.g. IPv6's addresses).
    */
   memberPlace(structName: string, path: readonly string[]): MemberPlace | null {
-    const ids = this.byName.get(structName)?.filter((id) => this.types[id]!.kind === KIND.STRUCT);
+    const ids = this.structIds(structName)?.filter((id) => this.kindOf(id) === KIND.STRUCT);
     if (!ids || ids.length === 0) return null;
     let id = ids[0]!;
     let bits = 0;
     let bitfield = false;
     let typeId = id;
     for (const name of path) {
-      const kind = this.types[id]?.kind;
+      const kind = this.kindOf(id);
       if (kind !== KIND.STRUCT && kind !== KIND.UNION) return null;
       const found = this.member(id, name);
       if (!found) return null;

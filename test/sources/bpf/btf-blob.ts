@@ -94,6 +94,11 @@ export class BtfBuilder {
     return this.push([this.str(name), (6 << 24) | values.length, 4], extra);
   }
 
+  /** A FUNC (what tracing and iterator programs attach to); proto may be any type id here. */
+  func(name: string, proto: number): number {
+    return this.push([this.str(name), 12 << 24, proto]);
+  }
+
   build(): Buffer {
     const typeSection = Buffer.concat(this.types);
     const stringSection = Buffer.concat(this.strings.map((s) => Buffer.from(`${s}\0`)));
@@ -167,5 +172,43 @@ export function tracerBtf(opts: { withIpv6?: boolean; protocolBitfield?: boolean
     { name: "sk", type: sock, offset: 0 },
     { name: "inet_sport", type: be16, offset: 1800 },
   ]);
+  return b.build();
+}
+
+/** The fd iterator's structs and its FUNC, at offsets unlike any real kernel's. */
+export function fdIteratorBtf(opts: { withFunc?: boolean; modeBytes?: number } = {}): Buffer {
+  const b = new BtfBuilder();
+  const u16 = b.int("short unsigned int", 2);
+  const u32 = b.int("unsigned int", 4);
+  const ulong = b.int("long unsigned int", 8);
+  const umode = b.typedef("umode_t", opts.modeBytes === 4 ? u32 : u16);
+  // The kernel's way: each pointer inside an anonymous union of one.
+  const wrap = (name: string, to: number) =>
+    b.struct("", 8, [{ name, type: b.ptr(to), offset: 0 }], { union: true });
+  const seq = b.struct("seq_file", 8, []);
+  const meta = b.struct("bpf_iter_meta", 24, [
+    { name: "", type: wrap("seq", seq), offset: 0 },
+    { name: "session_id", type: ulong, offset: 64 },
+  ]);
+  const inode = b.struct("inode", 128, [
+    { name: "i_flags", type: u32, offset: 0 },
+    { name: "i_mode", type: umode, offset: 64 },
+    { name: "i_ino", type: ulong, offset: 512 },
+  ]);
+  const file = b.struct("file", 64, [
+    { name: "f_count", type: ulong, offset: 0 },
+    { name: "f_inode", type: b.ptr(inode), offset: 192 },
+  ]);
+  const task = b.struct("task_struct", 2048, [
+    { name: "pid", type: u32, offset: 8000 },
+    { name: "tgid", type: u32, offset: 8032 },
+  ]);
+  const ctx = b.struct("bpf_iter__task_file", 32, [
+    { name: "", type: wrap("meta", meta), offset: 0 },
+    { name: "", type: wrap("task", task), offset: 64 },
+    { name: "fd", type: u32, offset: 128 },
+    { name: "", type: wrap("file", file), offset: 192 },
+  ]);
+  if (opts.withFunc !== false) b.func("bpf_iter_task_file", ctx);
   return b.build();
 }

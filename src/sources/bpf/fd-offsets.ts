@@ -1,0 +1,49 @@
+/**
+ * @module What the socket fd iterator's program (native/bpf-fd-program.cc)
+ * needs from the running kernel's BTF: the id of the iterator it attaches to
+ * (bpf_iter_task_file, Linux 5.8+) and the offsets of the fields it reads,
+ * with the reason when one is missing. Pure: a Btf in, offsets or a reason out.
+ */
+import type { Btf } from "./btf.js";
+
+/** Byte offsets in the running kernel (the addon's FdOffsets). */
+export interface FdOffsets {
+  ctxMeta: number;
+  ctxTask: number;
+  ctxFd: number;
+  ctxFile: number;
+  metaSeq: number;
+  fileInode: number;
+  inodeMode: number;
+  inodeIno: number;
+  taskTgid: number;
+}
+
+export const FD_ITERATOR = "bpf_iter_task_file";
+
+/** [key, struct, member path, size in bytes] */
+const FIELDS: Array<[keyof FdOffsets, string, string[], number]> = [
+  ["ctxMeta", "bpf_iter__task_file", ["meta"], 8],
+  ["ctxTask", "bpf_iter__task_file", ["task"], 8],
+  ["ctxFd", "bpf_iter__task_file", ["fd"], 4],
+  ["ctxFile", "bpf_iter__task_file", ["file"], 8],
+  ["metaSeq", "bpf_iter_meta", ["seq"], 8],
+  ["fileInode", "file", ["f_inode"], 8],
+  ["inodeMode", "inode", ["i_mode"], 2],
+  ["inodeIno", "inode", ["i_ino"], 8],
+  ["taskTgid", "task_struct", ["tgid"], 4],
+];
+
+/** The iterator's BTF id and the offsets, or a one-line reason why this kernel cannot give them. */
+export function fdIteratorOffsets(btf: Btf): { btfId: number; offsets: FdOffsets } | { missing: string } {
+  const btfId = btf.funcId(FD_ITERATOR);
+  if (btfId === null) return { missing: `the ${FD_ITERATOR} iterator (Linux 5.8 or later)` };
+  const offsets: Partial<FdOffsets> = {};
+  for (const [key, struct, path, size] of FIELDS) {
+    const place = btf.memberPlace(struct, path);
+    if (!place || place.bitfield || place.size !== size)
+      return { missing: `struct ${struct}.${path.join(".")} of ${size} bytes` };
+    offsets[key] = place.offset;
+  }
+  return { btfId, offsets: offsets as FdOffsets };
+}

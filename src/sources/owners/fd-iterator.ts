@@ -1,0 +1,81 @@
+/**
+ * @module The BPF socket fd iterator as an owner source: the kernel walks
+ * every task's file table and hands over (pid, fd, inode) per socket, one
+ * read per ~4,000 sockets, where the /proc walk pays a readlink per fd
+ * (~2 µs each: 0.4 s of CPU for a host holding 200,000 fds). Opened once per
+ * process and kept (a scrape after scrape reuses the loaded program); the
+ * BTF parse and the load cost ~40 ms once.
+ *
+ * Used only where it gives the walk's answer: sockdoc is root, /proc is the
+ * host's procfs, and sockdoc's pid namespace is the initial one (the program
+ * reports global pids). SOCKDOC_OWNERS=walk turns it off (to compare, or on
+ * a kernel where it misbehaves).
+ */
+import { readFileSync, readlinkSync } from "node:fs";
+import { Btf } from "../bpf/btf.js";
+import { fdIteratorOffsets } from "../bpf/fd-offsets.js";
+import type { BpfSocketFdIterHandle, NativeAddon } from "../native.js";
+import type { ProcFs } from "../procfs.js";
+
+const BTF_PATH = "/sys/kernel/btf/vmlinux";
+/** The initial pid namespace's inode (PROC_PID_INIT_INO): pids there are the kernel's own. */
+const INITIAL_PID_NAMESPACE = "pid:[4026531836]";
+
+let opened: { handle: BpfSocketFdIterHandle | null; reason: string | null } | undefined;
+
+function inInitialPidNamespace(): boolean {
+  try {
+    return readlinkSync("/proc/self/ns/pid") === INITIAL_PID_NAMESPACE;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the iterator cannot serve proc here (null: it can be tried). */
+function ineligible(native: NativeAddon, proc: ProcFs): string | null {
+  if (process.env.SOCKDOC_OWNERS === "walk") return "SOCKDOC_OWNERS=walk";
+  if (!native.BpfSocketFdIter) return "the addon predates the fd iterator";
+  if (proc.root !== "/proc" || !proc.isProcfs()) return "not the host's /proc";
+  if (process.geteuid?.() !== 0) return "not root";
+  if (!inInitialPidNamespace()) return "sockdoc runs in a pid namespace of its own";
+  return null;
+}
+
+function open(native: NativeAddon): { handle: BpfSocketFdIterHandle | null; reason: string | null } {
+  let btf: Btf;
+  try {
+    btf = new Btf(readFileSync(BTF_PATH));
+  } catch (err) {
+    return { handle: null, reason: `no BTF (${(err as Error).message})` };
+  }
+  const found = fdIteratorOffsets(btf);
+  if ("missing" in found) return { handle: null, reason: `the kernel's BTF lacks ${found.missing}` };
+  try {
+    return { handle: new native.BpfSocketFdIter!(found.offsets, found.btfId), reason: null };
+  } catch (err) {
+    const e = err as Error & { verifierLog?: string };
+    return { handle: null, reason: e.verifierLog ? `refused: ${e.verifierLog}` : e.message };
+  }
+}
+
+/**
+ * The iterator for proc, opened at the first call and kept for the process;
+ * null (and why, in fdIteratorReason()) when it cannot serve: the caller walks /proc.
+ */
+export function socketFdIterator(native: NativeAddon, proc: ProcFs): BpfSocketFdIterHandle | null {
+  const reason = ineligible(native, proc);
+  if (reason !== null) return null;
+  opened ??= open(native);
+  return opened.handle;
+}
+
+/** Why the last socketFdIterator() call gave null, for --debug; null when it is in use. */
+export function fdIteratorReason(native: NativeAddon, proc: ProcFs): string | null {
+  return ineligible(native, proc) ?? opened?.reason ?? null;
+}
+
+/** After a failed scan: stop using the iterator in this process (the walk takes over). */
+export function dropFdIterator(reason: string): void {
+  opened?.handle?.close();
+  opened = { handle: null, reason };
+}
