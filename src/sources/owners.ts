@@ -10,6 +10,7 @@
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
 import { dropFdIterator, socketFdIterator } from "./owners/fd-iterator.js";
+import { InodeSet } from "./owners/inode-set.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
 import { OwnerTable } from "./owners/owner-table.js";
 import { stillOpen } from "./owners/still-open.js";
@@ -53,10 +54,6 @@ export interface FindOwnersOptions {
   iterator?: boolean;
 }
 
-function sortedWanted(wanted: Set<number>): Float64Array {
-  return Float64Array.from(wanted).sort();
-}
-
 function hitsOf(r: FdScanResult): FdHits {
   // An addon built before gonePids existed is refused at load; a test stub may lack it.
   return {
@@ -66,12 +63,6 @@ function hitsOf(r: FdScanResult): FdHits {
     deniedPids: r.deniedPids.length,
     gonePids: r.gonePids?.length ?? 0,
   };
-}
-
-function wantedInodes(inodes: Iterable<number>): Set<number> {
-  const wanted = new Set<number>();
-  for (const inode of inodes) if (inode > 0) wanted.add(inode);
-  return wanted;
 }
 
 /** The BPF fd iterator when it may serve this search (a failed scan falls back to the walk, quietly: same answer). */
@@ -94,21 +85,21 @@ export function findOwners(
   inodes: Iterable<number>,
   opts: FindOwnersOptions = {},
 ): OwnersResult {
-  const wanted = wantedInodes(inodes);
+  const wanted = InodeSet.of(inodes);
   if (wanted.size === 0)
     return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
   const warnings: string[] = [];
   const iterator = usableIterator(proc, opts);
   if (iterator) {
     try {
-      return ownersFromHits(proc, wanted, hitsOf(iterator.scan(sortedWanted(wanted))), warnings, opts, "bpf");
+      return ownersFromHits(proc, wanted, hitsOf(iterator.scan(wanted.sorted)), warnings, opts, "bpf");
     } catch (err) {
       dropFdIterator((err as Error).message);
     }
   }
   if (opts.native) {
     try {
-      const hits = hitsOf(opts.native.scanSocketFds(proc.root, sortedWanted(wanted)));
+      const hits = hitsOf(opts.native.scanSocketFds(proc.root, wanted.sorted));
       return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
     } catch (err) {
       warnings.push(nativeFailed(err));
@@ -129,14 +120,14 @@ export async function findOwnersAsync(
   inodes: Iterable<number>,
   opts: FindOwnersOptions = {},
 ): Promise<OwnersResult> {
-  const wanted = wantedInodes(inodes);
+  const wanted = InodeSet.of(inodes);
   if (wanted.size === 0)
     return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
   const warnings: string[] = [];
   const iterator = usableIterator(proc, opts);
   if (iterator) {
     try {
-      const hits = hitsOf(await iterator.scanAsync(sortedWanted(wanted)));
+      const hits = hitsOf(await iterator.scanAsync(wanted.sorted));
       return ownersFromHits(proc, wanted, hits, warnings, opts, "bpf");
     } catch (err) {
       dropFdIterator((err as Error).message);
@@ -144,7 +135,7 @@ export async function findOwnersAsync(
   }
   if (opts.native) {
     try {
-      const hits = hitsOf(await opts.native.scanSocketFdsAsync(proc.root, sortedWanted(wanted)));
+      const hits = hitsOf(await opts.native.scanSocketFdsAsync(proc.root, wanted.sorted));
       return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
     } catch (err) {
       warnings.push(nativeFailed(err));
@@ -156,7 +147,7 @@ export async function findOwnersAsync(
 /** The owners per inode from a scan's hits, comm read once per pid, and the warnings. */
 function ownersFromHits(
   proc: ProcFs,
-  wanted: Set<number>,
+  wanted: InodeSet,
   hits: FdHits,
   warnings: string[],
   opts: FindOwnersOptions,

@@ -7,29 +7,67 @@
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
-import { holderOf, socketKey } from "./tracker.js";
+import { socketKey } from "./tracker.js";
 
 export class FirstSeen {
-  private seen = new Map<string, number>();
+  private seen = new Map<number | string, number>();
+  /** The namespace of the last sample: only its sockets are remembered (older kernels number cookies per namespace). */
+  private scope = "";
 
   /**
    * One sample's sockets (others than CLOSE_WAIT are ignored); scope names
-   * the network namespace (a cookie is unique only within one). Returns
+   * the network namespace (a 4-tuple is unique only within one). Returns
    * holder ("pid:N", "queue:PORT") -> first-seen time (ms) of its oldest socket.
    */
   sample(at: number, sockets: readonly TcpSocket[], scope = ""): Map<string, number> {
-    const current = new Map<string, number>();
-    const oldest = new Map<string, number>();
+    const current = new Map<number | string, number>();
+    const before = scope === this.scope ? this.seen : new Map<number | string, number>();
+    // Per holder as a number (pid; -1 - port for the accept queue; 0 unknown), named at the end:
+    // a string per socket cost more than the rest of the sample.
+    const oldest = new Map<number, number>();
     for (const s of sockets) {
       if (s.state !== TcpState.CLOSE_WAIT) continue;
-      const key = `${scope}/${socketKey(s)}`;
-      const first = this.seen.get(key) ?? at;
+      const key = identity(s);
+      const first = before.get(key) ?? at;
       current.set(key, first);
-      const holder = holderOf(s);
+      const holder = holderNumber(s);
       const was = oldest.get(holder);
       if (was === undefined || first < was) oldest.set(holder, first);
     }
     this.seen = current;
-    return oldest;
+    this.scope = scope;
+    const named = new Map<string, number>();
+    for (const [holder, first] of oldest) named.set(holderName(holder), first);
+    return named;
   }
+}
+
+/**
+ * Stable identity across samples of one namespace, as socketKey (tracker.ts)
+ * chooses it: the kernel cookie, else the inode (kept apart from cookies by
+ * its sign), else the 4-tuple.
+ */
+function identity(s: TcpSocket): number | string {
+  if (s.cookie) {
+    const cookie = Number(s.cookie);
+    if (Number.isSafeInteger(cookie)) return cookie;
+  }
+  if (s.inode) return -s.inode;
+  return socketKey(s);
+}
+
+/** holderOf as a number: the lowest owner pid; -1 - port for the accept queue; 0 unknown. */
+function holderNumber(s: TcpSocket): number {
+  const owners = s.owners;
+  if (owners && owners.length > 0) {
+    let pid = owners[0]!.pid;
+    for (let i = 1; i < owners.length; i++) pid = Math.min(pid, owners[i]!.pid);
+    return pid;
+  }
+  return s.inode === 0 ? -1 - s.local.port : 0;
+}
+
+function holderName(holder: number): string {
+  if (holder > 0) return `pid:${holder}`;
+  return holder === 0 ? "unknown" : `queue:${-1 - holder}`;
 }

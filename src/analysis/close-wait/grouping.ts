@@ -5,7 +5,7 @@
  * added later (report.ts).
  */
 import { portKnown } from "../../model/endpoint.js";
-import type { TcpSocket } from "../../model/socket.js";
+import type { Owner, TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
 import { causeOf } from "./cause.js";
 import { findListener, listenerInfo, listeningPorts } from "./listener.js";
@@ -31,10 +31,11 @@ export interface GroupOptions extends OwnerContext {
  * ephemeral range is the server.
  */
 export function directionOf(s: TcpSocket, listening: Set<number>, range: PortRange): Direction {
-  if (listening.has(s.local.port)) return "incoming";
-  const ephemeral = (p: number) => p >= range.low && p <= range.high;
-  if (!ephemeral(s.local.port)) return "incoming";
-  return ephemeral(s.remote.port) ? "incoming" : "outgoing";
+  const local = s.local.port;
+  if (listening.has(local)) return "incoming";
+  if (local < range.low || local > range.high) return "incoming";
+  const remote = s.remote.port;
+  return remote >= range.low && remote <= range.high ? "incoming" : "outgoing";
 }
 
 interface Building {
@@ -48,11 +49,22 @@ function countPeers(peers: Map<string, number>): PeerCount[] {
     .sort((a, b) => b.count - a.count || (a.address < b.address ? -1 : 1));
 }
 
+const NO_OWNERS: readonly Owner[] = [];
+
+/** The owners by pid (most sockets have one: no copy then). */
+function byPid(owners: readonly Owner[] | null): readonly Owner[] {
+  if (!owners || owners.length === 0) return NO_OWNERS;
+  return owners.length === 1 ? owners : [...owners].sort((a, b) => a.pid - b.pid);
+}
+
 export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions): CloseWaitGroup[] {
   const listeners = sockets.filter((s) => s.state === TcpState.LISTEN);
   const listening = listeningPorts(listeners);
   const range = opts.ephemeral ?? DEFAULT_EPHEMERAL;
-  const groups = new Map<string, Building>();
+  // Groups by owner pid and port first (numbers: a string key per socket
+  // cost a third of the grouping at 50,000 sockets), then by the rest.
+  const byPidPort = new Map<number, Building[]>();
+  const groups: Building[] = [];
   for (const s of sockets) {
     if (s.state !== TcpState.CLOSE_WAIT) continue;
     const cause = causeOf(s);
@@ -61,11 +73,16 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
     const port = end.port;
     const service = portKnown(end) ? undefined : end.service;
     // Inherited fds (fork) give several owners; the lowest pid stands for the group.
-    const owners = [...(s.owners ?? [])].sort((a, b) => a.pid - b.pid);
+    const owners = byPid(s.owners);
     const main = owners[0] ?? null;
     const note = main ? null : ownerNote(s, opts);
-    const key = `${main?.pid ?? note}|${direction}|${service ?? port}|${cause}`;
-    let b = groups.get(key);
+    const pidPort = (main?.pid ?? 0) * 65536 + port;
+    let same = byPidPort.get(pidPort);
+    if (!same) byPidPort.set(pidPort, (same = []));
+    let b = same.find(
+      ({ group: g }) =>
+        g.direction === direction && g.cause === cause && g.ownerNote === note && g.portService === service,
+    );
     if (!b) {
       const listener = cause === "not-accepted" ? findListener(listeners, s) : null;
       b = {
@@ -88,7 +105,8 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
           listener: listener ? listenerInfo(listener, opts.backlogKnown) : null,
         },
       };
-      groups.set(key, b);
+      same.push(b);
+      groups.push(b);
     }
     const g = b.group;
     g.count++;
@@ -102,7 +120,7 @@ export function groupCloseWait(sockets: readonly TcpSocket[], opts: GroupOptions
     b.peers.set(s.remote.address, (b.peers.get(s.remote.address) ?? 0) + 1);
   }
   const out: CloseWaitGroup[] = [];
-  for (const { group, peers } of groups.values()) {
+  for (const { group, peers } of groups) {
     group.fds.sort((a, b) => a - b);
     group.sharedWith.sort((a, b) => a - b);
     group.peers = countPeers(peers);

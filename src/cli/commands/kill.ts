@@ -36,9 +36,19 @@ import { namespaceScopes } from "../../inspect/namespaces.js";
 import type { HostScope } from "../../inspect/scope.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { envelope } from "../../render/envelope.js";
-import { emit, emitJson, emitNdjson, type Format, tableOrCsv, terminalWidth } from "../../render/output.js";
+import { csvChunks } from "../../render/csv.js";
+import {
+  emit,
+  emitJson,
+  emitNdjson,
+  type Format,
+  tableOrCsv,
+  terminalWidth,
+  writeChunks,
+} from "../../render/output.js";
 import { socketToJson } from "../../render/socket-json.js";
-import type { Column } from "../../render/table.js";
+import { type Column, tableChunks } from "../../render/table.js";
+import { terminalSafe } from "../../render/terminal-safe.js";
 import { loadNative, type NativeAddon } from "../../sources/native.js";
 import { netnsLabel } from "../../report/netns.js";
 import type { TcpSocket } from "../../model/socket.js";
@@ -113,12 +123,27 @@ interface Run {
   sudoRerun: string;
 }
 
+/**
+ * The text output in three parts: lines before the outcome table, whether
+ * the table comes, lines after it. Kept apart so that the table of 50,000
+ * closed sockets is streamed in chunks (tableChunks), never one string: as
+ * one string its cells and text promoted ~30 MB to the old generation.
+ */
+interface TextParts {
+  head: string[];
+  table: boolean;
+  tail: string[];
+}
+
 /** What will be done: the header (support first), the table, what closing does. */
-function planText(run: Run): string[] {
+function planParts(run: Run): TextParts {
   const { snapshot, results } = run;
-  const out = [...flow(headerLines(results.length, run.filterText, snapshot.source.detail, run.support)), ""];
-  if (results.length === 0) return [...out, "Nothing to do."];
-  return [...out, tableOrCsv("table", results, outcomeColumns()), "", ...flow(effectLines(results))];
+  const head = [
+    ...flow(headerLines(results.length, run.filterText, snapshot.source.detail, run.support)),
+    "",
+  ];
+  if (results.length === 0) return { head: [...head, "Nothing to do."], table: false, tail: [] };
+  return { head, table: true, tail: ["", ...flow(effectLines(results))] };
 }
 
 /** What was done: why some were not closed, and the last line (the command, or the audit trail). */
@@ -131,26 +156,45 @@ function endText(run: Run): string[] {
  * planShown: the plan was already printed before asking on a terminal; then
  * only the outcomes follow (the table again when sockets were closed).
  */
-function printText(format: "table" | "csv", run: Run, planShown: boolean): void {
-  printTextTo(format, run, planShown, emit);
+function textParts(run: Run, planShown: boolean): TextParts {
+  const parts: TextParts = planShown ? { head: [], table: !run.end.dryRun, tail: [] } : planParts(run);
+  const end = run.results.length > 0 ? endText(run) : [];
+  if ((parts.head.length > 0 || parts.table || parts.tail.length > 0) && end.length > 0) parts.tail.push("");
+  parts.tail.push(...end);
+  return parts;
 }
 
-function printTextTo(
-  format: "table" | "csv",
-  run: Run,
-  planShown: boolean,
-  print: (text: string) => void,
-): void {
-  if (format === "csv") {
-    print(tableOrCsv("csv", run.results, outcomeColumns()));
+/** The parts as one string (the lines joined, the table in its place), for a small output or a namespace's section. */
+function joinedText(run: Run, { head, table, tail }: TextParts): string {
+  const middle = table ? [tableOrCsv("table", run.results, outcomeColumns())] : [];
+  return [...head, ...middle, ...tail].join("\n");
+}
+
+/** The same bytes as emit(joinedText(...)), the table written a chunk at a time. */
+function* textChunks(run: Run, { head, table, tail }: TextParts): Generator<string> {
+  if (!table) {
+    const text = [...head, ...tail].join("\n");
+    yield terminalSafe(text.endsWith("\n") ? text : `${text}\n`);
     return;
   }
-  const out: string[] = [];
-  if (!planShown) out.push(...planText(run));
-  else if (!run.end.dryRun) out.push(tableOrCsv("table", run.results, outcomeColumns()));
-  const end = run.results.length > 0 ? endText(run) : [];
-  if (out.length > 0 && end.length > 0) out.push("");
-  print([...out, ...end].join("\n"));
+  if (head.length > 0) yield terminalSafe(`${head.join("\n")}\n`);
+  yield* tableChunks(run.results, outcomeColumns(), terminalWidth());
+  if (tail.length > 0) {
+    // The table's last line ended with a newline: the tail's first line is the one after it.
+    const text = tail.join("\n");
+    yield terminalSafe(text.endsWith("\n") ? text : `${text}\n`);
+  }
+}
+
+async function printText(format: "table" | "csv", run: Run, planShown: boolean): Promise<void> {
+  if (format === "csv") await writeChunks(csvChunks(run.results, outcomeColumns()));
+  else await writeChunks(textChunks(run, textParts(run, planShown)));
+}
+
+/** One namespace's text (--all-netns), as one string. */
+function namespaceText(format: "table" | "csv", run: Run): string {
+  if (format === "csv") return tableOrCsv("csv", run.results, outcomeColumns());
+  return joinedText(run, textParts(run, false));
 }
 
 function printJson(format: Format, run: Run): void {
@@ -351,13 +395,13 @@ export function killCommand(): Command {
         process.stderr.isTTY &&
         run.results.some((r) => r.outcome === "would-close");
       if (ask) {
-        emit(planText(run).join("\n"));
+        emit(joinedText(run, planParts(run)));
         const n = plan.targets.length;
         act = await confirm(`Close ${n === 1 ? "this socket" : `these ${n} sockets`}? [y/N] `);
       }
       const auditStop = act ? execute(run, plan, ctx) : null;
       if (format === "json" || format === "ndjson") printJson(format, run);
-      else printText(format, run, ask);
+      else await printText(format, run, ask);
       process.exitCode = exitCodeFor(run.results);
       if (auditStop !== null) throw new InputError(auditStop);
       return;
@@ -394,10 +438,7 @@ export function killCommand(): Command {
       const width = terminalWidth() || 80;
       const parts = runs.map(({ plan, run }) => {
         const head = `== namespace ${netnsLabel(plan.scope.netns!.ref)} (net:[${plan.scope.netns!.ref.inode}]) `;
-        const out: string[] = [];
-        const print = (text: string) => out.push(text);
-        printTextTo(format, run, false, print);
-        return `${head.padEnd(Math.min(width, 80), "=")}\n${out.join("\n")}`;
+        return `${head.padEnd(Math.min(width, 80), "=")}\n${namespaceText(format, run)}`;
       });
       emit(parts.join("\n\n"));
     }

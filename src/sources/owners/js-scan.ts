@@ -40,7 +40,7 @@ export function socketInode(link: string): number {
  * in wanted. Stops after the process in which the last wanted inode was seen
  * (so all of that process's fds are reported).
  */
-export function scanSocketFdsJs(proc: ProcFs, wanted: ReadonlySet<number>): FdHits {
+export function scanSocketFdsJs(proc: ProcFs, wanted: { has(inode: number): boolean; size: number }): FdHits {
   const pids: number[] = [];
   const fds: number[] = [];
   const inodes: number[] = [];

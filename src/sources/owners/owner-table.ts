@@ -24,33 +24,36 @@ export class OwnerTable implements Iterable<[number, Owner[]]> {
    */
   constructor(
     hits: { pids: ArrayLike<number>; fds: ArrayLike<number>; inodes: ArrayLike<number> },
-    wanted: ReadonlySet<number>,
+    wanted: { has(inode: number): boolean },
     private readonly comms: ReadonlyMap<number, string>,
   ) {
-    const keys: number[] = [];
+    if (hits.inodes.length >= INDEX_BITS) throw new Error(`OwnerTable: ${hits.inodes.length} fd hits`);
+    const keys = new Float64Array(hits.inodes.length);
+    let n = 0;
     for (let i = 0; i < hits.inodes.length; i++) {
       const inode = hits.inodes[i]!;
-      if (wanted.has(inode)) keys.push(inode * INDEX_BITS + i);
+      if (wanted.has(inode)) keys[n++] = inode * INDEX_BITS + i;
     }
-    if (hits.inodes.length >= INDEX_BITS) throw new Error(`OwnerTable: ${hits.inodes.length} fd hits`);
-    const sorted = Float64Array.from(keys).sort();
-    this.pids = new Int32Array(sorted.length);
-    this.fds = new Int32Array(sorted.length);
-    const inodes: number[] = [];
-    const starts: number[] = [];
-    sorted.forEach((key, k) => {
+    const sorted = keys.subarray(0, n).sort();
+    this.pids = new Int32Array(n);
+    this.fds = new Int32Array(n);
+    const inodes = new Float64Array(n);
+    const starts = new Uint32Array(n + 1);
+    let distinct = 0;
+    for (let k = 0; k < n; k++) {
+      const key = sorted[k]!;
       const inode = Math.floor(key / INDEX_BITS);
       const i = key - inode * INDEX_BITS;
-      if (inodes.at(-1) !== inode) {
-        inodes.push(inode);
-        starts.push(k);
+      if (distinct === 0 || inodes[distinct - 1] !== inode) {
+        inodes[distinct] = inode;
+        starts[distinct++] = k;
       }
       this.pids[k] = hits.pids[i]!;
       this.fds[k] = hits.fds[i]!;
-    });
-    starts.push(sorted.length);
-    this.inodes = Float64Array.from(inodes);
-    this.starts = Uint32Array.from(starts);
+    }
+    starts[distinct] = n;
+    this.inodes = inodes.slice(0, distinct);
+    this.starts = starts.slice(0, distinct + 1);
   }
 
   get size(): number {
