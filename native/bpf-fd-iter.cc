@@ -51,10 +51,15 @@ class SocketFdIter {
     for (;;) {
       const ssize_t got = read(iter.get(), bytes.data() + carried, bytes.size() - carried);
       if (got < 0) {
-        if (errno == EINTR) continue;
+        // EAGAIN: the kernel visited a million files in this read without
+        // writing a record (its per-read cap) and wants the read again.
+        if (errno == EINTR || errno == EAGAIN) continue;
         throw SyscallFailure{errno, "read(bpf iterator)"};
       }
-      if (got == 0) break;
+      if (got == 0) {
+        if (carried > 0) throw SyscallFailure{EIO, "read(bpf iterator): ends inside a record"};
+        break;
+      }
       const size_t have = carried + static_cast<size_t>(got);
       const size_t whole = have - have % sizeof(SocketFdRecord);
       for (size_t at = 0; at < whole; at += sizeof(SocketFdRecord)) {
@@ -67,10 +72,19 @@ class SocketFdIter {
       carried = have - whole;
       if (carried > 0) memmove(bytes.data(), bytes.data() + whole, carried);
     }
-    // The kernel visits tasks by id: a process's files come in one run,
-    // except for a thread with a file table of its own; keep the walk's order.
-    auto by_pid = [](const SocketFdRecord& a, const SocketFdRecord& b) { return a.pid < b.pid; };
-    if (!std::is_sorted(hits.begin(), hits.end(), by_pid)) std::stable_sort(hits.begin(), hits.end(), by_pid);
+    // The walk's order: pid, then fd. The kernel visits tasks by id, so a
+    // process's files mostly come in one run; but a thread with a file table
+    // of its own, or every thread of a process whose leader exited (the
+    // kernel then skips none of them), reports files under the same pid
+    // again: sort, and keep each (pid, fd, inode) once.
+    auto before = [](const SocketFdRecord& a, const SocketFdRecord& b) {
+      return a.pid != b.pid ? a.pid < b.pid : a.fd != b.fd ? a.fd < b.fd : a.inode < b.inode;
+    };
+    auto same = [](const SocketFdRecord& a, const SocketFdRecord& b) {
+      return a.pid == b.pid && a.fd == b.fd && a.inode == b.inode;
+    };
+    if (!std::is_sorted(hits.begin(), hits.end(), before)) std::sort(hits.begin(), hits.end(), before);
+    hits.erase(std::unique(hits.begin(), hits.end(), same), hits.end());
     ScanResult result;
     result.pids.reserve(hits.size());
     result.fds.reserve(hits.size());
@@ -120,7 +134,14 @@ BpfSocketFdIterWrap::BpfSocketFdIterWrap(const Napi::CallbackInfo& info)
                           OffsetField(env, o, "ctxFd", false, kName),     OffsetField(env, o, "ctxFile", false, kName),
                           OffsetField(env, o, "metaSeq", false, kName),   OffsetField(env, o, "fileInode", false, kName),
                           OffsetField(env, o, "inodeMode", false, kName), OffsetField(env, o, "inodeIno", false, kName),
+                          OffsetField(env, o, "inodeSb", false, kName),   OffsetField(env, o, "sbMagic", false, kName),
                           OffsetField(env, o, "taskTgid", false, kName)};
+  // The program's loads take a 16-bit offset.
+  for (int32_t offset : {offsets.ctx_meta, offsets.ctx_task, offsets.ctx_fd, offsets.ctx_file, offsets.meta_seq,
+                         offsets.file_inode, offsets.inode_mode, offsets.inode_ino, offsets.inode_sb, offsets.sb_magic,
+                         offsets.task_tgid}) {
+    if (offset < 0 || offset > INT16_MAX) throw Napi::RangeError::New(env, "BpfSocketFdIter: an offset is out of range");
+  }
   const int64_t btf_id = info[1].As<Napi::Number>().Int64Value();
   if (btf_id <= 0 || btf_id > UINT32_MAX) throw Napi::RangeError::New(env, "BpfSocketFdIter: btfId out of range");
   std::string verifier_log;

@@ -15,6 +15,7 @@ namespace {
 constexpr int16_t kRecord = -16;  // the SocketFdRecord on the stack
 constexpr int32_t kFileType = 0xf000;  // S_IFMT
 constexpr int32_t kSocketType = 0xc000;  // S_IFSOCK
+constexpr int32_t kSockfsMagic = 0x534F434B;  // SOCKFS_MAGIC: the socket's own inode, not a path's
 
 enum Label { kOut };
 
@@ -26,7 +27,7 @@ int16_t RecordField(size_t offset) { return static_cast<int16_t>(kRecord + stati
 std::vector<bpf_insn> SocketFdProgram(const FdOffsets& o) {
   Assembler a;
   a.Mov(BPF_REG_6, BPF_REG_1);                       // r6 = ctx
-  a.Load(BPF_DW, BPF_REG_7, BPF_REG_6, o.ctx_file);  // r7 = file (NULL once per task, at its end)
+  a.Load(BPF_DW, BPF_REG_7, BPF_REG_6, o.ctx_file);  // r7 = file (NULL in the last call, when the walk ends)
   a.JumpImm(BPF_JMP | BPF_JEQ, BPF_REG_7, 0, kOut);
   a.Load(BPF_DW, BPF_REG_8, BPF_REG_6, o.ctx_task);  // r8 = task
   a.JumpImm(BPF_JMP | BPF_JEQ, BPF_REG_8, 0, kOut);
@@ -35,6 +36,10 @@ std::vector<bpf_insn> SocketFdProgram(const FdOffsets& o) {
   a.Load(BPF_H, BPF_REG_2, BPF_REG_1, o.inode_mode);
   a.Emit(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, kFileType);
   a.JumpImm(BPF_JMP | BPF_JNE, BPF_REG_2, kSocketType, kOut);
+  a.Load(BPF_DW, BPF_REG_2, BPF_REG_1, o.inode_sb);  // r2 = inode->i_sb
+  a.JumpImm(BPF_JMP | BPF_JEQ, BPF_REG_2, 0, kOut);
+  a.Load(BPF_DW, BPF_REG_2, BPF_REG_2, o.sb_magic);
+  a.JumpImm(BPF_JMP | BPF_JNE, BPF_REG_2, kSockfsMagic, kOut);
 
   a.Load(BPF_DW, BPF_REG_3, BPF_REG_1, o.inode_ino);
   a.Store(BPF_DW, BPF_REG_10, RecordField(offsetof(SocketFdRecord, inode)), BPF_REG_3);

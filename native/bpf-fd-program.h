@@ -1,7 +1,8 @@
 // The task_file iterator program behind the owner lookup: the kernel calls
 // it once per open file of every process (threads sharing their leader's
-// file table are skipped by the kernel); for a socket it writes one 16-byte
-// SocketFdRecord to the iterator's output. Reading that output replaces a
+// file table are skipped by the kernel, unless the leader has exited); for
+// a socket (an inode of sockfs: an O_PATH fd on a socket file has the mode
+// too) it writes one 16-byte SocketFdRecord to the iterator's output. Reading that output replaces a
 // readlink per fd in /proc/PID/fd with one read per ~2,000 sockets.
 #ifndef SOCKDOC_BPF_FD_PROGRAM_H
 #define SOCKDOC_BPF_FD_PROGRAM_H
@@ -24,6 +25,8 @@ struct FdOffsets {
   int32_t file_inode;   // file.f_inode (struct inode *)
   int32_t inode_mode;   // inode.i_mode (u16)
   int32_t inode_ino;    // inode.i_ino (unsigned long)
+  int32_t inode_sb;     // inode.i_sb (struct super_block *)
+  int32_t sb_magic;     // super_block.s_magic (unsigned long)
   int32_t task_tgid;    // task_struct.tgid (the process id, as /proc names it)
 };
 

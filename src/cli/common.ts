@@ -177,7 +177,8 @@ const DEBUG = process.argv.includes("--debug");
 
 /** With --debug, one line on stderr about the inspection (dump requests, times). */
 export function debugInspection(inspection: Inspection): void {
-  if (DEBUG) process.stderr.write(`sockdoc: debug: ${describeInspection(inspection)}\n`);
+  // Escaped: the line names the scope (a namespace's name comes from outside).
+  if (DEBUG) process.stderr.write(`sockdoc: debug: ${terminalSafe(describeInspection(inspection))}\n`);
 }
 
 /** Inspects the scope with the analyses and prints the read's warnings. */

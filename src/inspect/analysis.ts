@@ -64,6 +64,8 @@ export interface Gathered {
   deniedCount: number;
   /** How the owners were found (the BPF fd iterator or a /proc walk); null when not looked up. */
   ownersVia: OwnersVia | null;
+  /** Why the BPF fd iterator did not serve, when it could have been tried (for --debug). */
+  ownersNote: string | null;
   /** Owners of every inode looked up (records' and ownerInodes'); empty when owners were not looked up. */
   ownersByInode: OwnerLookup;
   processes: ReadonlyMap<number, ProcessFacts>;

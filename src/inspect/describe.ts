@@ -16,11 +16,14 @@ export function describeInspection(inspection: Inspection): string {
   const analyses = [...inspection.outcomes]
     .map(([name, o]) => `${name} ${o.ok ? "ok" : "FAILED"} ${o.durationMs.toFixed(1)} ms`)
     .join(", ");
-  const { dumps, tallied, readMs, gatherMs, ownersVia, totalMs } = inspection.stats;
+  const { dumps, tallied, readMs, gatherMs, ownersVia, ownersNote, totalMs } = inspection.stats;
+  const owners = ownersVia
+    ? `, owners by ${OWNERS_VIA[ownersVia]}${ownersNote ? ` (not the BPF fd iterator: ${ownersNote})` : ""}`
+    : "";
   return (
     `inspection of ${inspection.facts.source.detail}: ${dumps} dump request${dumps === 1 ? "" : "s"}, ` +
     (tallied > 0 ? `${tallied} socket${tallied === 1 ? "" : "s"} tallied by the addon, ` : "") +
-    `read ${readMs.toFixed(1)} ms (owners and processes ${gatherMs.toFixed(1)} ms${ownersVia ? `, owners by ${OWNERS_VIA[ownersVia]}` : ""}), ` +
+    `read ${readMs.toFixed(1)} ms (owners and processes ${gatherMs.toFixed(1)} ms${owners}), ` +
     `total ${totalMs.toFixed(1)} ms; ${analyses}`
   );
 }

@@ -33,7 +33,7 @@ async function attachOwners(
   records: TcpSocket[],
   more: readonly number[],
   warnings: string[],
-): Promise<{ deniedCount: number; byInode: OwnerLookup; via: OwnersVia | null }> {
+): Promise<{ deniedCount: number; byInode: OwnerLookup; via: OwnersVia | null; note: string | null }> {
   const inodes: number[] = [...more];
   for (const s of records) if (s.inode) inodes.push(s.inode);
   // The fd walk runs on the addon's threads: the event loop stays free meanwhile.
@@ -43,7 +43,7 @@ async function attachOwners(
     if (!s.inode) s.owners = s.state === TcpState.TIME_WAIT ? null : [];
     else s.owners = found.byInode.get(s.inode) ?? [];
   }
-  return { deniedCount: found.deniedPids, byInode: found.byInode, via: found.via };
+  return { deniedCount: found.deniedPids, byInode: found.byInode, via: found.via, note: found.iteratorNote };
 }
 
 function processFacts(scope: HostScope, records: readonly TcpSocket[], threads: boolean) {
@@ -79,6 +79,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     ownersResolved: false,
     deniedCount: 0,
     ownersVia: null,
+    ownersNote: null,
     ownersByInode: new Map(),
     processes: new Map<number, ProcessFacts>(),
     users: new Map(),
@@ -90,7 +91,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
     // Every host scope of one inspection reads the same /proc.
     const scope = wanting[0]!.scope as HostScope;
     const records = distinct(wanting.flatMap((r) => r.kept));
-    const { deniedCount, byInode, via } = await attachOwners(
+    const { deniedCount, byInode, via, note } = await attachOwners(
       scope,
       records,
       wanting.flatMap((r) => r.inodes),
@@ -102,6 +103,7 @@ export async function gather(reads: readonly ToGather[], warnings: string[]): Pr
       ownersResolved: true,
       deniedCount,
       ownersVia: via,
+      ownersNote: note,
       ownersByInode: byInode,
       ...(processes
         ? processFacts(scope, records, threads)

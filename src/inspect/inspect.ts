@@ -39,6 +39,8 @@ export interface Inspection {
     gatherMs: number;
     /** How the owners were found (null: they were not looked up). */
     ownersVia: OwnersVia | null;
+    /** Why the BPF fd iterator did not serve (null: it did, or was not possible). */
+    ownersNote: string | null;
     totalMs: number;
   };
 }
@@ -197,6 +199,7 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
       readMs,
       gatherMs,
       ownersVia: gathered.ownersVia,
+      ownersNote: gathered.ownersNote,
       totalMs: performance.now() - reading.t0,
     },
   };

@@ -112,7 +112,7 @@ export interface NativeAddon {
 /**
  * The socket fd iterator: scan() lists every (process, fd) holding a wanted
  * socket, as scanSocketFds does, from the kernel's own walk of the tasks
- * (one read per ~4,000 sockets instead of a readlink per fd). deniedPids and
+ * (one read per ~2,000 sockets instead of a readlink per fd). deniedPids and
  * gonePids stay empty: the kernel sees every process.
  */
 export interface BpfSocketFdIterHandle {

@@ -3,13 +3,14 @@
  * from the kernel's own walk of the file tables (the BPF fd iterator,
  * owners/fd-iterator.ts); otherwise from /proc/PID/fd links
  * ("socket:[inode]"), with the native addon's walk when given one, else a
- * JavaScript walk (both stop once every wanted inode was found). Same
- * answer whichever looked. findOwnersAsync runs the native search off the
+ * JavaScript walk (both stop once every wanted inode was found). The
+ * iterator finds the walk's owners, and more where the walk stops early
+ * (every holder of a shared socket). findOwnersAsync runs the native search off the
  * event loop, same result.
  */
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
-import { dropFdIterator, socketFdIterator } from "./owners/fd-iterator.js";
+import { dropFdIterator, fdIteratorReason, socketFdIterator } from "./owners/fd-iterator.js";
 import { InodeSet } from "./owners/inode-set.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
 import { OwnerTable } from "./owners/owner-table.js";
@@ -24,6 +25,15 @@ export type OwnerLookup = Pick<
   Iterable<[number, Owner[]]>;
 
 const EMPTY: OwnerLookup = new Map<number, Owner[]>();
+
+const NOTHING_LOOKED_UP: Omit<OwnersResult, "warnings"> = {
+  byInode: EMPTY,
+  deniedPids: 0,
+  gonePids: 0,
+  closedSockets: 0,
+  via: null,
+  iteratorNote: null,
+};
 
 export interface OwnersResult {
   /** Owners per inode, for the inodes that were found (pid order, then fd order). */
@@ -41,6 +51,8 @@ export interface OwnersResult {
   warnings: string[];
   /** How the owners were found: "bpf" (the fd iterator), "walk" (the addon's), "js" (the JavaScript walk); null: nothing was looked up. */
   via: OwnersVia | null;
+  /** Why the BPF fd iterator did not serve (for --debug), when the addon could have run it; null otherwise. */
+  iteratorNote: string | null;
 }
 
 export type OwnersVia = "bpf" | "walk" | "js";
@@ -65,7 +77,7 @@ function hitsOf(r: FdScanResult): FdHits {
   };
 }
 
-/** The BPF fd iterator when it may serve this search (a failed scan falls back to the walk, quietly: same answer). */
+/** The BPF fd iterator when it may serve this search (a failed scan falls back to the walk; --debug says why). */
 function usableIterator(proc: ProcFs, opts: FindOwnersOptions) {
   return opts.native && opts.iterator !== false ? socketFdIterator(opts.native, proc) : null;
 }
@@ -86,26 +98,26 @@ export function findOwners(
   opts: FindOwnersOptions = {},
 ): OwnersResult {
   const wanted = InodeSet.of(inodes);
-  if (wanted.size === 0)
-    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
+  if (wanted.size === 0) return { ...NOTHING_LOOKED_UP, warnings: [] };
   const warnings: string[] = [];
   const iterator = usableIterator(proc, opts);
+  let found: [FdHits, OwnersVia] | null = null;
   if (iterator) {
     try {
-      return ownersFromHits(proc, wanted, hitsOf(iterator.scan(wanted.sorted)), warnings, opts, "bpf");
+      found = [hitsOf(iterator.scan(wanted.sorted)), "bpf"];
     } catch (err) {
       dropFdIterator((err as Error).message);
     }
   }
-  if (opts.native) {
+  if (!found && opts.native) {
     try {
-      const hits = hitsOf(opts.native.scanSocketFds(proc.root, wanted.sorted));
-      return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
+      found = [hitsOf(opts.native.scanSocketFds(proc.root, wanted.sorted)), "walk"];
     } catch (err) {
       warnings.push(nativeFailed(err));
     }
   }
-  return ownersFromHits(proc, wanted, scanSocketFdsJs(proc, wanted), warnings, opts, "js");
+  found ??= [scanSocketFdsJs(proc, wanted), "js"];
+  return ownersFromHits(proc, wanted, found, warnings, opts);
 }
 
 /**
@@ -121,37 +133,35 @@ export async function findOwnersAsync(
   opts: FindOwnersOptions = {},
 ): Promise<OwnersResult> {
   const wanted = InodeSet.of(inodes);
-  if (wanted.size === 0)
-    return { byInode: EMPTY, deniedPids: 0, gonePids: 0, closedSockets: 0, warnings: [], via: null };
+  if (wanted.size === 0) return { ...NOTHING_LOOKED_UP, warnings: [] };
   const warnings: string[] = [];
   const iterator = usableIterator(proc, opts);
+  let found: [FdHits, OwnersVia] | null = null;
   if (iterator) {
     try {
-      const hits = hitsOf(await iterator.scanAsync(wanted.sorted));
-      return ownersFromHits(proc, wanted, hits, warnings, opts, "bpf");
+      found = [hitsOf(await iterator.scanAsync(wanted.sorted)), "bpf"];
     } catch (err) {
       dropFdIterator((err as Error).message);
     }
   }
-  if (opts.native) {
+  if (!found && opts.native) {
     try {
-      const hits = hitsOf(await opts.native.scanSocketFdsAsync(proc.root, wanted.sorted));
-      return ownersFromHits(proc, wanted, hits, warnings, opts, "walk");
+      found = [hitsOf(await opts.native.scanSocketFdsAsync(proc.root, wanted.sorted)), "walk"];
     } catch (err) {
       warnings.push(nativeFailed(err));
     }
   }
-  return ownersFromHits(proc, wanted, scanSocketFdsJs(proc, wanted), warnings, opts, "js");
+  found ??= [scanSocketFdsJs(proc, wanted), "js"];
+  return ownersFromHits(proc, wanted, found, warnings, opts);
 }
 
 /** The owners per inode from a scan's hits, comm read once per pid, and the warnings. */
 function ownersFromHits(
   proc: ProcFs,
   wanted: InodeSet,
-  hits: FdHits,
+  [hits, via]: [FdHits, OwnersVia],
   warnings: string[],
   opts: FindOwnersOptions,
-  via: OwnersVia,
 ): OwnersResult {
   // Each process's name, read once ("?" as ps prints it: it exited between the scan and this read).
   const comms = new Map<number, string>();
@@ -173,7 +183,21 @@ function ownersFromHits(
   if (hidden > 0 && hits.deniedPids > 0) {
     warnings.push(deniedWarning(hidden, hits.deniedPids, opts.asRoot ?? process.geteuid?.() === 0));
   }
-  return { byInode, deniedPids: hits.deniedPids, gonePids: hits.gonePids, closedSockets, warnings, via };
+  const iteratorNote =
+    via === "bpf" || !opts.native
+      ? null
+      : opts.iterator === false
+        ? "not asked"
+        : fdIteratorReason(opts.native, proc);
+  return {
+    byInode,
+    deniedPids: hits.deniedPids,
+    gonePids: hits.gonePids,
+    closedSockets,
+    warnings,
+    via,
+    iteratorNote,
+  };
 }
 
 /** Why some owners stayed unknown; as root, asking for root again would not help. */

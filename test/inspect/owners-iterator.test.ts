@@ -48,7 +48,10 @@ describe("owners from the BPF fd iterator", { skip }, () => {
       assert.match(iterated.stderr, /owners by the BPF fd iterator/);
       const walked = sockdoc([...args, "--netns", ns.name, "--debug"], { env: { SOCKDOC_OWNERS: "walk" } });
       assert.equal(walked.status, 0, walked.stderr);
-      assert.match(walked.stderr, /owners by the \/proc fd walk\)/);
+      assert.match(
+        walked.stderr,
+        /owners by the \/proc fd walk \(not the BPF fd iterator: SOCKDOC_OWNERS=walk\)\)/,
+      );
       assert.deepEqual(withoutTime(iterated.stdout), withoutTime(walked.stdout));
       // The maker's pid owns its sockets in both.
       assert.ok(iterated.stdout.includes(`"pid":${made.pid}`), "the maker is named as an owner");

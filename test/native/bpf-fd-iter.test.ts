@@ -5,14 +5,40 @@
  * has threads. Root only (loading a BPF program needs CAP_BPF + CAP_PERFMON).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  closeSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { Btf } from "../../src/sources/bpf/btf.js";
 import { fdIteratorOffsets } from "../../src/sources/bpf/fd-offsets.js";
 import { BTF_PATH } from "../../src/sources/bpf/state-tracer.js";
 import { type BpfSocketFdIterHandle, type FdScanResult, loadNative } from "../../src/sources/native.js";
+import { repoRoot } from "../support/run.js";
 import { fdOf, inodeOfFd, type Loopback, loopback, waitFor } from "../fixtures/native/loopback.js";
+
+/** Linux's O_PATH (Node's fs.constants lacks it): a handle on the path itself, no open of the socket. */
+const O_PATH = 0o10000000;
+
+/** The first line a child prints. */
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, "line")) as [string];
+  return line;
+}
 
 const { addon, error } = loadNative();
 const skip = !addon
@@ -101,6 +127,80 @@ describe("BpfSocketFdIter", { skip }, () => {
     assert.equal(iter.scan(new Float64Array([inode])).pids.length, 1);
     await new Promise((resolve) => server.close(resolve));
     assert.equal(iter.scan(new Float64Array([inode])).pids.length, 0);
+  });
+
+  it("reads a table of thousands of sockets over several reads, as the walk lists it", async () => {
+    // 3,000 socketpairs: 6,000 socket fds, about three of the kernel's 2,047-record reads.
+    const holder = spawn(
+      "python3",
+      [
+        "-c",
+        "import socket,sys,time\np=[socket.socketpair() for _ in range(3000)]\nprint('ready',flush=True)\ntime.sleep(60)",
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      assert.equal(await firstLine(holder), "ready");
+      const all = rows(iter.scan(null)).filter((r) => r[0] === holder.pid);
+      const walked = rows(addon!.scanSocketFds("/proc", null)).filter((r) => r[0] === holder.pid);
+      assert.ok(all.length >= 6000, `only ${all.length} rows for the holder`);
+      assert.deepEqual(all, walked);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  });
+
+  it("lists a process whose main thread exited once, not once per thread", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "sockdoc-leader-"));
+    const binary = join(dir, "leader-exits");
+    const source = join(repoRoot, "test", "fixtures", "native", "leader-exits.c");
+    const cc = spawnSync("cc", ["-pthread", "-o", binary, source], { encoding: "utf8" });
+    if (cc.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      t.skip(`no C compiler to build the helper: ${cc.error?.message ?? cc.stderr}`);
+      return;
+    }
+    const leader = spawn(binary, [], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const fd = Number(await firstLine(leader));
+      // The leader is a zombie: its fds are read through a live thread.
+      assert.ok(await waitFor(() => readFileSync(`/proc/${leader.pid}/stat`, "utf8").includes(") Z ")));
+      const tid = readdirSync(`/proc/${leader.pid}/task`).find((t) => t !== String(leader.pid));
+      assert.ok(tid, "a live thread of the leader's process");
+      const link = readlinkSync(`/proc/${leader.pid}/task/${tid}/fd/${fd}`);
+      const inode = Number(/^socket:\[(\d+)\]$/.exec(link)![1]);
+      assert.deepEqual(rows(iter.scan(new Float64Array([inode]))), [[leader.pid, fd, inode]]);
+    } finally {
+      leader.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("does not take an O_PATH fd on a socket's file for the socket", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sockdoc-opath-"));
+    const path = join(dir, "s.sock");
+    const server = createServer().listen(path);
+    await once(server, "listening");
+    const handle = openSync(path, O_PATH);
+    try {
+      // The file's inode (of the filesystem) in the wanted list, as if it were a socket's.
+      const fileInode = statSync(path).ino;
+      assert.equal(readlinkSync(`/proc/self/fd/${handle}`), path);
+      assert.deepEqual(rows(iter.scan(new Float64Array([fileInode]))), []);
+    } finally {
+      closeSync(handle);
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("finishes a scanAsync() that was running when close() came", async () => {
+    const found = fdIteratorOffsets(new Btf(readFileSync(BTF_PATH)));
+    assert.ok("offsets" in found);
+    const other = new addon!.BpfSocketFdIter!(found.offsets, found.btfId);
+    const pending = other.scanAsync(wanted);
+    other.close();
+    assert.deepEqual(sortedRows(await pending), sortedRows(iter.scan(wanted)));
   });
 
   it("refuses bad arguments and a scan after close()", () => {

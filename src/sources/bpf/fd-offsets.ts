@@ -16,6 +16,8 @@ export interface FdOffsets {
   fileInode: number;
   inodeMode: number;
   inodeIno: number;
+  inodeSb: number;
+  sbMagic: number;
   taskTgid: number;
 }
 
@@ -31,6 +33,8 @@ const FIELDS: Array<[keyof FdOffsets, string, string[], number]> = [
   ["fileInode", "file", ["f_inode"], 8],
   ["inodeMode", "inode", ["i_mode"], 2],
   ["inodeIno", "inode", ["i_ino"], 8],
+  ["inodeSb", "inode", ["i_sb"], 8],
+  ["sbMagic", "super_block", ["s_magic"], 8],
   ["taskTgid", "task_struct", ["tgid"], 4],
 ];
 

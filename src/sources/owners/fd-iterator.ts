@@ -1,23 +1,25 @@
 /**
  * @module The BPF socket fd iterator as an owner source: the kernel walks
  * every task's file table and hands over (pid, fd, inode) per socket, one
- * read per ~4,000 sockets, where the /proc walk pays a readlink per fd
+ * read per ~2,000 sockets, where the /proc walk pays a readlink per fd
  * (~2 µs each: 0.4 s of CPU for a host holding 200,000 fds). Opened once per
  * process and kept (a scrape after scrape reuses the loaded program); the
- * BTF parse and the load cost ~40 ms once.
+ * BTF read, its offsets and the load cost ~40 ms once.
  *
- * Used only where it gives the walk's answer: sockdoc is root, /proc is the
- * host's procfs, and sockdoc's pid namespace is the initial one (the program
- * reports global pids). SOCKDOC_OWNERS=walk turns it off (to compare, or on
+ * Used only where its pids are the ones /proc names: sockdoc is root, /proc
+ * is the host's procfs, and sockdoc's pid namespace is the initial one (the
+ * program reports global pids). It finds the walk's owners and more: every
+ * holder of a shared socket (the walk stops at the first), and the sockets
+ * of a process whose main thread exited (its /proc/PID/fd is empty). SOCKDOC_OWNERS=walk turns it off (to compare, or on
  * a kernel where it misbehaves).
  */
 import { readFileSync, readlinkSync } from "node:fs";
 import { Btf } from "../bpf/btf.js";
+import { BTF_PATH } from "../bpf/state-tracer.js";
 import { fdIteratorOffsets } from "../bpf/fd-offsets.js";
 import type { BpfSocketFdIterHandle, NativeAddon } from "../native.js";
 import type { ProcFs } from "../procfs.js";
 
-const BTF_PATH = "/sys/kernel/btf/vmlinux";
 /** The initial pid namespace's inode (PROC_PID_INIT_INO): pids there are the kernel's own. */
 const INITIAL_PID_NAMESPACE = "pid:[4026531836]";
 
@@ -74,8 +76,9 @@ export function fdIteratorReason(native: NativeAddon, proc: ProcFs): string | nu
   return ineligible(native, proc) ?? opened?.reason ?? null;
 }
 
-/** After a failed scan: stop using the iterator in this process (the walk takes over). */
+/** After a failed scan: stop using the iterator in this process (the walk takes over); the first reason is kept. */
 export function dropFdIterator(reason: string): void {
+  if (opened && opened.handle === null) return;
   opened?.handle?.close();
-  opened = { handle: null, reason };
+  opened = { handle: null, reason: `a scan failed (${reason})` };
 }

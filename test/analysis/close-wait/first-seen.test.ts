@@ -27,3 +27,41 @@ describe("FirstSeen", () => {
     assert.deepEqual(seen.sample(4000, [held(7, "1")], "net:[2]"), new Map([["pid:7", 4000]]));
   });
 });
+
+describe("FirstSeen holders and identities", () => {
+  it("names the accept queue by port and an owner it cannot know as unknown", () => {
+    const seen = new FirstSeen();
+    const queued = sock({ cookie: "5", inode: 0, local: "10.0.0.1:8080", remote: "10.0.0.9:5000" });
+    const hidden = sock({ cookie: "6", inode: 4242, remote: "10.0.0.9:5001", owners: [] });
+    assert.deepEqual(
+      seen.sample(1000, [queued, hidden]),
+      new Map([
+        ["queue:8080", 1000],
+        ["unknown", 1000],
+      ]),
+    );
+  });
+
+  it("the lowest pid holds a socket shared after fork", () => {
+    const seen = new FirstSeen();
+    const shared = sock({ cookie: "7", remote: "10.0.0.9:5002", owners: [owner(30, 3), owner(12, 9)] });
+    assert.deepEqual(seen.sample(1000, [shared]), new Map([["pid:12", 1000]]));
+  });
+
+  it("follows a socket without a cookie by its inode, and one without either by its addresses", () => {
+    const seen = new FirstSeen();
+    const byInode = sock({ cookie: null, inode: 777, remote: "10.0.0.9:5003", owners: [owner(7, 3)] });
+    const byTuple = sock({ cookie: null, inode: 0, local: "10.0.0.1:9090", remote: "10.0.0.9:5004" });
+    seen.sample(1000, [byInode, byTuple]);
+    assert.deepEqual(
+      seen.sample(5000, [byInode, byTuple]),
+      new Map([
+        ["pid:7", 1000],
+        ["queue:9090", 1000],
+      ]),
+    );
+    // A new socket on the same addresses with another inode is another socket.
+    const replaced = sock({ cookie: null, inode: 778, remote: "10.0.0.9:5003", owners: [owner(7, 3)] });
+    assert.deepEqual(seen.sample(9000, [replaced]), new Map([["pid:7", 9000]]));
+  });
+});

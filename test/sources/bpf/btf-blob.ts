@@ -190,9 +190,14 @@ export function fdIteratorBtf(opts: { withFunc?: boolean; modeBytes?: number } =
     { name: "", type: wrap("seq", seq), offset: 0 },
     { name: "session_id", type: ulong, offset: 64 },
   ]);
+  const superBlock = b.struct("super_block", 256, [
+    { name: "s_dev", type: u32, offset: 0 },
+    { name: "s_magic", type: ulong, offset: 1024 },
+  ]);
   const inode = b.struct("inode", 128, [
     { name: "i_flags", type: u32, offset: 0 },
     { name: "i_mode", type: umode, offset: 64 },
+    { name: "i_sb", type: b.ptr(superBlock), offset: 320 },
     { name: "i_ino", type: ulong, offset: 512 },
   ]);
   const file = b.struct("file", 64, [

@@ -27,6 +27,8 @@ describe("fdIteratorOffsets", () => {
       fileInode: 24,
       inodeMode: 8,
       inodeIno: 64,
+      inodeSb: 40,
+      sbMagic: 128,
       taskTgid: 1004,
     });
   });
