@@ -14,10 +14,12 @@ import {
   type DumpAddon,
   openStream,
   plainDumps,
-  passStages,
   planDumps,
   type PlannedDump,
+  planStage,
+  stageBounds,
 } from "./sock-diag.js";
+import { EarlyDumps, samePrograms } from "./sock-diag/early-stage.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
 import type { StateTally } from "../model/state-tally.js";
 import { decodeTally } from "./sock-diag/tally.js";
@@ -104,13 +106,18 @@ export async function visitSockDiagAsync(
   }
 }
 
+/** Chunks a stage started before its turn may hold waiting (its filter let this much through: not worth it). */
+const EARLY_STAGE_MAX_BYTES = 8 * 1024 * 1024;
+
 /**
  * visitSockDiagPasses without blocking the event loop: the passes in order,
  * each socket through a reusable cursor (valid only during the call); a
  * pass whose filter is a function is planned after the passes before it
  * were visited. Visitors run on the JavaScript thread between awaits, so
  * they need no locking; the scope's state must not change under them from
- * elsewhere while the Promise is pending.
+ * elsewhere while the Promise is pending. Such a pass's dumps also start
+ * early, beside the last dump before it, with its filter as it stands then;
+ * they are visited only if the filter at its turn is the same (EarlyDumps).
  */
 export async function visitSockDiagPassesAsync(
   addon: DumpAddon,
@@ -119,11 +126,55 @@ export async function visitSockDiagPassesAsync(
   /** A network namespace to read (a path setns() can enter); absent: sockdoc's own. */
   netnsPath?: string,
 ): Promise<void> {
-  for (const { plan, passOf } of passStages(families, passes, addonTallies(addon))) {
-    const onTally = (dump: number, tally: StateTally): void => passes[passOf[dump]!]!.tally?.take(tally);
-    for await (const [dump, chunk] of dumpChunksAsync(addon, plan, netnsPath, onTally)) {
-      const pass = passes[passOf[dump]!]!;
-      visitInetDiagCursor(chunk, plan[dump]!.tally && pass.tally ? pass.tally.visit : pass.visit);
+  const tallies = addonTallies(addon);
+  const bounds = stageBounds(passes);
+  let early: { dumps: EarlyDumps; stage: ReturnType<typeof planStage> } | null = null;
+  try {
+    for (let s = 0; s < bounds.length; s++) {
+      let stage = planStage(families, passes, bounds[s]![0], bounds[s]![1], tallies);
+      let chunks: AsyncIterable<[number, Buffer]> | null = null;
+      if (early) {
+        const started = early;
+        early = null;
+        if (!started.dumps.overflowed && samePrograms(started.stage.programs, stage.programs)) {
+          stage = started.stage;
+          chunks = started.dumps.adopt();
+        } else await started.dumps.abandon();
+      }
+      const { plan, passOf } = stage;
+      const onTally = (dump: number, tally: StateTally): void => passes[passOf[dump]!]!.tally?.take(tally);
+      chunks ??= dumpChunksAsync(addon, plan, netnsPath, onTally);
+      const following = s + 1 < bounds.length && addon.InetDiagStream ? bounds[s + 1]! : null;
+      let settling: ReturnType<typeof planStage> | null = null;
+      for await (const [dump, chunk] of chunks) {
+        const pass = passes[passOf[dump]!]!;
+        visitInetDiagCursor(chunk, plan[dump]!.tally && pass.tally ? pass.tally.visit : pass.visit);
+        if (following && !early && dump === plan.length - 1) {
+          // Started once a chunk of the last dump left the next filter as it was:
+          // the first chunks of a dump may show only some of what the rest will.
+          const now = planStage(families, passes, following[0], following[1], tallies);
+          if (settling && samePrograms(settling.programs, now.programs)) {
+            early = startEarly(addon, now, netnsPath);
+          }
+          settling = now;
+        }
+      }
     }
+  } finally {
+    // A visitor threw, or a stage failed: the early stage's stream is closed too.
+    if (early) await early.dumps.abandon();
   }
+}
+
+/** The next stage's dumps started now, unless they would be tallied (a tally cannot be taken back) or there are none. */
+function startEarly(
+  addon: DumpAddon,
+  stage: ReturnType<typeof planStage>,
+  netnsPath: string | undefined,
+): { dumps: EarlyDumps; stage: ReturnType<typeof planStage> } | null {
+  if (stage.plan.length === 0 || stage.plan.some((d) => d.tally)) return null;
+  return {
+    dumps: new EarlyDumps(dumpChunksAsync(addon, stage.plan, netnsPath), EARLY_STAGE_MAX_BYTES),
+    stage,
+  };
 }

@@ -205,7 +205,10 @@ export interface DiagPass {
   /**
    * A kernel-side filter for this pass's sockets (sock-diag/bytecode.ts). A
    * function is called once the passes before it have been visited, so the
-   * filter can rest on what they saw; null from it skips the pass.
+   * filter can rest on what they saw; null from it skips the pass. The async
+   * read may also call it earlier, once the last dump before it has begun
+   * (sock-diag/early-stage.ts): so it must only read, and the early dump is
+   * used only if the final call gives the same program.
    */
   bytecode?: Uint8Array | (() => Uint8Array | null);
   visit: CursorVisitor;
@@ -264,23 +267,43 @@ export function* passStages(
   /** Whether the addon tallies (InetDiagStream.tally): otherwise every socket is visited. */
   tallies = false,
 ): Generator<PassStage> {
+  for (const [first, end] of stageBounds(passes)) yield planStage(families, passes, first, end, tallies);
+}
+
+/** Each stage as [first pass, end): a pass whose filter is a function starts a stage. */
+export function stageBounds(passes: readonly DiagPass[]): Array<[number, number]> {
+  const bounds: Array<[number, number]> = [];
   let next = 0;
   while (next < passes.length) {
     const first = next;
     while (next < passes.length && (next === first || typeof passes[next]!.bytecode !== "function")) next++;
-    const plan: PlannedDump[] = [];
-    const passOf: number[] = [];
-    for (let i = first; i < next; i++) {
-      const pass = passes[i]!;
-      const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
-      if (bytecode === null) continue;
-      for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
-        const tally = dumpTally(pass, dump, tallies);
-        const lane = pass.lane ?? dump.lane;
-        plan.push({ ...dump, lane, ...(tally ? { tally } : {}) });
-        passOf.push(i);
-      }
-    }
-    yield { plan, passOf };
+    bounds.push([first, next]);
   }
+  return bounds;
+}
+
+/** A stage's dumps, with each pass's filter as it is now (a function is called here). */
+export function planStage(
+  families: readonly Family[],
+  passes: readonly DiagPass[],
+  first: number,
+  end: number,
+  tallies = false,
+): PassStage & { programs: Array<Uint8Array | null | undefined> } {
+  const plan: PlannedDump[] = [];
+  const passOf: number[] = [];
+  const programs: Array<Uint8Array | null | undefined> = [];
+  for (let i = first; i < end; i++) {
+    const pass = passes[i]!;
+    const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
+    programs.push(bytecode);
+    if (bytecode === null) continue;
+    for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
+      const tally = dumpTally(pass, dump, tallies);
+      const lane = pass.lane ?? dump.lane;
+      plan.push({ ...dump, lane, ...(tally ? { tally } : {}) });
+      passOf.push(i);
+    }
+  }
+  return { plan, passOf, programs };
 }

@@ -50,7 +50,8 @@ export function timeWaitAnalysis(p: TimeWaitParams): Analysis<TimeWaitResult> {
         // The other states only count toward outgoing destinations, from a local
         // port of the range: the kernel can leave out the rest (none: skip them).
         narrowOthers: () => {
-          const ports = stream.outgoingRemotePorts();
+          // Sorted: the same ports give the same program (an early dump's is compared with the final one).
+          const ports = stream.outgoingRemotePorts().sort((a, b) => a - b);
           if (ports.length === 0) return null;
           const [low, high] = settings.portRange;
           return localPortRangeProgram(low, high, ports.length <= MAX_REMOTE_PORTS ? ports : undefined);
