@@ -6,9 +6,15 @@
  * the netlink report must equal the one /proc gives for the same sockets.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { createNetns, isRoot, type MadeSockets, makeSockets, sockdoc } from "../support/run.js";
+import {
+  createNetns,
+  isRoot,
+  type MadeSockets,
+  makeSockets,
+  setNetnsSysctls,
+  sockdoc,
+} from "../support/run.js";
 
 /** About three of the addon's 512 KiB chunks of TIME_WAIT messages. */
 const TIME_WAIT = 15000;
@@ -46,16 +52,7 @@ describe(
     before(async () => {
       ns = createNetns("twchunks");
       // Loopback connects may reuse a TIME_WAIT port (tcp_tw_reuse 2): none here, so every close stays.
-      const set = spawnSync("ip", [
-        "netns",
-        "exec",
-        ns.name,
-        "sysctl",
-        "-q",
-        "-w",
-        "net.ipv4.tcp_tw_reuse=0",
-      ]);
-      assert.equal(set.status, 0, String(set.stderr));
+      setNetnsSysctls(ns.name, "net.ipv4.tcp_tw_reuse=0");
       made = await makeSockets({
         netns: ns.name,
         established: ESTABLISHED,

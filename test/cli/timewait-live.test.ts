@@ -4,10 +4,16 @@
  * must see the ports running out.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { createNetns, isRoot, type MadeSockets, makeSockets, sockdoc } from "../support/run.js";
+import {
+  createNetns,
+  isRoot,
+  type MadeSockets,
+  makeSockets,
+  setNetnsSysctls,
+  sockdoc,
+} from "../support/run.js";
 
 interface Dest {
   local: { address: string; port: number | null };
@@ -82,17 +88,7 @@ describe("live port exhaustion in a namespace", { skip: notRoot }, () => {
   before(async () => {
     ns = createNetns("tw");
     // Only the test's own namespace: 500 ports, no reuse.
-    const set = spawnSync("ip", [
-      "netns",
-      "exec",
-      ns.name,
-      "sysctl",
-      "-q",
-      "-w",
-      "net.ipv4.ip_local_port_range=40000 40499",
-      "net.ipv4.tcp_tw_reuse=0",
-    ]);
-    assert.equal(set.status, 0, String(set.stderr));
+    setNetnsSysctls(ns.name, "net.ipv4.ip_local_port_range=40000 40499", "net.ipv4.tcp_tw_reuse=0");
     made = await makeSockets({ netns: ns.name, established: 0, closeWait: 0, timeWait: 480 });
   });
   after(() => {

@@ -82,6 +82,14 @@ export function createNetns(tag: string): { name: string; remove: () => void } {
   return { name, remove: () => void spawnSync("ip", ["netns", "delete", name]) };
 }
 
+/** Sets sysctls (KEY=VALUE) inside a namespace the test made, never the host's; throws when refused. */
+export function setNetnsSysctls(netns: string, ...settings: string[]): void {
+  const set = spawnSync("ip", ["netns", "exec", netns, "sysctl", "-q", "-w", ...settings], {
+    encoding: "utf8",
+  });
+  if (set.status !== 0) throw new Error(`sysctl in ${netns}: ${set.stderr.trim()}`);
+}
+
 /** Counts per state from `ss -tan` output, with canonical names. */
 export function countSsStates(ssOutput: string): { total: number; states: Record<string, number> } {
   const names: Record<string, string> = {
