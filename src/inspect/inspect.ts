@@ -1,7 +1,8 @@
 /**
  * @module inspect(scope, analyses): read a scope once and run every analysis
  * over that one read. The facts first (sysctls, counters), then the sockets
- * (at most three kernel dumps, or the records of /proc or a capture), then
+ * (three kernel dumps, a fourth only when an early dump is redone, or the
+ * records of /proc or a capture), then
  * the owners and processes of what the collectors kept, then each result.
  * An analysis that fails keeps its error; the others still report.
  */

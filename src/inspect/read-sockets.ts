@@ -1,6 +1,7 @@
 /**
- * @module One read of a scope's sockets for every collector at once: at
- * most three kernel dumps (LISTEN, TIME_WAIT, the other states), streamed
+ * @module One read of a scope's sockets for every collector at once: three
+ * kernel dumps at most (LISTEN, TIME_WAIT, the other states; a fourth when
+ * timewait's early dump of the other states had to be made again), streamed
  * through a cursor, or the records of /proc or a capture through the same
  * cursor interface. LISTEN sockets come first, so an analysis that must know
  * every listening port before the rest (timewait) can rely on it.

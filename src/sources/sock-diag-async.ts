@@ -129,6 +129,10 @@ export async function visitSockDiagPassesAsync(
   const tallies = addonTallies(addon);
   const bounds = stageBounds(passes);
   let early: { dumps: EarlyDumps; stage: ReturnType<typeof planStage> } | null = null;
+  // Early dumps given up: their streams close as their pending read ends (a
+  // filtered dump answers once, at the end of its walk), not waited for
+  // before the dump made again; waited for before returning.
+  const givingUp: Array<Promise<void>> = [];
   try {
     for (let s = 0; s < bounds.length; s++) {
       let stage = planStage(families, passes, bounds[s]![0], bounds[s]![1], tallies);
@@ -136,25 +140,29 @@ export async function visitSockDiagPassesAsync(
       if (early) {
         const started = early;
         early = null;
-        if (!started.dumps.overflowed && samePrograms(started.stage.programs, stage.programs)) {
+        // A failed early dump is made again too: it ran beside others, and may not fail alone.
+        if (started.dumps.usable() && samePrograms(started.stage.programs, stage.programs)) {
           stage = started.stage;
           chunks = started.dumps.adopt();
-        } else await started.dumps.abandon();
+        } else givingUp.push(started.dumps.abandon());
       }
       const { plan, passOf } = stage;
       const onTally = (dump: number, tally: StateTally): void => passes[passOf[dump]!]!.tally?.take(tally);
       chunks ??= dumpChunksAsync(addon, plan, netnsPath, onTally);
-      const following = s + 1 < bounds.length && addon.InetDiagStream ? bounds[s + 1]! : null;
+      let following = s + 1 < bounds.length && addon.InetDiagStream ? bounds[s + 1]! : null;
       let settling: ReturnType<typeof planStage> | null = null;
       for await (const [dump, chunk] of chunks) {
         const pass = passes[passOf[dump]!]!;
         visitInetDiagCursor(chunk, plan[dump]!.tally && pass.tally ? pass.tally.visit : pass.visit);
-        if (following && !early && dump === plan.length - 1) {
+        if (following && dump === plan.length - 1) {
           // Started once a chunk of the last dump left the next filter as it was:
           // the first chunks of a dump may show only some of what the rest will.
           const now = planStage(families, passes, following[0], following[1], tallies);
-          if (settling && samePrograms(settling.programs, now.programs)) {
+          if (now.plan.some((d) => d.tally))
+            following = null; // a tally cannot be taken back: never early
+          else if (settling && samePrograms(settling.programs, now.programs)) {
             early = startEarly(addon, now, netnsPath);
+            if (early) following = null;
           }
           settling = now;
         }
@@ -162,7 +170,8 @@ export async function visitSockDiagPassesAsync(
     }
   } finally {
     // A visitor threw, or a stage failed: the early stage's stream is closed too.
-    if (early) await early.dumps.abandon();
+    if (early) givingUp.push(early.dumps.abandon());
+    await Promise.all(givingUp);
   }
 }
 

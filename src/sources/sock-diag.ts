@@ -296,7 +296,8 @@ export function planStage(
   for (let i = first; i < end; i++) {
     const pass = passes[i]!;
     const bytecode = typeof pass.bytecode === "function" ? pass.bytecode() : pass.bytecode;
-    programs.push(bytecode);
+    // A copy: a filter function may hand back the same array, changed since.
+    programs.push(bytecode ? bytecode.slice() : bytecode);
     if (bytecode === null) continue;
     for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
       const tally = dumpTally(pass, dump, tallies);

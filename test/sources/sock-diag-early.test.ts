@@ -36,14 +36,21 @@ interface Opened {
  * port names the filter it was given (first byte + 10 x second) and, with
  * failRest, fails instead.
  */
-function fakeAddon(timeWaitPorts: number[], opts: { failRest?: boolean } = {}) {
+function fakeAddon(timeWaitPorts: number[], opts: { failRest?: boolean; failFirstRestOnly?: boolean } = {}) {
   const opened: Opened[] = [];
+  let restStreams = 0;
   let timeWaitLeft = -1;
   class InetDiagStream {
     private readonly left: Buffer[][];
     private readonly me: Opened;
+    private pending = false;
+    private readonly failing: boolean;
     constructor(dumps: StreamRequest[]) {
       this.me = { dumps, closed: false, timeWaitDone: timeWaitLeft === 0 };
+      const rest = dumps.some(([, mask]) => mask === REST);
+      if (rest) restStreams++;
+      this.failing =
+        rest && (opts.failRest === true || (opts.failFirstRestOnly === true && restStreams === 1));
       opened.push(this.me);
       this.left = dumps.map(([, mask, bytecode]) => {
         if (mask === LISTEN) return [Buffer.concat([socket(TcpState.LISTEN, 80, 0), doneMessage()])];
@@ -67,12 +74,21 @@ function fakeAddon(timeWaitPorts: number[], opts: { failRest?: boolean } = {}) {
       return chunk;
     }
     async nextAsync(i: number): Promise<Buffer | null> {
-      // A turn of the event loop per chunk, as the lanes' answers take.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (opts.failRest && this.me.dumps[i]![1] === REST) throw new Error("rest dump failed");
-      return this.next(i);
+      // The addon's rules: one call at a time per stream, none after close().
+      assert.equal(this.pending, false, "nextAsync while another is pending");
+      assert.equal(this.me.closed, false, "nextAsync after close()");
+      this.pending = true;
+      try {
+        // A turn of the event loop per chunk, as the lanes' answers take.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.failing) throw new Error("rest dump failed");
+        return this.next(i);
+      } finally {
+        this.pending = false;
+      }
     }
     close(): void {
+      assert.equal(this.pending, false, "close() while nextAsync is pending");
       this.me.closed = true;
     }
   }
@@ -148,10 +164,39 @@ describe("a filtered pass started early", () => {
     assert.equal(opened[1]!.timeWaitDone, true, "a changing filter waits for its turn");
   });
 
-  it("passes a failure of the early dump on when it is adopted, and closes every stream", async () => {
-    const { opened, addon } = fakeAddon([600, 600, 600], { failRest: true });
-    await assert.rejects(visitSockDiagPassesAsync(addon, [4], passes([], [])), /rest dump failed/);
-    assert.ok(opened.every((o) => o.closed));
+  it("makes a failed early dump again at its turn; a second failure is the read's", async () => {
+    const once = fakeAddon([600, 600, 600, 600], { failFirstRestOnly: true });
+    const visited: string[] = [];
+    await visitSockDiagPassesAsync(once.addon, [4], passes([], visited));
+    assert.equal(once.opened.length, 3, "the early dump (failed) and the dump made again");
+    assert.equal(once.opened[1]!.timeWaitDone, false);
+    assert.deepEqual(
+      visited.filter((v) => v.startsWith("ESTABLISHED")),
+      ["ESTABLISHED:110->7"],
+    );
+    assert.ok(once.opened.every((o) => o.closed));
+    const always = fakeAddon([600, 600, 600, 600], { failRest: true });
+    await assert.rejects(visitSockDiagPassesAsync(always.addon, [4], passes([], [])), /rest dump failed/);
+    assert.equal(always.opened.length, 3);
+    assert.ok(always.opened.every((o) => o.closed));
+  });
+
+  it("compares the filter's bytes as they were, when its function hands back the same array changed", async () => {
+    const { opened, addon } = fakeAddon([600, 600, 600, 601]);
+    const seen: number[] = [];
+    const list = passes(seen, []);
+    const program = new Uint8Array(2);
+    list[2] = {
+      ...list[2]!,
+      bytecode: () => {
+        program[0] = Math.min(...seen) - 500;
+        program[1] = seen.length;
+        return program;
+      },
+    };
+    await visitSockDiagPassesAsync(addon, [4], list);
+    assert.equal(opened.length, 3, "the early dump's filter [100, 1] is not the final [100, 2]: made again");
+    assert.deepEqual(dumpsOf(opened[2]!), [[REST, [100, 2]]]);
   });
 
   it("closes the early stream when a visitor throws", async () => {

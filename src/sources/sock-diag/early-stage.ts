@@ -44,6 +44,8 @@ export class EarlyDumps {
         this.waitingBytes += item[1].length;
         if (!this.adopted && this.waitingBytes > this.maxBytes) {
           this.overflowed = true;
+          this.waiting.length = 0;
+          this.waitingBytes = 0;
           break;
         }
         this.signal();
@@ -60,6 +62,11 @@ export class EarlyDumps {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+  }
+
+  /** Whether the stage may be adopted: it neither overflowed nor failed so far. */
+  usable(): boolean {
+    return !this.overflowed && this.failure === null;
   }
 
   /** The stage's chunks, in order: those that waited, then the rest as they come. */
@@ -84,7 +91,10 @@ export class EarlyDumps {
     }
   }
 
-  /** Gives the stage up: its stream is closed and what it read dropped (a failure too). */
+  /**
+   * Gives the stage up: what it read is dropped (a failure too) and its
+   * stream closed once its pending read ends; never rejects.
+   */
   async abandon(): Promise<void> {
     this.stopped = true;
     this.waiting.length = 0;
