@@ -5,10 +5,11 @@
  * and --debug says which one looked. Root only.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { BTF_PATH } from "../../src/sources/bpf/state-tracer.js";
 import { loadNative } from "../../src/sources/native.js";
+import { ITERATOR_WORTH_FILES } from "../../src/sources/owners/fd-iterator.js";
 import { createNetns, isRoot, makeSockets, type MadeSockets, sockdoc } from "../support/run.js";
 
 const skip = !isRoot
@@ -43,7 +44,7 @@ describe("owners from the BPF fd iterator", { skip }, () => {
     ["closewait", "--json"],
   ]) {
     it(`${args.join(" ")}: same output as the /proc walk; --debug names the source`, () => {
-      const iterated = sockdoc([...args, "--netns", ns.name, "--debug"]);
+      const iterated = sockdoc([...args, "--netns", ns.name, "--debug"], { env: { SOCKDOC_OWNERS: "bpf" } });
       assert.equal(iterated.status, 0, iterated.stderr);
       assert.match(iterated.stderr, /owners by the BPF fd iterator/);
       const walked = sockdoc([...args, "--netns", ns.name, "--debug"], { env: { SOCKDOC_OWNERS: "walk" } });
@@ -57,4 +58,18 @@ describe("owners from the BPF fd iterator", { skip }, () => {
       assert.ok(iterated.stdout.includes(`"pid":${made.pid}`), "the maker is named as an owner");
     });
   }
+  const files = Number(readFileSync("/proc/sys/fs/file-nr", "latin1").split(/\s+/)[0]);
+  const small = files < ITERATOR_WORTH_FILES ? false : `${files} files open: not a small host`;
+  it(
+    "on a host with few files open, walks /proc (quicker than loading the iterator) and says why",
+    { skip: small },
+    () => {
+      const r = sockdoc(["ls", "-p", "--json", "--netns", ns.name, "--debug"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /owners by the \/proc fd walk \(not the BPF fd iterator: \d+ files open on the host: the walk is quicker than loading it\)\)/,
+      );
+    },
+  );
 });

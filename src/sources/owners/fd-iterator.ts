@@ -11,7 +11,12 @@
  * program reports global pids). It finds the walk's owners and more: every
  * holder of a shared socket (the walk stops at the first), and the sockets
  * of a process whose main thread exited (its /proc/PID/fd is empty). SOCKDOC_OWNERS=walk turns it off (to compare, or on
- * a kernel where it misbehaves).
+ * a kernel where it misbehaves); SOCKDOC_OWNERS=bpf uses it on a small host too.
+ *
+ * Loading it costs about what the walk pays for 20,000 fds, so it is loaded
+ * only once the host has that many files open (fs.file-nr, host-wide: what
+ * the walk would read); below that the walk is quicker. Once loaded, it is
+ * used for good.
  */
 import { readFileSync, readlinkSync } from "node:fs";
 import { Btf } from "../bpf/btf.js";
@@ -24,6 +29,21 @@ import type { ProcFs } from "../procfs.js";
 const INITIAL_PID_NAMESPACE = "pid:[4026531836]";
 
 let opened: { handle: BpfSocketFdIterHandle | null; reason: string | null } | undefined;
+/** Why the last call did not load it (a small host), for --debug. */
+let notYet: string | null = null;
+
+/** Open files on the host below which the walk costs less than loading the iterator (~40 ms). */
+export const ITERATOR_WORTH_FILES = 20_000;
+
+/** Files open on the host (the first field of /proc/sys/fs/file-nr), or null when unreadable. */
+function openFiles(): number | null {
+  try {
+    const n = Number(readFileSync("/proc/sys/fs/file-nr", "latin1").split(/\s+/)[0]);
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
 
 function inInitialPidNamespace(): boolean {
   try {
@@ -67,13 +87,21 @@ function open(native: NativeAddon): { handle: BpfSocketFdIterHandle | null; reas
 export function socketFdIterator(native: NativeAddon, proc: ProcFs): BpfSocketFdIterHandle | null {
   const reason = ineligible(native, proc);
   if (reason !== null) return null;
+  if (opened === undefined && process.env.SOCKDOC_OWNERS !== "bpf") {
+    const files = openFiles();
+    if (files !== null && files < ITERATOR_WORTH_FILES) {
+      notYet = `${files} files open on the host: the walk is quicker than loading it`;
+      return null;
+    }
+  }
+  notYet = null;
   opened ??= open(native);
   return opened.handle;
 }
 
 /** Why the last socketFdIterator() call gave null, for --debug; null when it is in use. */
 export function fdIteratorReason(native: NativeAddon, proc: ProcFs): string | null {
-  return ineligible(native, proc) ?? opened?.reason ?? null;
+  return ineligible(native, proc) ?? notYet ?? opened?.reason ?? null;
 }
 
 /** After a failed scan: stop using the iterator in this process (the walk takes over); the first reason is kept. */
