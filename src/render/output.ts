@@ -36,12 +36,21 @@ export function terminalWidth(): number {
 
 /** Writes text for people to stdout, terminal-safe, ending with one newline. */
 export function emit(text: string): void {
-  emitExact(terminalSafe(text));
+  process.stdout.write(emittedText(text));
+}
+
+/** What emit() writes for text: terminal-safe, ending with one newline (for a writer of chunks). */
+export function emittedText(text: string): string {
+  return endedLine(terminalSafe(text));
 }
 
 /** Writes a machine format (JSON, Prometheus text) to stdout as it is, ending with one newline. */
 export function emitExact(text: string): void {
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  process.stdout.write(endedLine(text));
+}
+
+function endedLine(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import type { Owner } from "../model/socket.js";
 import type { FdScanResult, NativeAddon } from "./native.js";
-import { dropFdIterator, fdIteratorReason, socketFdIterator } from "./owners/fd-iterator.js";
+import { dropFdIterator, type IteratorChoice, socketFdIterator } from "./owners/fd-iterator.js";
 import { InodeSet } from "./owners/inode-set.js";
 import { type FdHits, scanSocketFdsJs } from "./owners/js-scan.js";
 import { OwnerTable } from "./owners/owner-table.js";
@@ -78,8 +78,10 @@ function hitsOf(r: FdScanResult): FdHits {
 }
 
 /** The BPF fd iterator when it may serve this search (a failed scan falls back to the walk; --debug says why). */
-function usableIterator(proc: ProcFs, opts: FindOwnersOptions) {
-  return opts.native && opts.iterator !== false ? socketFdIterator(opts.native, proc) : null;
+function iteratorChoice(proc: ProcFs, opts: FindOwnersOptions): IteratorChoice {
+  if (!opts.native) return { iterator: null, why: null };
+  if (opts.iterator === false) return { iterator: null, why: "not asked" };
+  return socketFdIterator(opts.native, proc);
 }
 
 function nativeFailed(err: unknown): string {
@@ -100,13 +102,14 @@ export function findOwners(
   const wanted = InodeSet.of(inodes);
   if (wanted.size === 0) return { ...NOTHING_LOOKED_UP, warnings: [] };
   const warnings: string[] = [];
-  const iterator = usableIterator(proc, opts);
+  const { iterator, why } = iteratorChoice(proc, opts);
+  let iteratorNote = why;
   let found: [FdHits, OwnersVia] | null = null;
   if (iterator) {
     try {
       found = [hitsOf(iterator.scan(wanted.sorted)), "bpf"];
     } catch (err) {
-      dropFdIterator((err as Error).message);
+      iteratorNote = dropFdIterator((err as Error).message);
     }
   }
   if (!found && opts.native) {
@@ -117,7 +120,7 @@ export function findOwners(
     }
   }
   found ??= [scanSocketFdsJs(proc, wanted), "js"];
-  return ownersFromHits(proc, wanted, found, warnings, opts);
+  return ownersFromHits(proc, wanted, found, warnings, opts, iteratorNote);
 }
 
 /**
@@ -135,13 +138,14 @@ export async function findOwnersAsync(
   const wanted = InodeSet.of(inodes);
   if (wanted.size === 0) return { ...NOTHING_LOOKED_UP, warnings: [] };
   const warnings: string[] = [];
-  const iterator = usableIterator(proc, opts);
+  const { iterator, why } = iteratorChoice(proc, opts);
+  let iteratorNote = why;
   let found: [FdHits, OwnersVia] | null = null;
   if (iterator) {
     try {
       found = [hitsOf(await iterator.scanAsync(wanted.sorted)), "bpf"];
     } catch (err) {
-      dropFdIterator((err as Error).message);
+      iteratorNote = dropFdIterator((err as Error).message);
     }
   }
   if (!found && opts.native) {
@@ -152,7 +156,7 @@ export async function findOwnersAsync(
     }
   }
   found ??= [scanSocketFdsJs(proc, wanted), "js"];
-  return ownersFromHits(proc, wanted, found, warnings, opts);
+  return ownersFromHits(proc, wanted, found, warnings, opts, iteratorNote);
 }
 
 /** The owners per inode from a scan's hits, comm read once per pid, and the warnings. */
@@ -162,6 +166,7 @@ function ownersFromHits(
   [hits, via]: [FdHits, OwnersVia],
   warnings: string[],
   opts: FindOwnersOptions,
+  iteratorNote: string | null,
 ): OwnersResult {
   // Each process's name, read once ("?" as ps prints it: it exited between the scan and this read).
   const comms = new Map<number, string>();
@@ -183,12 +188,6 @@ function ownersFromHits(
   if (hidden > 0 && hits.deniedPids > 0) {
     warnings.push(deniedWarning(hidden, hits.deniedPids, opts.asRoot ?? process.geteuid?.() === 0));
   }
-  const iteratorNote =
-    via === "bpf" || !opts.native
-      ? null
-      : opts.iterator === false
-        ? "not asked"
-        : fdIteratorReason(opts.native, proc);
   return {
     byInode,
     deniedPids: hits.deniedPids,
@@ -196,7 +195,7 @@ function ownersFromHits(
     closedSockets,
     warnings,
     via,
-    iteratorNote,
+    iteratorNote: via === "bpf" ? null : iteratorNote,
   };
 }
 

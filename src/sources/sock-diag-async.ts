@@ -175,13 +175,13 @@ export async function visitSockDiagPassesAsync(
   }
 }
 
-/** The next stage's dumps started now, unless they would be tallied (a tally cannot be taken back) or there are none. */
+/** The next stage's dumps started now (the caller saw they are not tallied: a tally cannot be taken back); null for none. */
 function startEarly(
   addon: DumpAddon,
   stage: ReturnType<typeof planStage>,
   netnsPath: string | undefined,
 ): { dumps: EarlyDumps; stage: ReturnType<typeof planStage> } | null {
-  if (stage.plan.length === 0 || stage.plan.some((d) => d.tally)) return null;
+  if (stage.plan.length === 0) return null;
   return {
     dumps: new EarlyDumps(dumpChunksAsync(addon, stage.plan, netnsPath), EARLY_STAGE_MAX_BYTES),
     stage,

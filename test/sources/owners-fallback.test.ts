@@ -29,7 +29,7 @@ describe("the owner search after the fd iterator failed", { skip }, () => {
       const first = findOwners(proc, [inode], { native: addon });
       delete process.env.SOCKDOC_OWNERS;
       assert.equal(first.via, "bpf");
-      socketFdIterator(addon!, proc)!.close();
+      socketFdIterator(addon!, proc).iterator!.close();
       const after = await findOwnersAsync(proc, [inode], { native: addon });
       assert.equal(after.via, "walk");
       assert.deepEqual([...after.byInode], [...first.byInode]);
@@ -38,7 +38,7 @@ describe("the owner search after the fd iterator failed", { skip }, () => {
       const later = findOwners(proc, [inode], { native: addon });
       assert.equal(later.via, "walk");
       assert.equal(later.iteratorNote, after.iteratorNote);
-      assert.equal(socketFdIterator(addon!, proc), null);
+      assert.equal(socketFdIterator(addon!, proc).iterator, null);
     } finally {
       await lo.cleanup();
     }

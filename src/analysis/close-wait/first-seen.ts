@@ -7,7 +7,7 @@
  */
 import type { TcpSocket } from "../../model/socket.js";
 import { TcpState } from "../../model/tcp-state.js";
-import { socketKey } from "./tracker.js";
+import { holderName, holderNumber, socketKey } from "./tracker.js";
 
 export class FirstSeen {
   private seen = new Map<number | string, number>();
@@ -54,20 +54,4 @@ function identity(s: TcpSocket): number | string {
   }
   if (s.inode) return -s.inode;
   return socketKey(s);
-}
-
-/** holderOf as a number: the lowest owner pid; -1 - port for the accept queue; 0 unknown. */
-function holderNumber(s: TcpSocket): number {
-  const owners = s.owners;
-  if (owners && owners.length > 0) {
-    let pid = owners[0]!.pid;
-    for (let i = 1; i < owners.length; i++) pid = Math.min(pid, owners[i]!.pid);
-    return pid;
-  }
-  return s.inode === 0 ? -1 - s.local.port : 0;
-}
-
-function holderName(holder: number): string {
-  if (holder > 0) return `pid:${holder}`;
-  return holder === 0 ? "unknown" : `queue:${-1 - holder}`;
 }

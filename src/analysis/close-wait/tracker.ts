@@ -11,11 +11,27 @@ import type { TcpSocket } from "../../model/socket.js";
  * queue of its port when nobody holds it yet ("queue:PORT"), or "unknown".
  */
 export function holderOf(s: TcpSocket): string {
-  let pid = Number.POSITIVE_INFINITY;
-  for (const o of s.owners ?? []) pid = Math.min(pid, o.pid);
-  if (Number.isFinite(pid)) return `pid:${pid}`;
-  if (s.inode === 0) return `queue:${s.local.port}`;
-  return "unknown";
+  return holderName(holderNumber(s));
+}
+
+/**
+ * holderOf as a number, for a hot loop that names holders only at the end:
+ * the lowest owner pid; -1 - port for the accept queue; 0 unknown.
+ */
+export function holderNumber(s: TcpSocket): number {
+  const owners = s.owners;
+  if (owners && owners.length > 0) {
+    let pid = owners[0]!.pid;
+    for (let i = 1; i < owners.length; i++) pid = Math.min(pid, owners[i]!.pid);
+    return pid;
+  }
+  return s.inode === 0 ? -1 - s.local.port : 0;
+}
+
+/** The name of a holderNumber. */
+export function holderName(holder: number): string {
+  if (holder > 0) return `pid:${holder}`;
+  return holder === 0 ? "unknown" : `queue:${-1 - holder}`;
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   emit,
   emitJson,
   emitNdjson,
+  emittedText,
   type Format,
   tableOrCsv,
   terminalWidth,
@@ -173,17 +174,13 @@ function joinedText(run: Run, { head, table, tail }: TextParts): string {
 /** The same bytes as emit(joinedText(...)), the table written a chunk at a time. */
 function* textChunks(run: Run, { head, table, tail }: TextParts): Generator<string> {
   if (!table) {
-    const text = [...head, ...tail].join("\n");
-    yield terminalSafe(text.endsWith("\n") ? text : `${text}\n`);
+    yield emittedText([...head, ...tail].join("\n"));
     return;
   }
   if (head.length > 0) yield terminalSafe(`${head.join("\n")}\n`);
   yield* tableChunks(run.results, outcomeColumns(), terminalWidth());
-  if (tail.length > 0) {
-    // The table's last line ended with a newline: the tail's first line is the one after it.
-    const text = tail.join("\n");
-    yield terminalSafe(text.endsWith("\n") ? text : `${text}\n`);
-  }
+  // The table's last line ended with a newline: the tail's first line is the one after it.
+  if (tail.length > 0) yield emittedText(tail.join("\n"));
 }
 
 async function printText(format: "table" | "csv", run: Run, planShown: boolean): Promise<void> {

@@ -29,8 +29,6 @@ import type { ProcFs } from "../procfs.js";
 const INITIAL_PID_NAMESPACE = "pid:[4026531836]";
 
 let opened: { handle: BpfSocketFdIterHandle | null; reason: string | null } | undefined;
-/** Why the last call did not load it (a small host), for --debug. */
-let notYet: string | null = null;
 
 /** Open files on the host below which the walk costs less than loading the iterator (~40 ms). */
 export const ITERATOR_WORTH_FILES = 20_000;
@@ -80,33 +78,34 @@ function open(native: NativeAddon): { handle: BpfSocketFdIterHandle | null; reas
   }
 }
 
-/**
- * The iterator for proc, opened at the first call and kept for the process;
- * null (and why, in fdIteratorReason()) when it cannot serve: the caller walks /proc.
- */
-export function socketFdIterator(native: NativeAddon, proc: ProcFs): BpfSocketFdIterHandle | null {
+/** The iterator, or null and why not (for --debug): then the caller walks /proc. */
+export interface IteratorChoice {
+  iterator: BpfSocketFdIterHandle | null;
+  why: string | null;
+}
+
+/** The iterator for proc, opened at the first call that may use it and kept for the process. */
+export function socketFdIterator(native: NativeAddon, proc: ProcFs): IteratorChoice {
   const reason = ineligible(native, proc);
-  if (reason !== null) return null;
+  if (reason !== null) return { iterator: null, why: reason };
   if (opened === undefined && process.env.SOCKDOC_OWNERS !== "bpf") {
     const files = openFiles();
     if (files !== null && files < ITERATOR_WORTH_FILES) {
-      notYet = `${files} files open on the host: the walk is quicker than loading it`;
-      return null;
+      return { iterator: null, why: `${files} files open on the host: the walk is quicker than loading it` };
     }
   }
-  notYet = null;
   opened ??= open(native);
-  return opened.handle;
+  return { iterator: opened.handle, why: opened.reason };
 }
 
-/** Why the last socketFdIterator() call gave null, for --debug; null when it is in use. */
-export function fdIteratorReason(native: NativeAddon, proc: ProcFs): string | null {
-  return ineligible(native, proc) ?? notYet ?? opened?.reason ?? null;
-}
-
-/** After a failed scan: stop using the iterator in this process (the walk takes over); the first reason is kept. */
-export function dropFdIterator(reason: string): void {
-  if (opened && opened.handle === null) return;
-  opened?.handle?.close();
-  opened = { handle: null, reason: `a scan failed (${reason})` };
+/**
+ * After a failed scan: stop using the iterator in this process (the walk
+ * takes over). Returns the reason kept: the first failure's.
+ */
+export function dropFdIterator(reason: string): string {
+  if (!opened || opened.handle !== null) {
+    opened?.handle?.close();
+    opened = { handle: null, reason: `a scan failed (${reason})` };
+  }
+  return opened.reason!;
 }

@@ -5,6 +5,20 @@
  * plus a sorted copy for the addon cost ~11 ms of an exporter's scrape; this
  * costs one sort.
  */
+/** Where value is in sorted (ascending), or -1: a binary search. */
+export function indexInSorted(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 export class InodeSet implements Iterable<number> {
   private constructor(readonly sorted: Float64Array) {}
 
@@ -32,17 +46,7 @@ export class InodeSet implements Iterable<number> {
   }
 
   has(inode: number): boolean {
-    const s = this.sorted;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = s[mid]!;
-      if (v === inode) return true;
-      if (v < inode) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return indexInSorted(this.sorted, inode) >= 0;
   }
 
   [Symbol.iterator](): Iterator<number> {

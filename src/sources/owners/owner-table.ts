@@ -7,6 +7,7 @@
  * 16 bytes a hit. Read like a ReadonlyMap (get, has, size, iteration).
  */
 import type { Owner } from "../../model/socket.js";
+import { indexInSorted } from "./inode-set.js";
 
 /** Hits per inode are fewer than this (an index fits in the low bits of a sort key). */
 const INDEX_BITS = 2 ** 21;
@@ -61,16 +62,7 @@ export class OwnerTable implements Iterable<[number, Owner[]]> {
   }
 
   private find(inode: number): number {
-    let lo = 0;
-    let hi = this.inodes.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.inodes[mid]!;
-      if (v === inode) return mid;
-      if (v < inode) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexInSorted(this.inodes, inode);
   }
 
   private owner(k: number): Owner {
