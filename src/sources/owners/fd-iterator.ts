@@ -10,8 +10,9 @@
  * is the host's procfs, and sockdoc's pid namespace is the initial one (the
  * program reports global pids). It finds the walk's owners and more: every
  * holder of a shared socket (the walk stops at the first), and the sockets
- * of a process whose main thread exited (its /proc/PID/fd is empty). SOCKDOC_OWNERS=walk turns it off (to compare, or on
- * a kernel where it misbehaves); SOCKDOC_OWNERS=bpf uses it on a small host too.
+ * of a process whose main thread exited (its /proc/PID/fd is empty).
+ * SOCKDOC_OWNERS=walk turns it off (to compare, or on a kernel where it
+ * misbehaves); SOCKDOC_OWNERS=bpf uses it on a small host too.
  *
  * Loading it costs about what the walk pays for 20,000 fds, so it is loaded
  * only once the host has that many files open (fs.file-nr, host-wide: what
