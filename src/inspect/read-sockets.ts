@@ -318,7 +318,7 @@ export async function readHostSockets(
   running: readonly Running[],
   restart: () => void,
 ): Promise<SocketsRead> {
-  const passes = planPasses(running, statesMask);
+  const passes = planPasses(running, statesMask, scope.oneWalk === true);
   if (statesMask === 0 || passes.length === 0) {
     return { source: { kind: "netlink", detail: "none (empty state set)" }, warnings: [] };
   }

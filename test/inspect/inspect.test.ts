@@ -84,6 +84,24 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
     assert.ok(mine && mine.closeWait >= 3, "this process holds its CLOSE_WAIT sockets");
   });
 
+  it("walks the table once for a scope read again and again (oneWalk): LISTEN, then the rest", async () => {
+    const run = async (scope: Scope) => {
+      const summaryOf = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false });
+      const closeWaitOf = closeWaitAnalysis({ threads: false });
+      const inspection = await inspect(scope, [summaryOf, timeWaitAnalysis({ windowSec: 10 }), closeWaitOf]);
+      assert.deepEqual(failures(inspection), []);
+      const mine = resultOf(inspection, closeWaitOf).report.processes.find((p) => p.pid === process.pid);
+      return { dumps: inspection.stats.dumps, mine: mine?.closeWait ?? 0 };
+    };
+    const lanes = await run(host());
+    const once = await run({ ...(host() as HostScope), oneWalk: true });
+    // This file's server listens, so LISTEN has its own dump either way.
+    assert.equal(lanes.dumps, 3);
+    assert.equal(once.dumps, 2);
+    assert.equal(once.mine, lanes.mine);
+    assert.ok(once.mine >= 3);
+  });
+
   for (const args of [[], ["metrics", "-p"], ["summary"], ["timewait"], ["closewait"]]) {
     it(`sockdoc ${args.join(" ") || "(the default report)"} sends at most three dump requests`, () => {
       const r = sockdoc([...args, "--debug"]);
@@ -91,6 +109,8 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
       const counts = [...r.stderr.matchAll(/: (\d+) dump requests?,/g)].map((m) => Number(m[1]));
       assert.equal(counts.length, 1, `one inspection: ${r.stderr}`);
       assert.ok(counts[0]! >= 1 && counts[0]! <= 3, r.stderr);
+      // The exporter reads in one walk (HostScope.oneWalk): LISTEN (this file's server), then the rest.
+      if (args[0] === "metrics") assert.equal(counts[0], 2, r.stderr);
     });
   }
 

@@ -11,6 +11,7 @@ import { emitMachineText } from "../../render/output.js";
 import { renderPrometheus } from "../../render/prometheus.js";
 import { loadNative } from "../../sources/native.js";
 import { addSourceOptions, type CommonOptions, printWarnings, scopesFor, wholeNumber } from "../common.js";
+import { readRepeatedly } from "../../inspect/scope.js";
 import { scrape } from "../metrics/collect.js";
 
 interface MetricsOptions extends CommonOptions {
@@ -100,10 +101,11 @@ export function metricsCommand(): Command {
       throw new UsageError("--listen serves each scrape; --output writes one file: choose one");
     // --netns / --all-netns: one exposition, each namespace's samples labelled netns, container, pod.
     // With --all-netns a server finds the namespaces again at every scrape (containers come and go).
-    const first = scopesFor(opts).scopes;
+    // An exporter reads again and again: one walk of the kernel's table per read (CPU over wall time).
+    const first = readRepeatedly(scopesFor(opts).scopes);
     let scrapes = 0;
     const render = async () => {
-      const scopes = opts.allNetns && scrapes++ > 0 ? scopesFor(opts).scopes : first;
+      const scopes = opts.allNetns && scrapes++ > 0 ? readRepeatedly(scopesFor(opts).scopes) : first;
       const { families, warnings } = await scrape(
         scopes,
         Boolean(opts.processes),

@@ -16,7 +16,7 @@ import { summaryAnalysis } from "../../inspect/analyses/summary.js";
 import { timeWaitAnalysis, type TimeWaitResult } from "../../inspect/analyses/time-wait.js";
 import type { Analysis } from "../../inspect/analysis.js";
 import { failures, resultOrNull } from "../../inspect/inspect.js";
-import type { Scope } from "../../inspect/scope.js";
+import { readRepeatedly, type Scope } from "../../inspect/scope.js";
 import { inspectionsOfMany } from "../../inspect/watch.js";
 import { parseDuration } from "../../model/duration.js";
 import { UsageError } from "../../model/errors.js";
@@ -174,11 +174,13 @@ export function watchCommand(): Command {
     const listen = opts.listen === undefined ? null : parseListen(opts.listen);
     sourceChoice(opts.source);
     const file = opts.db ?? defaultDbPath(process.env, process.geteuid?.() ?? 0, homedir());
-    const { scopes, namespaced } = scopesFor({
+    const { scopes: found, namespaced } = scopesFor({
       ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
       ...(opts.allNetns ? { allNetns: true } : {}),
       ...(opts.source !== undefined ? { source: opts.source } : {}),
     });
+    // Sampled again and again: one walk of the kernel's table per sample (CPU over wall time).
+    const scopes = readRepeatedly(found);
     // A long run: the addon now, not during the first sample.
     loadNative();
     const db = openForWriting(file);
