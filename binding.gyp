@@ -23,7 +23,9 @@
         "native/bpf-state-program.cc",
         "native/bpf-state-tracer.cc",
         "native/bpf-fd-program.cc",
-        "native/bpf-fd-iter.cc"
+        "native/bpf-fd-iter.cc",
+        "native/bpf-tcp-program.cc",
+        "native/bpf-tcp-iter.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": ["NAPI_VERSION=8"],

@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readFilesInNetns", Napi::Function::New(env, sockdoc::ReadFilesInNetns, "readFilesInNetns"));
   exports.Set("BpfStateTracer", sockdoc::BpfStateTracerWrap::Define(env));
   exports.Set("BpfSocketFdIter", sockdoc::BpfSocketFdIterWrap::Define(env));
+  exports.Set("BpfTcpIter", sockdoc::BpfTcpIterWrap::Define(env));
   return exports;
 }
 

@@ -68,6 +68,21 @@ class BpfSocketFdIterWrap : public Napi::ObjectWrap<BpfSocketFdIterWrap> {
   std::shared_ptr<SocketFdIter> iter_;
 };
 
+class TcpIter;
+
+// The JavaScript class BpfTcpIter (see bpf-tcp-iter.cc).
+class BpfTcpIterWrap : public Napi::ObjectWrap<BpfTcpIterWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit BpfTcpIterWrap(const Napi::CallbackInfo& info);
+
+ private:
+  friend std::shared_ptr<const TcpIter> TcpIterArgument(Napi::Env env, const Napi::Value& value);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  // Shared with the streams reading through it; null after close().
+  std::shared_ptr<const TcpIter> iter_;
+};
+
 }  // namespace sockdoc
 
 #endif

@@ -34,6 +34,17 @@ class Assembler {
     Emit(BPF_LD | BPF_IMM | BPF_DW, dst, BPF_PSEUDO_MAP_FD, 0, fd);
     Emit(0, 0, 0, 0, 0);
   }
+  // bpf_seq_write(ctx->meta->seq, fp + record, size): an iterator program's
+  // output. ctx_meta and meta_seq are the offsets of bpf_iter__*.meta and
+  // bpf_iter_meta.seq; clobbers r1-r5.
+  void SeqWrite(uint8_t ctx, int16_t ctx_meta, int16_t meta_seq, int16_t record, int32_t size) {
+    Load(BPF_DW, BPF_REG_1, ctx, ctx_meta);
+    Load(BPF_DW, BPF_REG_1, BPF_REG_1, meta_seq);
+    Mov(BPF_REG_2, BPF_REG_10);
+    AddImm(BPF_REG_2, record);
+    MovImm(BPF_REG_3, size);
+    Call(BPF_FUNC_seq_write);
+  }
   // A conditional jump (BPF_JMP or BPF_JMP32 class | op | BPF_K) to a label placed later.
   void JumpImm(uint8_t code, uint8_t reg, int32_t imm, int label) {
     fixups_.push_back({insns_.size(), label});

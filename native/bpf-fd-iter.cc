@@ -16,6 +16,7 @@
 
 #include "addon.h"
 #include "bpf-fd-program.h"
+#include "bpf-iter-read.h"
 #include "bpf-syscall.h"
 #include "errors.h"
 #include "fd-scan.h"
@@ -46,32 +47,18 @@ class SocketFdIter {
   ScanResult Scan(bool filter, const std::vector<double>& wanted) const {
     Fd iter(BpfIterCreate(link_.get()));
     std::vector<SocketFdRecord> hits;
-    std::vector<uint8_t> bytes(kReadBytes);
-    size_t carried = 0;  // bytes of a record cut by the last read (not expected; handled anyway)
-    for (;;) {
-      const ssize_t got = read(iter.get(), bytes.data() + carried, bytes.size() - carried);
-      if (got < 0) {
-        // EAGAIN: the kernel visited a million files in this read without
-        // writing a record (its per-read cap) and wants the read again.
-        if (errno == EINTR || errno == EAGAIN) continue;
-        throw SyscallFailure{errno, "read(bpf iterator)"};
-      }
-      if (got == 0) {
-        if (carried > 0) throw SyscallFailure{EIO, "read(bpf iterator): ends inside a record"};
-        break;
-      }
-      const size_t have = carried + static_cast<size_t>(got);
-      const size_t whole = have - have % sizeof(SocketFdRecord);
-      for (size_t at = 0; at < whole; at += sizeof(SocketFdRecord)) {
-        SocketFdRecord record;
-        memcpy(&record, bytes.data() + at, sizeof record);
-        if (!filter || std::binary_search(wanted.begin(), wanted.end(), static_cast<double>(record.inode))) {
-          hits.push_back(record);
-        }
-      }
-      carried = have - whole;
-      if (carried > 0) memmove(bytes.data(), bytes.data() + whole, carried);
-    }
+    ReadIteratorRecords(iter.get(), sizeof(SocketFdRecord), kReadBytes, "read(bpf iterator)",
+                        [&](char* records, size_t bytes) {
+                          for (size_t at = 0; at < bytes; at += sizeof(SocketFdRecord)) {
+                            SocketFdRecord record;
+                            memcpy(&record, records + at, sizeof record);
+                            if (!filter || std::binary_search(wanted.begin(), wanted.end(),
+                                                              static_cast<double>(record.inode))) {
+                              hits.push_back(record);
+                            }
+                          }
+                          return true;
+                        });
     // The walk's order: pid, then fd. The kernel visits tasks by id, so a
     // process's files mostly come in one run; but a thread with a file table
     // of its own, or every thread of a process whose leader exited (the

@@ -48,13 +48,8 @@ std::vector<bpf_insn> SocketFdProgram(const FdOffsets& o) {
   a.Load(BPF_W, BPF_REG_3, BPF_REG_6, o.ctx_fd);
   a.Store(BPF_W, BPF_REG_10, RecordField(offsetof(SocketFdRecord, fd)), BPF_REG_3);
 
-  // bpf_seq_write(ctx->meta->seq, record, 16)
-  a.Load(BPF_DW, BPF_REG_1, BPF_REG_6, o.ctx_meta);
-  a.Load(BPF_DW, BPF_REG_1, BPF_REG_1, o.meta_seq);
-  a.Mov(BPF_REG_2, BPF_REG_10);
-  a.AddImm(BPF_REG_2, kRecord);
-  a.MovImm(BPF_REG_3, sizeof(SocketFdRecord));
-  a.Call(BPF_FUNC_seq_write);
+  // The record, to the iterator's output.
+  a.SeqWrite(BPF_REG_6, o.ctx_meta, o.meta_seq, kRecord, sizeof(SocketFdRecord));
 
   a.Place(kOut);
   a.MovImm(BPF_REG_0, 0);

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "addon.h"
+#include "bpf-tcp-iter.h"
 #include "errors.h"
 #include "netlink-socket.h"
 
@@ -61,15 +62,10 @@ size_t KeepDataMessages(char* base, size_t start, size_t length, uint32_t sequen
       }
       // A compat dump (both families at once) answers with its request's type.
       if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY || header->nlmsg_type == TCPDIAG_GETSOCK) {
-        if (tally && message_length >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
-          const auto* socket = static_cast<const struct inet_diag_msg*>(NLMSG_DATA(header));
-          if (tally->Wants(socket)) {
-            tally->Add(socket);
-            if (!tally->Keeps(socket)) {
-              read += step;
-              continue;
-            }
-          }
+        if (tally && message_length >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
+            !tally->TakeOrKeep(static_cast<const struct inet_diag_msg*>(NLMSG_DATA(header)))) {
+          read += step;
+          continue;
         }
         if (write != read) memmove(base + write, base + read, step);
         reinterpret_cast<struct nlmsghdr*>(base + write)->nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -171,6 +167,10 @@ bool RunOneDump(const DumpSpec& spec, ReplyBuffer& replies,
 }  // namespace
 
 void RunDump(const DumpSpec& spec, ReplyBuffer& replies, const std::function<bool(ReplyBuffer&)>& after_receive) {
+  if (spec.iter) {
+    spec.iter->Run(spec, replies, after_receive);
+    return;
+  }
   bool received = false;
   if (spec.family != AF_UNSPEC) {
     RunOneDump(spec, replies, after_receive, &received);

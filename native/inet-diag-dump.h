@@ -9,12 +9,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "state-tally.h"
 
 namespace sockdoc {
+
+class TcpIter;
 
 // The growing reply buffer; frees its memory on every path.
 class ReplyBuffer {
@@ -48,6 +51,9 @@ struct DumpSpec {
   std::string netns;
   // Sockets this tally wants are counted in it and not kept (null: keep all).
   StateTally* tally = nullptr;
+  // Read by the BPF tcp iterator instead of netlink (bpf-tcp-iter.h): no
+  // bytecode then, and only the fields of a socket's endpoints.
+  std::shared_ptr<const TcpIter> iter;
 };
 
 // Runs the dump (family AF_UNSPEC: both families in one walk, or one dump

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "addon.h"
+#include "bpf-tcp-iter.h"
 #include "netns.h"
 #include "errors.h"
 #include "inet-diag-dump.h"
@@ -200,9 +201,10 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<InetDiagStreamWrap>(info) {
   Napi::Env env = info.Env();
   const char* usage =
-      "new InetDiagStream(dumps, lanes[, netnsPath]): dumps is an array of "
+      "new InetDiagStream(dumps, lanes[, netnsPath[, iterators]]): dumps is an array of "
       "[family, statesMask(, bytecode(, tallyStates, tallyDetail(, keepLow, keepHigh)))], "
-      "lanes an array with each dump's lane number, netnsPath a network namespace to dump";
+      "lanes an array with each dump's lane number, netnsPath a network namespace to dump, "
+      "iterators an array with each dump's BpfTcpIter or undefined (netlink)";
   if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, usage);
   Napi::Array specs = info[0].As<Napi::Array>();
   Napi::Array lanes = info[1].As<Napi::Array>();
@@ -210,10 +212,23 @@ InetDiagStreamWrap::InetDiagStreamWrap(const Napi::CallbackInfo& info)
   if (specs.Length() > kMaxDumps) throw Napi::RangeError::New(env, "InetDiagStream: at most 64 dumps");
   std::vector<StreamDump> dumps(specs.Length());
   const std::string netns = NetnsArgument(env, info[2], "InetDiagStream");
+  const bool iterators = info.Length() >= 4 && !info[3].IsUndefined();
+  if (iterators && (!info[3].IsArray() || info[3].As<Napi::Array>().Length() != specs.Length())) {
+    throw Napi::TypeError::New(env, usage);
+  }
   uint32_t lane_count = 0;
   for (uint32_t i = 0; i < specs.Length(); i++) {
     dumps[i].spec = DumpSpecArgument(env, specs.Get(i), usage);
     dumps[i].spec.netns = netns;
+    if (iterators) {
+      Napi::Value iterator = info[3].As<Napi::Array>().Get(i);
+      if (!iterator.IsUndefined()) {
+        if (!dumps[i].spec.bytecode.empty()) {
+          throw Napi::TypeError::New(env, "InetDiagStream: a dump read by a BpfTcpIter takes no bytecode");
+        }
+        dumps[i].spec.iter = TcpIterArgument(env, iterator);
+      }
+    }
     Napi::Array parts = specs.Get(i).As<Napi::Array>();
     if (parts.Length() >= 4) {
       Napi::Value tally_states = parts.Get(3u);

@@ -39,6 +39,14 @@ class StateTally {
   }
   bool Keeps(const struct inet_diag_msg* message) const;
 
+  // A socket of the dump: tallied if it is one to tally; true when it is
+  // to be handed over all the same (not tallied, or kept).
+  bool TakeOrKeep(const struct inet_diag_msg* message) {
+    if (!Wants(message)) return true;
+    Add(message);
+    return Keeps(message);
+  }
+
   // The tally as bytes (little-endian u32 words): 16 counts per kernel state;
   // n ports, then n (port, count); m addresses, then m (family, count, 4
   // words of address: an IPv4 address in the first).

@@ -32,6 +32,14 @@ export interface Needs {
    * JavaScript; from /proc or a capture they all come through add().
    */
   tally?: { states: number; detail: boolean };
+  /**
+   * "endpoints": of each socket the collector reads only its state, family,
+   * addresses and ports, and the timer of a TIME_WAIT or request socket
+   * (SocketCursor's state, family, local/remote address and port,
+   * timerKind, expiresMs). A pass whose every collector says so may be read
+   * by the BPF tcp iterator, which fills no more. Absent: any field.
+   */
+  fields?: "endpoints";
 }
 
 /** What is known of a scope before its sockets are read. */

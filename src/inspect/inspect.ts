@@ -42,6 +42,8 @@ export interface Inspection {
     ownersVia: OwnersVia | null;
     /** Why the BPF fd iterator did not serve (null: it did, or was not possible). */
     ownersNote: string | null;
+    /** Why the BPF tcp iterator did not read what it could have (null: it did, or could not have). */
+    socketsNote: string | null;
     totalMs: number;
   };
 }
@@ -74,6 +76,7 @@ interface Reading {
   t0: number;
   /** Time of this scope's own read (facts and sockets), ms. */
   readMs: number;
+  socketsNote: string | null;
 }
 
 async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): Promise<Reading> {
@@ -127,6 +130,7 @@ async function readScope(scope: Scope, analyses: readonly Analysis<unknown>[]): 
     tallied,
     t0,
     readMs: performance.now() - t0,
+    socketsNote: read.note ?? null,
   };
 }
 
@@ -165,6 +169,7 @@ async function readOrKeep(scope: Scope, analyses: readonly Analysis<unknown>[]):
       dumps: 0,
       tallied: 0,
       t0: performance.now(),
+      socketsNote: null,
     };
   }
 }
@@ -201,6 +206,7 @@ function finishScope(reading: Reading, gathered: Gathered, gatherMs: number): In
       gatherMs,
       ownersVia: gathered.ownersVia,
       ownersNote: gathered.ownersNote,
+      socketsNote: reading.socketsNote,
       totalMs: performance.now() - reading.t0,
     },
   };

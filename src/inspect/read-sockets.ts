@@ -15,6 +15,7 @@ import { readSockstat, type SockstatTcp } from "../sources/counters.js";
 import { readProcNetTcp } from "../sources/proc-net-tcp.js";
 import type { DiagPass } from "../sources/sock-diag.js";
 import { visitSockDiagPassesAsync } from "../sources/sock-diag-async.js";
+import { dropTcpIterator, tcpIterator } from "../sources/sock-diag/tcp-iterator.js";
 import { asError, dispatcher, type Running } from "./dispatch.js";
 import { PackedSockets } from "./packed-sockets.js";
 import { RecordCursor } from "./record-cursor.js";
@@ -29,6 +30,78 @@ export const NETLINK_SOURCE: SourceInfo = { kind: "netlink", detail: "netlink so
 export interface SocketsRead {
   source: SourceInfo;
   warnings: string[];
+  /** Why the BPF tcp iterator did not read a pass it could have read (for --debug). */
+  note?: string;
+}
+
+const VIA_ITERATOR: SourceInfo = {
+  kind: "netlink",
+  detail: "the BPF tcp iterator (LISTEN by netlink sock_diag)",
+};
+
+/**
+ * Whether a pass may be read by the BPF tcp iterator: no LISTEN (netlink
+ * walks only the listeners for those, and listeners read their queues), no
+ * kernel filter, and every collector of its states reads only endpoints.
+ */
+export function iteratorMayRead(pass: DiagPass, running: readonly Running[]): boolean {
+  if (pass.statesMask & LISTEN || pass.bytecode !== undefined) return false;
+  return running.every(
+    (r) =>
+      r.collector === null ||
+      (r.analysis.needs.states & pass.statesMask) === 0 ||
+      r.analysis.needs.fields === "endpoints",
+  );
+}
+
+/**
+ * The passes with the BPF tcp iterator given to those it may read, for a
+ * scope read again and again (HostScope.oneWalk); whether it reads any, or
+ * why it does not when it could have (the note).
+ */
+function withTcpIterator(
+  scope: HostScope,
+  running: readonly Running[],
+  passes: DiagPass[],
+): { passes: DiagPass[]; used: boolean; note?: string } {
+  const readable = passes.filter((p) => iteratorMayRead(p, running));
+  if (readable.length === 0) return { passes, used: false };
+  const { addon } = loadNative();
+  if (!addon) return { passes, used: false };
+  const { iterator, why } = tcpIterator(addon, scope.oneWalk === true);
+  if (!iterator) return { passes, used: false, ...(why ? { note: why } : {}) };
+  return { passes: passes.map((p) => (readable.includes(p) ? { ...p, iterator } : p)), used: true };
+}
+
+/**
+ * The scope's passes through netlink (and the BPF tcp iterator where it
+ * may read them): null once visited, else why not. A failure through the
+ * iterator drops it for the process and reads again without it
+ * (restart() gives the collectors a fresh start; plan() plans anew).
+ */
+async function readPasses(
+  scope: HostScope,
+  running: readonly Running[],
+  plan: () => DiagPass[],
+  restart: () => void,
+  netnsPath?: string,
+): Promise<{ failed: string | null; viaIterator: boolean; note?: string }> {
+  const chosen = withTcpIterator(scope, running, plan());
+  if (!chosen.used) {
+    const failed = await tryNetlink(scope, chosen.passes, netnsPath);
+    return { failed, viaIterator: false, ...(chosen.note ? { note: chosen.note } : {}) };
+  }
+  let failed: string | null;
+  try {
+    failed = await tryNetlink(scope, chosen.passes, netnsPath);
+  } catch (err) {
+    // Whatever went wrong through the iterator, netlink reads as before.
+    failed = (err as Error).message;
+  }
+  if (failed === null) return { failed, viaIterator: true };
+  const note = dropTcpIterator(failed);
+  restart();
+  return { failed: await tryNetlink(scope, plan(), netnsPath), viaIterator: false, note };
 }
 
 /**
@@ -290,9 +363,22 @@ async function readInside(
 ): Promise<SocketsRead> {
   let failed: string | null = null;
   if (scope.source !== "proc") {
-    failed = await tryNetlink(scope, planPasses(running, statesMask, true), inside.path);
-    if (failed === null)
-      return { source: { kind: "netlink", detail: `netlink sock_diag in ${inside.path}` }, warnings: [] };
+    const read = await readPasses(
+      scope,
+      running,
+      () => planPasses(running, statesMask, true),
+      restart,
+      inside.path,
+    );
+    failed = read.failed;
+    if (failed === null) {
+      const by = read.viaIterator ? VIA_ITERATOR.detail : "netlink sock_diag";
+      return {
+        source: { kind: "netlink", detail: `${by} in ${inside.path}` },
+        warnings: [],
+        ...(read.note ? { note: read.note } : {}),
+      };
+    }
     if (scope.source === "netlink") throw new InputError(`${inside.path}: ${failed}`);
     restart();
   }
@@ -333,8 +419,20 @@ export async function readHostSockets(
   }
   // The scope's sockstat, read only when the lanes may be balanced.
   const sizes = (): SockstatTcp | null => readSockstat(scope.proc)?.tcp ?? null;
-  const failed = await tryNetlink(scope, balancedPasses(running, passes, sizes));
-  if (failed === null) return { source: NETLINK_SOURCE, warnings: [] };
+  let first = true;
+  const plan = () => {
+    const planned = first ? passes : planPasses(running, statesMask, scope.oneWalk === true);
+    first = false;
+    return balancedPasses(running, planned, sizes);
+  };
+  const read = await readPasses(scope, running, plan, restart);
+  const failed = read.failed;
+  if (failed === null)
+    return {
+      source: read.viaIterator ? VIA_ITERATOR : NETLINK_SOURCE,
+      warnings: [],
+      ...(read.note ? { note: read.note } : {}),
+    };
   if (scope.source === "netlink") throw new InputError(failed);
   restart();
   const viaProc = readProc(scope, statesMask, running);

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { installRoot } from "./install-root.js";
 import type { FdOffsets } from "./bpf/fd-offsets.js";
+import type { TcpOffsets } from "./bpf/tcp-offsets.js";
 import type { SockOffsets } from "./bpf/sock-offsets.js";
 import { addonFileDamage } from "./native-file.js";
 
@@ -49,6 +50,8 @@ export interface NativeAddon {
     lanes: number[],
     /** A network namespace to dump (a path setns() can enter); absent: sockdoc's own. */
     netnsPath?: string,
+    /** Per dump, the BpfTcpIter that reads it instead of netlink (no bytecode then), or undefined. */
+    iterators?: Array<BpfTcpIterHandle | undefined>,
   ) => InetDiagStreamHandle;
   /**
    * SOCK_DESTROY one socket. request is a struct inet_diag_req_v2 built by
@@ -107,6 +110,18 @@ export interface NativeAddon {
    * before it existed still loads (owners then come from the /proc walk).
    */
   BpfSocketFdIter?: new (offsets: FdOffsets, btfId: number) => BpfSocketFdIterHandle;
+  /**
+   * Loads the tcp iterator (native/bpf-tcp-program.cc) for the kernel's
+   * bpf_iter_tcp (btfId: that function's BTF id; hz: the kernel's jiffies per
+   * second) and links it. Given to an InetDiagStream for a dump, it reads
+   * that dump's sockets instead of netlink. Optional, as BpfSocketFdIter.
+   */
+  BpfTcpIter?: new (offsets: TcpOffsets, btfId: number, hz: number) => BpfTcpIterHandle;
+}
+
+/** A loaded tcp iterator: InetDiagStream reads through it; close() unloads it once no dump uses it. */
+export interface BpfTcpIterHandle {
+  close(): void;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Family } from "../model/endpoint.js";
 import type { TcpSocket } from "../model/socket.js";
 import { TcpState } from "../model/tcp-state.js";
-import type { InetDiagStreamHandle, NativeAddon, StreamRequest } from "./native.js";
+import type { BpfTcpIterHandle, InetDiagStreamHandle, NativeAddon, StreamRequest } from "./native.js";
 import { decodeInetDiagMessages } from "./sock-diag/decode.js";
 import type { StateTally } from "../model/state-tally.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./sock-diag/layout.js";
@@ -37,6 +37,8 @@ export interface PlannedDump {
   lane: number;
   /** Sockets of these states are tallied by the addon instead of handed over (see tally.ts). */
   tally?: TallyRequest;
+  /** Read by the BPF tcp iterator instead of netlink (sock-diag/tcp-iterator.ts): endpoints only. */
+  iterator?: BpfTcpIterHandle;
 }
 
 /** Which sockets of a dump the addon tallies instead of handing them over, and how finely. */
@@ -122,6 +124,13 @@ export function openStream(
   dumpRequests += plan.length;
   const requests = plan.map(streamRequest);
   const lanes = plan.map((d) => d.lane);
+  if (plan.some((d) => d.iterator))
+    return new addon.InetDiagStream(
+      requests,
+      lanes,
+      netnsPath,
+      plan.map((d) => d.iterator),
+    );
   return netnsPath
     ? new addon.InetDiagStream(requests, lanes, netnsPath)
     : new addon.InetDiagStream(requests, lanes);
@@ -217,6 +226,12 @@ export interface DiagPass {
   /** The lane (thread) of the pass's dumps, instead of planDumps's choice. */
   lane?: number;
   /**
+   * Read the pass through the BPF tcp iterator instead of netlink: only the
+   * sockets' endpoints are filled (see sock-diag/tcp-iterator.ts). Never with
+   * a filter.
+   */
+  iterator?: BpfTcpIterHandle;
+  /**
    * Sockets of these states are not visited: the addon tallies them and
    * take() gets each dump's tally once the dump is done. Never with a
    * filter (the tally would count only what it let through). With keep,
@@ -302,7 +317,8 @@ export function planStage(
     for (const dump of planDumps(pass.statesMask, families, bytecode, !pass.oneWalk)) {
       const tally = dumpTally(pass, dump, tallies);
       const lane = pass.lane ?? dump.lane;
-      plan.push({ ...dump, lane, ...(tally ? { tally } : {}) });
+      const iterator = pass.iterator && !bytecode ? { iterator: pass.iterator } : {};
+      plan.push({ ...dump, lane, ...(tally ? { tally } : {}), ...iterator });
       passOf.push(i);
     }
   }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { BTF_PATH } from "../../src/sources/bpf/state-tracer.js";
+import { BTF_PATH } from "../../src/sources/bpf/kernel-btf.js";
 import { loadNative } from "../../src/sources/native.js";
 import { ITERATOR_WORTH_FILES } from "../../src/sources/owners/fd-iterator.js";
 import { createNetns, isRoot, makeSockets, type MadeSockets, sockdoc } from "../support/run.js";

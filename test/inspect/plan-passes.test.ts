@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Analysis } from "../../src/inspect/analysis.js";
 import type { Running } from "../../src/inspect/dispatch.js";
-import { planPasses } from "../../src/inspect/read-sockets.js";
+import { iteratorMayRead, planPasses } from "../../src/inspect/read-sockets.js";
 import { ALL_STATES_MASK, stateBit, TcpState } from "../../src/model/tcp-state.js";
 import { planDumps } from "../../src/sources/sock-diag.js";
 
@@ -48,5 +48,39 @@ describe("planPasses", () => {
     assert.equal(passes[1]!.oneWalk, true);
     assert.equal(planDumps(passes[1]!.statesMask, [4, 6], undefined, false).length, 1);
     assert.equal(planDumps(passes[1]!.statesMask, [4, 6]).length, 2, "split by default");
+  });
+});
+
+describe("iteratorMayRead (which passes the BPF tcp iterator may read)", () => {
+  const reader = (states: number, endpoints: boolean): Running => ({
+    analysis: {
+      name: "r",
+      needs: { states, ...(endpoints ? { fields: "endpoints" as const } : {}) },
+      start: () => ({ add: () => {}, finish: () => 0 }),
+    },
+    collector: { add: () => {}, finish: () => 0 },
+    error: null,
+    ownMs: 0,
+  });
+  const pass = (statesMask: number, bytecode?: Uint8Array) => ({
+    statesMask,
+    visit: () => {},
+    ...(bytecode ? { bytecode } : {}),
+  });
+  const REST = ALL_STATES_MASK & ~LISTEN;
+
+  it("takes a pass whose every collector reads only endpoints", () => {
+    assert.equal(iteratorMayRead(pass(REST), [reader(ALL_STATES_MASK, true), reader(REST, true)]), true);
+  });
+
+  it("leaves a pass to netlink when one collector of its states reads more", () => {
+    assert.equal(iteratorMayRead(pass(REST), [reader(ALL_STATES_MASK, true), reader(TW, false)]), false);
+    // A collector of other states only does not count.
+    assert.equal(iteratorMayRead(pass(REST), [reader(REST, true), reader(LISTEN, false)]), true);
+  });
+
+  it("never takes LISTEN (listeners read their queues) or a filtered pass", () => {
+    assert.equal(iteratorMayRead(pass(ALL_STATES_MASK), [reader(ALL_STATES_MASK, true)]), false);
+    assert.equal(iteratorMayRead(pass(REST, new Uint8Array(4)), [reader(REST, true)]), false);
   });
 });

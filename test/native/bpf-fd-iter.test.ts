@@ -25,7 +25,7 @@ import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { Btf } from "../../src/sources/bpf/btf.js";
 import { fdIteratorOffsets } from "../../src/sources/bpf/fd-offsets.js";
-import { BTF_PATH } from "../../src/sources/bpf/state-tracer.js";
+import { BTF_PATH } from "../../src/sources/bpf/kernel-btf.js";
 import { type BpfSocketFdIterHandle, type FdScanResult, loadNative } from "../../src/sources/native.js";
 import { repoRoot } from "../support/run.js";
 import { fdOf, inodeOfFd, type Loopback, loopback, waitFor } from "../fixtures/native/loopback.js";

@@ -33,7 +33,9 @@ export function summaryAnalysis(p: SummaryParams): Analysis<Summary> {
       states: p.statesMask,
       owners: p.owners,
       // Counting needs no socket one by one, unless a filter or owners look at each.
-      ...(p.matches === undefined && !p.owners ? { tally: { states: p.statesMask, detail: p.top > 0 } } : {}),
+      ...(p.matches === undefined && !p.owners
+        ? { tally: { states: p.statesMask, detail: p.top > 0 }, fields: "endpoints" as const }
+        : {}),
     },
     start(): Collector<Summary> {
       const { matches } = p;

@@ -37,7 +37,13 @@ function settingsOf(facts: ScopeFacts) {
 export function timeWaitAnalysis(p: TimeWaitParams): Analysis<TimeWaitResult> {
   return {
     name: "timewait",
-    needs: { states: PORT_HOLDING_STATES_MASK, sysctls: TIME_WAIT_SYSCTLS, listenFirst: true },
+    needs: {
+      states: PORT_HOLDING_STATES_MASK,
+      sysctls: TIME_WAIT_SYSCTLS,
+      listenFirst: true,
+      // The grouping reads endpoints and TIME_WAIT's time left; a filter may read anything.
+      ...(p.matches === undefined ? { fields: "endpoints" as const } : {}),
+    },
     start(facts): Collector<TimeWaitResult> {
       const { settings, warnings } = settingsOf(facts);
       const { matches } = p;

@@ -5,6 +5,7 @@
  * with the reason when one is missing. Pure: a Btf in, offsets or a reason out.
  */
 import type { Btf } from "./btf.js";
+import { type FieldSpec, fieldOffsets } from "./field-offsets.js";
 
 /** Byte offsets in the running kernel (the addon's FdOffsets). */
 export interface FdOffsets {
@@ -23,8 +24,7 @@ export interface FdOffsets {
 
 export const FD_ITERATOR = "bpf_iter_task_file";
 
-/** [key, struct, member path, size in bytes] */
-const FIELDS: Array<[keyof FdOffsets, string, string[], number]> = [
+const FIELDS: ReadonlyArray<FieldSpec<keyof FdOffsets>> = [
   ["ctxMeta", "bpf_iter__task_file", ["meta"], 8],
   ["ctxTask", "bpf_iter__task_file", ["task"], 8],
   ["ctxFd", "bpf_iter__task_file", ["fd"], 4],
@@ -42,12 +42,6 @@ const FIELDS: Array<[keyof FdOffsets, string, string[], number]> = [
 export function fdIteratorOffsets(btf: Btf): { btfId: number; offsets: FdOffsets } | { missing: string } {
   const btfId = btf.funcId(FD_ITERATOR);
   if (btfId === null) return { missing: `the ${FD_ITERATOR} iterator (Linux 5.8 or later)` };
-  const offsets: Partial<FdOffsets> = {};
-  for (const [key, struct, path, size] of FIELDS) {
-    const place = btf.memberPlace(struct, path);
-    if (!place || place.bitfield || place.size !== size)
-      return { missing: `struct ${struct}.${path.join(".")} of ${size} bytes` };
-    offsets[key] = place.offset;
-  }
-  return { btfId, offsets: offsets as FdOffsets };
+  const found = fieldOffsets(btf, FIELDS);
+  return "missing" in found ? found : { btfId, offsets: found.offsets };
 }

@@ -10,10 +10,9 @@ import { readFileSync } from "node:fs";
 import { InputError, PermissionError } from "../../model/errors.js";
 import { type BpfStateTracerHandle, loadNative } from "../native.js";
 import { Btf } from "./btf.js";
+import { BTF_PATH } from "./kernel-btf.js";
 import { type SockOffsets, sockOffsets } from "./sock-offsets.js";
 import { decodeStateChanges, type StateChange } from "./state-event.js";
-
-export const BTF_PATH = "/sys/kernel/btf/vmlinux";
 
 /** The tracer cannot run on this host (not a permission matter): callers fall back or exit 3. */
 export class TracerUnavailable extends InputError {

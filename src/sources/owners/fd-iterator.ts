@@ -20,16 +20,15 @@
  * used for good.
  */
 import { readFileSync, readlinkSync } from "node:fs";
-import { Btf } from "../bpf/btf.js";
-import { BTF_PATH } from "../bpf/state-tracer.js";
 import { fdIteratorOffsets } from "../bpf/fd-offsets.js";
+import { kernelBtf } from "../bpf/kernel-btf.js";
+import { KeptProgram, type ProgramLoad } from "../bpf/kept-program.js";
+import { loadProgram } from "../bpf/load-program.js";
 import type { BpfSocketFdIterHandle, NativeAddon } from "../native.js";
 import type { ProcFs } from "../procfs.js";
 
 /** The initial pid namespace's inode (PROC_PID_INIT_INO): pids there are the kernel's own. */
 const INITIAL_PID_NAMESPACE = "pid:[4026531836]";
-
-let opened: { handle: BpfSocketFdIterHandle | null; reason: string | null } | undefined;
 
 /** Open files on the host below which the walk costs less than loading the iterator (~40 ms). */
 export const ITERATOR_WORTH_FILES = 20_000;
@@ -62,21 +61,12 @@ function ineligible(native: NativeAddon, proc: ProcFs): string | null {
   return null;
 }
 
-function open(native: NativeAddon): { handle: BpfSocketFdIterHandle | null; reason: string | null } {
-  let btf: Btf;
-  try {
-    btf = new Btf(readFileSync(BTF_PATH));
-  } catch (err) {
-    return { handle: null, reason: `no BTF (${(err as Error).message})` };
-  }
-  const found = fdIteratorOffsets(btf);
+function open(native: NativeAddon): ProgramLoad<BpfSocketFdIterHandle> {
+  const btf = kernelBtf();
+  if ("error" in btf) return { handle: null, reason: `no BTF (${btf.error})` };
+  const found = fdIteratorOffsets(btf.btf);
   if ("missing" in found) return { handle: null, reason: `the kernel's BTF lacks ${found.missing}` };
-  try {
-    return { handle: new native.BpfSocketFdIter!(found.offsets, found.btfId), reason: null };
-  } catch (err) {
-    const e = err as Error & { verifierLog?: string };
-    return { handle: null, reason: e.verifierLog ? `refused: ${e.verifierLog}` : e.message };
-  }
+  return loadProgram(() => new native.BpfSocketFdIter!(found.offsets, found.btfId));
 }
 
 /** The iterator, or null and why not (for --debug): then the caller walks /proc. */
@@ -85,18 +75,20 @@ export interface IteratorChoice {
   why: string | null;
 }
 
+let kept: KeptProgram<BpfSocketFdIterHandle> | undefined;
+
 /** The iterator for proc, opened at the first call that may use it and kept for the process. */
 export function socketFdIterator(native: NativeAddon, proc: ProcFs): IteratorChoice {
   const reason = ineligible(native, proc);
   if (reason !== null) return { iterator: null, why: reason };
-  if (opened === undefined && process.env.SOCKDOC_OWNERS !== "bpf") {
+  if (!kept?.tried && process.env.SOCKDOC_OWNERS !== "bpf") {
     const files = openFiles();
     if (files !== null && files < ITERATOR_WORTH_FILES) {
       return { iterator: null, why: `${files} files open on the host: the walk is quicker than loading it` };
     }
   }
-  opened ??= open(native);
-  return { iterator: opened.handle, why: opened.reason };
+  const { handle, reason: why } = (kept ??= new KeptProgram(() => open(native))).get();
+  return { iterator: handle, why };
 }
 
 /**
@@ -104,9 +96,7 @@ export function socketFdIterator(native: NativeAddon, proc: ProcFs): IteratorCho
  * takes over). Returns the reason kept: the first failure's.
  */
 export function dropFdIterator(reason: string): string {
-  if (!opened || opened.handle !== null) {
-    opened?.handle?.close();
-    opened = { handle: null, reason: `a scan failed (${reason})` };
-  }
-  return opened.reason!;
+  return (kept ??= new KeptProgram<BpfSocketFdIterHandle>(() => ({ handle: null, reason: null }))).drop(
+    `a scan failed (${reason})`,
+  );
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Btf } from "../../../src/sources/bpf/btf.js";
 import { sockOffsets } from "../../../src/sources/bpf/sock-offsets.js";
-import { BTF_PATH } from "../../../src/sources/bpf/state-tracer.js";
+import { BTF_PATH } from "../../../src/sources/bpf/kernel-btf.js";
 import { tracerBtf } from "./btf-blob.js";
 
 describe("Btf.memberPlace", () => {

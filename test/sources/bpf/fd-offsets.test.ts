@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Btf } from "../../../src/sources/bpf/btf.js";
 import { fdIteratorOffsets } from "../../../src/sources/bpf/fd-offsets.js";
-import { BTF_PATH } from "../../../src/sources/bpf/state-tracer.js";
+import { tcpIteratorOffsets } from "../../../src/sources/bpf/tcp-offsets.js";
+import { BTF_PATH } from "../../../src/sources/bpf/kernel-btf.js";
 import { fdIteratorBtf } from "./btf-blob.js";
 
 describe("fdIteratorOffsets", () => {
@@ -63,5 +64,19 @@ describe("the running kernel's BTF (fd iterator)", () => {
     const found = fdIteratorOffsets(new Btf(readFileSync(BTF_PATH)));
     assert.ok("offsets" in found, JSON.stringify(found));
     assert.equal(found.offsets.ctxFile, 24, "the context's fourth u64");
+  });
+});
+
+describe("the running kernel's BTF (tcp iterator)", () => {
+  const skip = existsSync(BTF_PATH) ? false : `no ${BTF_PATH} on this kernel`;
+  it("has the iterator and every field its program reads", { skip }, () => {
+    const found = tcpIteratorOffsets(new Btf(readFileSync(BTF_PATH)));
+    assert.ok("offsets" in found, JSON.stringify(found));
+    assert.deepEqual([found.offsets.ctxMeta, found.offsets.ctxSkCommon, found.offsets.ctxUid], [0, 8, 16]);
+    // struct sock_common starts with the address pair, then the ports.
+    assert.deepEqual([found.offsets.daddr, found.offsets.rcvSaddr], [0, 4]);
+    assert.equal(found.offsets.dport + 2, found.offsets.num);
+    // The TIME_WAIT timer lies past struct sock_common: only the TIME_WAIT type reaches it.
+    assert.ok(found.offsets.twExpires > found.offsets.boundDevIf);
   });
 });
