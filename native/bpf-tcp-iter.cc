@@ -50,8 +50,17 @@ uint32_t TcpIter::Milliseconds(uint32_t jiffies) const {
 void TcpIter::Run(const DumpSpec& spec, ReplyBuffer& replies,
                   const std::function<bool(ReplyBuffer&)>& after_receive) const {
   int raw = -1;
-  // The iterator walks the namespace of the thread that makes it.
-  InNetns(spec.netns, [&] { raw = BpfIterCreate(link_.get()); });
+  int err = 0;
+  // The iterator walks the namespace of the thread that makes it. Nothing
+  // may throw inside InNetns (it must come back first): the error is kept.
+  InNetns(spec.netns, [&] {
+    try {
+      raw = BpfIterCreate(link_.get());
+    } catch (const SyscallFailure& failure) {
+      err = failure.err;
+    }
+  });
+  if (raw < 0) throw SyscallFailure{err ? err : EIO, "bpf(BPF_ITER_CREATE)"};
   Fd iter(raw);
   ReadIteratorRecords(iter.get(), kTcpRecordBytes, kReadBytes, "read(bpf tcp iterator)", [&](char* messages,
                                                                                             size_t bytes) {

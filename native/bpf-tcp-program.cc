@@ -68,10 +68,12 @@ std::vector<bpf_insn> TcpEndpointProgram(const TcpOffsets& o) {
   a.Place(kAddressesDone);
   a.Load(BPF_W, BPF_REG_2, BPF_REG_7, o.bound_dev_if);
   a.Store(BPF_W, BPF_REG_10, IdAt(offsetof(struct inet_diag_sockid, idiag_if)), BPF_REG_2);
-  a.Load(BPF_W, BPF_REG_2, BPF_REG_6, o.ctx_uid);  // the kernel's own: 0 for TIME_WAIT and request sockets
-  a.Store(BPF_W, BPF_REG_10, MsgAt(offsetof(struct inet_diag_msg, idiag_uid)), BPF_REG_2);
   a.JumpImm(BPF_JMP | BPF_JEQ, BPF_REG_9, TCP_TIME_WAIT, kTimeWait);
   a.JumpImm(BPF_JMP | BPF_JEQ, BPF_REG_9, kNewSynRecv, kRequest);
+  // A full socket's owner uid. The dump says 0 for TIME_WAIT and request
+  // sockets (the iterator would give a request socket its listener's).
+  a.Load(BPF_W, BPF_REG_2, BPF_REG_6, o.ctx_uid);
+  a.Store(BPF_W, BPF_REG_10, MsgAt(offsetof(struct inet_diag_msg, idiag_uid)), BPF_REG_2);
   a.Jump(kFullSocket);
 
   // TIME_WAIT: its substate (TIME_WAIT, or FIN_WAIT2 for an orphan that

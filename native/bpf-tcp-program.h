@@ -5,9 +5,9 @@
 // struct nlmsghdr and a struct inet_diag_msg, no attributes), so the dump's
 // reader and tally take it as they are. Only what a socket's endpoints are
 // is filled: family, state (TIME_WAIT's substate, request sockets as
-// SYN_RECV, as the dump has them), ports, addresses, bound device, uid, and
-// the timer of TIME_WAIT and request sockets, in jiffies (the reader turns
-// them into ms). Queues, inode, cookie and the timers of full sockets stay
+// SYN_RECV, as the dump has them), ports, addresses, bound device, a full
+// socket's uid, and the timer of TIME_WAIT and request sockets, in jiffies
+// (the reader turns them into ms). Queues, inode, cookie and the timers of full sockets stay
 // zero: the read plan uses it only where no analysis reads those.
 #ifndef SOCKDOC_BPF_TCP_PROGRAM_H
 #define SOCKDOC_BPF_TCP_PROGRAM_H

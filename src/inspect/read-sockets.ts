@@ -34,50 +34,74 @@ export interface SocketsRead {
   note?: string;
 }
 
-const VIA_ITERATOR: SourceInfo = {
-  kind: "netlink",
-  detail: "the BPF tcp iterator (LISTEN by netlink sock_diag)",
-};
-
-/**
- * Whether a pass may be read by the BPF tcp iterator: no LISTEN (netlink
- * walks only the listeners for those, and listeners read their queues), no
- * kernel filter, and every collector of its states reads only endpoints.
- */
-export function iteratorMayRead(pass: DiagPass, running: readonly Running[]): boolean {
-  if (pass.statesMask & LISTEN || pass.bytecode !== undefined) return false;
-  return running.every(
-    (r) =>
-      r.collector === null ||
-      (r.analysis.needs.states & pass.statesMask) === 0 ||
-      r.analysis.needs.fields === "endpoints",
-  );
+/** Where the sockets came from when the BPF tcp iterator read some (all but LISTEN, or only some passes). */
+function viaIterator(all: boolean): SourceInfo {
+  return {
+    kind: "netlink",
+    detail: all
+      ? "the BPF tcp iterator (LISTEN by netlink sock_diag)"
+      : "netlink sock_diag and the BPF tcp iterator",
+  };
 }
 
 /**
- * The passes with the BPF tcp iterator given to those it may read, for a
- * scope read again and again (HostScope.oneWalk); whether it reads any, or
- * why it does not when it could have (the note).
+ * Why the BPF tcp iterator may not read a pass, or null when it may: it
+ * never reads LISTEN (netlink walks only the listeners for those, and
+ * listeners read their queues) or a kernel-filtered pass, and reads a pass
+ * only when every collector of its states reads nothing but endpoints.
  */
-function withTcpIterator(
-  scope: HostScope,
-  running: readonly Running[],
-  passes: DiagPass[],
-): { passes: DiagPass[]; used: boolean; note?: string } {
-  const readable = passes.filter((p) => iteratorMayRead(p, running));
-  if (readable.length === 0) return { passes, used: false };
+export function iteratorCannotRead(pass: DiagPass, running: readonly Running[]): string | null {
+  if (pass.statesMask & LISTEN) return "LISTEN";
+  if (pass.bytecode !== undefined) return "a kernel filter";
+  const more = running.filter(
+    (r) =>
+      r.collector !== null &&
+      (r.analysis.needs.states & pass.statesMask) !== 0 &&
+      r.analysis.needs.fields !== "endpoints",
+  );
+  return more.length === 0 ? null : `${more.map((r) => r.analysis.name).join(", ")} read more than endpoints`;
+}
+
+export const iteratorMayRead = (pass: DiagPass, running: readonly Running[]): boolean =>
+  iteratorCannotRead(pass, running) === null;
+
+interface IteratorPlan {
+  passes: DiagPass[];
+  /** The iterator reads some passes; all: every pass but LISTEN. */
+  used: boolean;
+  all: boolean;
+  /** Why not, when it could have read or the scope is read again and again (for --debug). */
+  note?: string;
+}
+
+/** The passes with the BPF tcp iterator given to those it may read (see tcp-iterator.ts for when it loads). */
+function withTcpIterator(scope: HostScope, running: readonly Running[], passes: DiagPass[]): IteratorPlan {
+  const others = passes.filter((p) => (p.statesMask & LISTEN) === 0);
+  const readable = others.filter((p) => iteratorMayRead(p, running));
+  const none = { passes, used: false, all: false };
+  if (readable.length === 0) {
+    // A scope read again and again would have used it: say what stood in the way.
+    const blocked = others.map((p) => iteratorCannotRead(p, running)).find((why) => why !== null);
+    return scope.oneWalk && blocked ? { ...none, note: blocked } : none;
+  }
   const { addon } = loadNative();
-  if (!addon) return { passes, used: false };
+  if (!addon) return none;
   const { iterator, why } = tcpIterator(addon, scope.oneWalk === true);
-  if (!iterator) return { passes, used: false, ...(why ? { note: why } : {}) };
-  return { passes: passes.map((p) => (readable.includes(p) ? { ...p, iterator } : p)), used: true };
+  if (!iterator) return { ...none, ...(why ? { note: why } : {}) };
+  return {
+    passes: passes.map((p) => (readable.includes(p) ? { ...p, iterator } : p)),
+    used: true,
+    all: readable.length === others.length,
+  };
 }
 
 /**
  * The scope's passes through netlink (and the BPF tcp iterator where it
- * may read them): null once visited, else why not. A failure through the
- * iterator drops it for the process and reads again without it
- * (restart() gives the collectors a fresh start; plan() plans anew).
+ * may read them): null once visited, else why not. When a read through the
+ * iterator fails, the collectors start over (restart()) and netlink reads
+ * the passes planned anew; only if that succeeds was the fault the
+ * iterator's, and it is dropped for the process (a namespace gone meanwhile
+ * fails both ways and keeps it).
  */
 async function readPasses(
   scope: HostScope,
@@ -85,23 +109,23 @@ async function readPasses(
   plan: () => DiagPass[],
   restart: () => void,
   netnsPath?: string,
-): Promise<{ failed: string | null; viaIterator: boolean; note?: string }> {
+): Promise<{ failed: string | null; source: SourceInfo | null; note?: string }> {
   const chosen = withTcpIterator(scope, running, plan());
-  if (!chosen.used) {
-    const failed = await tryNetlink(scope, chosen.passes, netnsPath);
-    return { failed, viaIterator: false, ...(chosen.note ? { note: chosen.note } : {}) };
-  }
+  const note = chosen.note ? { note: chosen.note } : {};
+  if (!chosen.used)
+    return { failed: await tryNetlink(scope, chosen.passes, netnsPath), source: null, ...note };
   let failed: string | null;
   try {
     failed = await tryNetlink(scope, chosen.passes, netnsPath);
   } catch (err) {
-    // Whatever went wrong through the iterator, netlink reads as before.
+    // A bug on the iterator's side (tryNetlink lets those through): netlink is tried as below.
     failed = (err as Error).message;
   }
-  if (failed === null) return { failed, viaIterator: true };
-  const note = dropTcpIterator(failed);
+  if (failed === null) return { failed, source: viaIterator(chosen.all) };
   restart();
-  return { failed: await tryNetlink(scope, plan(), netnsPath), viaIterator: false, note };
+  const again = await tryNetlink(scope, plan(), netnsPath);
+  if (again !== null) return { failed: again, source: null };
+  return { failed: null, source: null, note: dropTcpIterator(failed) };
 }
 
 /**
@@ -345,7 +369,9 @@ async function tryNetlink(
     // Anything but a failed syscall or a bad reply is a bug: let it surface.
     const e = err as NodeJS.ErrnoException;
     if (!(err instanceof InputError) && typeof e.syscall !== "string") throw err;
-    return `netlink sock_diag failed (${e.code ?? e.message})`;
+    // The BPF tcp iterator's own calls name themselves ("read(bpf tcp iterator)").
+    const what = e.syscall?.includes("bpf") ? e.syscall : "netlink sock_diag";
+    return `${what} failed (${e.code ?? e.message})`;
   }
 }
 
@@ -372,7 +398,7 @@ async function readInside(
     );
     failed = read.failed;
     if (failed === null) {
-      const by = read.viaIterator ? VIA_ITERATOR.detail : "netlink sock_diag";
+      const by = read.source?.detail ?? "netlink sock_diag";
       return {
         source: { kind: "netlink", detail: `${by} in ${inside.path}` },
         warnings: [],
@@ -429,7 +455,7 @@ export async function readHostSockets(
   const failed = read.failed;
   if (failed === null)
     return {
-      source: read.viaIterator ? VIA_ITERATOR : NETLINK_SOURCE,
+      source: read.source ?? NETLINK_SOURCE,
       warnings: [],
       ...(read.note ? { note: read.note } : {}),
     };

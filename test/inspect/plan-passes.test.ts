@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Analysis } from "../../src/inspect/analysis.js";
 import type { Running } from "../../src/inspect/dispatch.js";
-import { iteratorMayRead, planPasses } from "../../src/inspect/read-sockets.js";
+import { iteratorCannotRead, iteratorMayRead, planPasses } from "../../src/inspect/read-sockets.js";
 import { ALL_STATES_MASK, stateBit, TcpState } from "../../src/model/tcp-state.js";
 import { planDumps } from "../../src/sources/sock-diag.js";
 
@@ -73,8 +73,12 @@ describe("iteratorMayRead (which passes the BPF tcp iterator may read)", () => {
     assert.equal(iteratorMayRead(pass(REST), [reader(ALL_STATES_MASK, true), reader(REST, true)]), true);
   });
 
-  it("leaves a pass to netlink when one collector of its states reads more", () => {
+  it("leaves a pass to netlink when one collector of its states reads more, and names it", () => {
     assert.equal(iteratorMayRead(pass(REST), [reader(ALL_STATES_MASK, true), reader(TW, false)]), false);
+    assert.equal(
+      iteratorCannotRead(pass(REST), [reader(ALL_STATES_MASK, true), reader(TW, false)]),
+      "r read more than endpoints",
+    );
     // A collector of other states only does not count.
     assert.equal(iteratorMayRead(pass(REST), [reader(REST, true), reader(LISTEN, false)]), true);
   });
@@ -82,5 +86,7 @@ describe("iteratorMayRead (which passes the BPF tcp iterator may read)", () => {
   it("never takes LISTEN (listeners read their queues) or a filtered pass", () => {
     assert.equal(iteratorMayRead(pass(ALL_STATES_MASK), [reader(ALL_STATES_MASK, true)]), false);
     assert.equal(iteratorMayRead(pass(REST, new Uint8Array(4)), [reader(REST, true)]), false);
+    assert.equal(iteratorCannotRead(pass(ALL_STATES_MASK), [reader(ALL_STATES_MASK, true)]), "LISTEN");
+    assert.equal(iteratorCannotRead(pass(REST, new Uint8Array(4)), [reader(REST, true)]), "a kernel filter");
   });
 });

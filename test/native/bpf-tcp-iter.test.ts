@@ -64,6 +64,7 @@ describe("the BPF tcp iterator", { skip }, () => {
     synRecv: number;
   };
   let iterator: BpfTcpIterHandle;
+  let lines: ReturnType<typeof createInterface>;
   const path = () => join("/run/netns", ns.name);
   /** The test's namespace as an exporter reads it (again and again: oneWalk). */
   const namespaceScope = (): HostScope => ({
@@ -115,9 +116,15 @@ describe("the BPF tcp iterator", { skip }, () => {
     }
     const script = join(repoRoot, "test", "fixtures", "native", "socket-zoo.py");
     zoo = spawn("ip", ["netns", "exec", ns.name, "python3", script], { stdio: ["pipe", "pipe", "inherit"] });
-    const [line] = (await once(createInterface({ input: zoo.stdout! }), "line")) as [string];
-    made = JSON.parse(line);
+    lines = createInterface({ input: zoo.stdout! });
+    made = JSON.parse(((await once(lines, "line")) as [string])[0]);
   });
+
+  /** Three more request sockets, made just now (their SYN-ACK timer restarts a second later). */
+  async function sendSyns(): Promise<void> {
+    zoo.stdin!.write("syn\n");
+    made.synRecv = (JSON.parse(((await once(lines, "line")) as [string])[0]) as { synRecv: number }).synRecv;
+  }
 
   after(() => {
     iterator?.close();
@@ -127,6 +134,7 @@ describe("the BPF tcp iterator", { skip }, () => {
   });
 
   it("reads the sockets netlink reads, endpoint for endpoint", async () => {
+    await sendSyns();
     const viaNetlink = await read(undefined);
     const viaIterator = await read(iterator);
     assert.deepEqual(
@@ -145,11 +153,10 @@ describe("the BPF tcp iterator", { skip }, () => {
       const mine = viaIterator[i]!;
       const theirs = viaNetlink[i]!;
       assert.equal(mine.ifindex, theirs.ifindex, mine.key);
-      if (mine.timerKind === null) {
-        // A full socket: its owner's uid (its timers and queues are not filled).
-        assert.equal(mine.uid, theirs.uid, mine.key);
-        continue;
-      }
+      // A full socket's owner; 0 for a request socket, not its listener's (uid 65534 here).
+      assert.equal(mine.uid, theirs.uid, mine.key);
+      // A full socket's timers and queues are not filled.
+      if (mine.timerKind === null) continue;
       assert.equal(mine.timerKind, theirs.timerKind, mine.key);
       assert.equal(mine.retrans, theirs.retrans, mine.key);
       assert.ok(
@@ -201,6 +208,17 @@ describe("the BPF tcp iterator", { skip }, () => {
     assert.ok(bpf.destinations.length > 0);
   });
 
+  it("is kept when a read fails by netlink too (a namespace gone meanwhile)", async () => {
+    const gone = join("/run/netns", `${ns.name}-gone`);
+    const summaryOf = summaryAnalysis({ statesMask: ALL_STATES_MASK, top: 0, owners: false });
+    const inspection = await inspect(
+      { ...namespaceScope(), netns: { ...namespaceScope().netns!, path: gone, pids: [] } },
+      [summaryOf],
+    );
+    assert.match(inspection.warnings.join("\n"), /ENOENT|cannot read/);
+    assert.ok(tcpIterator(addon!, true).iterator, "not the iterator's fault: still loaded");
+  });
+
   it("falls back to netlink when a read through it fails, and says why", async () => {
     // The process's iterator, closed behind the read's back: its dump cannot start.
     const { iterator: shared } = tcpIterator(addon!, true);
@@ -210,7 +228,10 @@ describe("the BPF tcp iterator", { skip }, () => {
     const inspection = await inspect(namespaceScope(), [summaryOf]);
     assert.deepEqual(failures(inspection), []);
     assert.match(inspection.facts.source.detail, /^netlink sock_diag/);
-    assert.match(inspection.stats.socketsNote ?? "", /a read failed \(.*closed/);
+    assert.match(
+      inspection.stats.socketsNote ?? "",
+      /a read through it failed \(BpfTcpIter: closed\) where netlink's did not/,
+    );
     assert.equal(resultOf(inspection, summaryOf).states.SYN_RECV, made.synRecv);
     // Dropped for the process: the next read does not try it again.
     assert.equal(tcpIterator(addon!, true).iterator, null);

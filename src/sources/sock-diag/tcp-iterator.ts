@@ -6,9 +6,9 @@
  * state, addresses, ports, and the timers of TIME_WAIT and request
  * sockets), so the read plan gives it only the passes whose every analysis
  * reads no more (Needs.fields). Loaded once per process and kept, and only
- * for the commands that read again and again (HostScope.oneWalk: the
- * exporter, the watcher), where its load (~20 ms: the BTF, the verifier)
- * is paid once.
+ * for the scopes read again and again (HostScope.oneWalk: the exporter's;
+ * the watcher's too, but its CLOSE_WAIT report reads owners, so its passes
+ * go to netlink), where its load (~20 ms: the BTF, the verifier) is paid once.
  *
  * It needs root, the kernel's BTF, bpf_iter_tcp (Linux 5.9+) and the
  * kernel's HZ (kernel-hz.ts). SOCKDOC_SOCKETS=netlink turns it off (to
@@ -64,6 +64,6 @@ export function tcpIterator(native: NativeAddon, repeated: boolean): TcpIterator
  */
 export function dropTcpIterator(reason: string): string {
   return (kept ??= new KeptProgram<BpfTcpIterHandle>(() => ({ handle: null, reason: null }))).drop(
-    `a read failed (${reason})`,
+    `a read through it failed (${reason}) where netlink's did not`,
   );
 }
