@@ -101,11 +101,15 @@ export function metricsCommand(): Command {
       throw new UsageError("--listen serves each scrape; --output writes one file: choose one");
     // --netns / --all-netns: one exposition, each namespace's samples labelled netns, container, pod.
     // With --all-netns a server finds the namespaces again at every scrape (containers come and go).
-    // An exporter reads again and again: one walk of the kernel's table per read (CPU over wall time).
-    const first = readRepeatedly(scopesFor(opts).scopes);
+    // A server reads again and again in one process: one walk of the kernel's table per
+    // scrape and the BPF tcp iterator loaded once (CPU over wall time). Printing once
+    // (a textfile run from a timer) would pay the iterator's load every time.
+    const scopesNow = () =>
+      opts.listen !== undefined ? readRepeatedly(scopesFor(opts).scopes) : scopesFor(opts).scopes;
+    const first = scopesNow();
     let scrapes = 0;
     const render = async () => {
-      const scopes = opts.allNetns && scrapes++ > 0 ? readRepeatedly(scopesFor(opts).scopes) : first;
+      const scopes = opts.allNetns && scrapes++ > 0 ? scopesNow() : first;
       const { families, warnings } = await scrape(
         scopes,
         Boolean(opts.processes),

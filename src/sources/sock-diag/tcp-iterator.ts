@@ -6,7 +6,7 @@
  * state, addresses, ports, and the timers of TIME_WAIT and request
  * sockets), so the read plan gives it only the passes whose every analysis
  * reads no more (Needs.fields). Loaded once per process and kept, and only
- * for the scopes read again and again (HostScope.oneWalk: the exporter's;
+ * for the scopes read again and again (HostScope.oneWalk: metrics --listen's;
  * the watcher's too, but its CLOSE_WAIT report reads owners, so its passes
  * go to netlink), where its load (~20 ms: the BTF, the verifier) is paid once.
  *
