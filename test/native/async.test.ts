@@ -28,6 +28,12 @@ async function makeLoad(pairs: number, timeWait: number): Promise<{ ports: Set<n
   const closerPort = (closer.address() as AddressInfo).port;
   await makeTimeWait("127.0.0.1", closerPort, timeWait);
   await new Promise((resolve) => closer.close(resolve));
+  // The last clients' FINs settle (FIN_WAIT2 -> TIME_WAIT) before a test reads twice:
+  // on a busy machine that can take a while, and a socket that moves between two reads differs.
+  const settled = () =>
+    readSockDiag(addon!, stateBit(TcpState.TIME_WAIT), [4, 6]).filter((s) => s.remote.port === closerPort)
+      .length >= timeWait;
+  for (let waited = 0; !settled() && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   return { ports: new Set([port, closerPort]), inodes };
 }
 
