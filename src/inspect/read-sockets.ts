@@ -77,11 +77,12 @@ interface IteratorPlan {
 /** The passes with the BPF tcp iterator given to those it may read (see tcp-iterator.ts for when it loads). */
 function withTcpIterator(scope: HostScope, running: readonly Running[], passes: DiagPass[]): IteratorPlan {
   const others = passes.filter((p) => (p.statesMask & LISTEN) === 0);
-  const readable = others.filter((p) => iteratorMayRead(p, running));
+  const whyNot = others.map((p) => iteratorCannotRead(p, running));
+  const readable = others.filter((_, i) => whyNot[i] === null);
   const none = { passes, used: false, all: false };
   if (readable.length === 0) {
     // A scope read again and again would have used it: say what stood in the way.
-    const blocked = others.map((p) => iteratorCannotRead(p, running)).find((why) => why !== null);
+    const blocked = whyNot.find((why) => why !== null);
     return scope.oneWalk && blocked ? { ...none, note: blocked } : none;
   }
   const { addon } = loadNative();
@@ -99,18 +100,20 @@ function withTcpIterator(scope: HostScope, running: readonly Running[], passes: 
  * The scope's passes through netlink (and the BPF tcp iterator where it
  * may read them): null once visited, else why not. When a read through the
  * iterator fails, the collectors start over (restart()) and netlink reads
- * the passes planned anew; only if that succeeds was the fault the
- * iterator's, and it is dropped for the process (a namespace gone meanwhile
- * fails both ways and keeps it).
+ * the passes planned anew (replan(): their visitors are the new
+ * collectors'); only if that succeeds was the fault the iterator's, and it
+ * is dropped for the process (a namespace gone meanwhile fails both ways
+ * and keeps it).
  */
 async function readPasses(
   scope: HostScope,
   running: readonly Running[],
-  plan: () => DiagPass[],
+  passes: DiagPass[],
+  replan: () => DiagPass[],
   restart: () => void,
   netnsPath?: string,
 ): Promise<{ failed: string | null; source: SourceInfo | null; note?: string }> {
-  const chosen = withTcpIterator(scope, running, plan());
+  const chosen = withTcpIterator(scope, running, passes);
   const note = chosen.note ? { note: chosen.note } : {};
   if (!chosen.used)
     return { failed: await tryNetlink(scope, chosen.passes, netnsPath), source: null, ...note };
@@ -123,7 +126,7 @@ async function readPasses(
   }
   if (failed === null) return { failed, source: viaIterator(chosen.all) };
   restart();
-  const again = await tryNetlink(scope, plan(), netnsPath);
+  const again = await tryNetlink(scope, replan(), netnsPath);
   if (again !== null) return { failed: again, source: null };
   return { failed: null, source: null, note: dropTcpIterator(failed) };
 }
@@ -389,13 +392,8 @@ async function readInside(
 ): Promise<SocketsRead> {
   let failed: string | null = null;
   if (scope.source !== "proc") {
-    const read = await readPasses(
-      scope,
-      running,
-      () => planPasses(running, statesMask, true),
-      restart,
-      inside.path,
-    );
+    const plan = () => planPasses(running, statesMask, true);
+    const read = await readPasses(scope, running, plan(), plan, restart, inside.path);
     failed = read.failed;
     if (failed === null) {
       const by = read.source?.detail ?? "netlink sock_diag";
@@ -445,13 +443,9 @@ export async function readHostSockets(
   }
   // The scope's sockstat, read only when the lanes may be balanced.
   const sizes = (): SockstatTcp | null => readSockstat(scope.proc)?.tcp ?? null;
-  let first = true;
-  const plan = () => {
-    const planned = first ? passes : planPasses(running, statesMask, scope.oneWalk === true);
-    first = false;
-    return balancedPasses(running, planned, sizes);
-  };
-  const read = await readPasses(scope, running, plan, restart);
+  const replan = () =>
+    balancedPasses(running, planPasses(running, statesMask, scope.oneWalk === true), sizes);
+  const read = await readPasses(scope, running, balancedPasses(running, passes, sizes), replan, restart);
   const failed = read.failed;
   if (failed === null)
     return {

@@ -124,16 +124,8 @@ export function openStream(
   dumpRequests += plan.length;
   const requests = plan.map(streamRequest);
   const lanes = plan.map((d) => d.lane);
-  if (plan.some((d) => d.iterator))
-    return new addon.InetDiagStream(
-      requests,
-      lanes,
-      netnsPath,
-      plan.map((d) => d.iterator),
-    );
-  return netnsPath
-    ? new addon.InetDiagStream(requests, lanes, netnsPath)
-    : new addon.InetDiagStream(requests, lanes);
+  const iterators = plan.some((d) => d.iterator) ? plan.map((d) => d.iterator) : undefined;
+  return new addon.InetDiagStream(requests, lanes, netnsPath, iterators);
 }
 
 function* dumpChunks(

@@ -3,11 +3,9 @@
  * namespace of the test's own (root), and the HTTP endpoint on loopback.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { openIdle, waitFor } from "../http/support.js";
 import {
@@ -20,6 +18,7 @@ import {
   sockdoc,
   sockdocBin,
 } from "../support/run.js";
+import { serveMetrics } from "../support/metrics-server.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
 
 describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root for ip netns" }, () => {
@@ -51,25 +50,9 @@ describe("sockdoc metrics in a namespace", { skip: isRoot ? false : "needs root 
   });
 });
 
-/** Starts `sockdoc metrics --listen ...`; resolves with the metrics URL once it serves. */
-async function serve(args: string[]) {
-  const child = spawn(sockdocBin, ["metrics", "--listen", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  const stderr: string[] = [];
-  const lines = createInterface({ input: child.stderr! });
-  lines.on("line", (line) => stderr.push(line));
-  const [line] = (await once(lines, "line")) as [string];
-  const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
-  assert.ok(url, line);
-  const stop = async () => {
-    child.kill();
-    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
-  };
-  return { child, url, port: Number(new URL(url).port), stderr, stop };
-}
-
 describe("sockdoc metrics --listen", () => {
   it("serves GET and HEAD /metrics, 405 with Allow for other methods, 404 elsewhere", async () => {
-    const server = await serve(["127.0.0.1:0"]);
+    const server = await serveMetrics(["127.0.0.1:0"]);
     try {
       const url = server.url;
       const ok = await fetch(url);
@@ -93,14 +76,14 @@ describe("sockdoc metrics --listen", () => {
 
   it("warns on stderr when it listens beyond loopback, and not on loopback", async () => {
     // Bound and stopped at once: nothing is sent to the open port.
-    const open = await serve(["0.0.0.0:0"]);
+    const open = await serveMetrics(["0.0.0.0:0"]);
     try {
       assert.ok(await waitFor(() => open.stderr.length >= 2, 5_000), open.stderr.join("\n"));
       assert.match(open.stderr[1]!, /^sockdoc: warning: 0\.0\.0\.0:\d+ is reachable from other hosts/);
     } finally {
       await open.stop();
     }
-    const loopback = await serve(["localhost:0"]);
+    const loopback = await serveMetrics(["localhost:0"]);
     try {
       await waitFor(() => loopback.stderr.length >= 2, 500);
       assert.deepEqual(loopback.stderr.slice(1), []);
@@ -110,7 +93,7 @@ describe("sockdoc metrics --listen", () => {
   });
 
   it("keeps at most --max-connections open, idle ones closed first, and still serves", async () => {
-    const server = await serve(["127.0.0.1:0", "--max-connections", "20"]);
+    const server = await serveMetrics(["127.0.0.1:0", "--max-connections", "20"]);
     try {
       const idle = await openIdle(server.port, 60);
       const closed = () => idle.filter((c) => c.closedAfterMs !== null).length;
@@ -126,7 +109,7 @@ describe("sockdoc metrics --listen", () => {
   });
 
   it("closes a connection that sends no request within the 10 s header timeout", async () => {
-    const server = await serve(["127.0.0.1:0"]);
+    const server = await serveMetrics(["127.0.0.1:0"]);
     try {
       const [idle] = await openIdle(server.port, 1);
       // 10 s, and Node checks the deadline once a second.

@@ -4,9 +4,6 @@
  * and the same results from netlink and from /proc for the same sockets.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { heldCapture } from "../../src/capture/capture-source.js";
 import { after, before, describe, it } from "node:test";
 import { closeWaitAnalysis } from "../../src/inspect/analyses/close-wait.js";
@@ -21,7 +18,8 @@ import { ALL_STATES_MASK, TcpState } from "../../src/model/tcp-state.js";
 import { loadNative } from "../../src/sources/native.js";
 import { ProcFs } from "../../src/sources/procfs.js";
 import { type Loopback, loopback } from "../fixtures/native/loopback.js";
-import { sockdoc, sockdocBin } from "../support/run.js";
+import { sockdoc } from "../support/run.js";
+import { serveMetrics } from "../support/metrics-server.js";
 
 const host = (source: HostScope["source"] = "auto"): Scope => ({
   kind: "host",
@@ -118,25 +116,13 @@ describe("inspect on the live host", { skip: loadNative().addon ? false : "nativ
   it("metrics walks the table once per scrape when serving, twice (two lanes) when printing once", async () => {
     const printed = sockdoc(["metrics", "--debug"]);
     assert.match(printed.stderr, /: 3 dump requests,/);
-    const child = spawn(sockdocBin, ["metrics", "--listen", "127.0.0.1:0", "--debug"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const server = await serveMetrics(["127.0.0.1:0", "--debug"]);
     try {
-      const lines = createInterface({ input: child.stderr! });
-      const [line] = (await once(lines, "line")) as [string];
-      const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
-      assert.ok(url, line);
-      const inspected = new Promise<string>((resolve) =>
-        lines.on("line", (l) => {
-          if (l.includes("debug: inspection of")) resolve(l);
-        }),
-      );
-      assert.equal((await fetch(url)).status, 200);
+      assert.equal((await fetch(server.url)).status, 200);
       // LISTEN (this file's server), then every other state in one walk.
-      assert.match(await inspected, /: 2 dump requests,/);
+      assert.match(await server.lineMatching(/debug: inspection of/), /: 2 dump requests,/);
     } finally {
-      child.kill();
-      await once(child, "exit");
+      await server.stop();
     }
   });
 

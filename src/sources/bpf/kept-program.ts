@@ -11,16 +11,14 @@ export interface ProgramLoad<H> {
 export class KeptProgram<H extends { close(): void }> {
   private opened: ProgramLoad<H> | undefined;
 
-  constructor(private readonly load: () => ProgramLoad<H>) {}
-
   /** Whether a load was tried (whatever came of it). */
   get tried(): boolean {
     return this.opened !== undefined;
   }
 
-  /** The program, loaded now if it was not tried yet; null and why when it cannot serve. */
-  get(): ProgramLoad<H> {
-    return (this.opened ??= this.load());
+  /** The program, loaded by load() now if it was not tried yet; null and why when it cannot serve. */
+  get(load: () => ProgramLoad<H>): ProgramLoad<H> {
+    return (this.opened ??= load());
   }
 
   /** Unloads it for the process; returns the reason kept (the first failure's). */

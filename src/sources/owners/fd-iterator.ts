@@ -75,19 +75,19 @@ export interface IteratorChoice {
   why: string | null;
 }
 
-let kept: KeptProgram<BpfSocketFdIterHandle> | undefined;
+const kept = new KeptProgram<BpfSocketFdIterHandle>();
 
 /** The iterator for proc, opened at the first call that may use it and kept for the process. */
 export function socketFdIterator(native: NativeAddon, proc: ProcFs): IteratorChoice {
   const reason = ineligible(native, proc);
   if (reason !== null) return { iterator: null, why: reason };
-  if (!kept?.tried && process.env.SOCKDOC_OWNERS !== "bpf") {
+  if (!kept.tried && process.env.SOCKDOC_OWNERS !== "bpf") {
     const files = openFiles();
     if (files !== null && files < ITERATOR_WORTH_FILES) {
       return { iterator: null, why: `${files} files open on the host: the walk is quicker than loading it` };
     }
   }
-  const { handle, reason: why } = (kept ??= new KeptProgram(() => open(native))).get();
+  const { handle, reason: why } = kept.get(() => open(native));
   return { iterator: handle, why };
 }
 
@@ -96,7 +96,5 @@ export function socketFdIterator(native: NativeAddon, proc: ProcFs): IteratorCho
  * takes over). Returns the reason kept: the first failure's.
  */
 export function dropFdIterator(reason: string): string {
-  return (kept ??= new KeptProgram<BpfSocketFdIterHandle>(() => ({ handle: null, reason: null }))).drop(
-    `a scan failed (${reason})`,
-  );
+  return kept.drop(`a scan failed (${reason})`);
 }

@@ -48,13 +48,13 @@ export interface TcpIteratorChoice {
   why: string | null;
 }
 
-let kept: KeptProgram<BpfTcpIterHandle> | undefined;
+const kept = new KeptProgram<BpfTcpIterHandle>();
 
 /** The iterator, opened at the first read that may use it and kept for the process. */
 export function tcpIterator(native: NativeAddon, repeated: boolean): TcpIteratorChoice {
   const reason = ineligible(native, repeated);
   if (reason !== null) return { iterator: null, why: reason };
-  const { handle, reason: why } = (kept ??= new KeptProgram(() => open(native))).get();
+  const { handle, reason: why } = kept.get(() => open(native));
   return { iterator: handle, why };
 }
 
@@ -63,7 +63,5 @@ export function tcpIterator(native: NativeAddon, repeated: boolean): TcpIterator
  * takes over). Returns the reason kept: the first failure's.
  */
 export function dropTcpIterator(reason: string): string {
-  return (kept ??= new KeptProgram<BpfTcpIterHandle>(() => ({ handle: null, reason: null }))).drop(
-    `a read through it failed (${reason}) where netlink's did not`,
-  );
+  return kept.drop(`a read through it failed (${reason}) where netlink's did not`);
 }

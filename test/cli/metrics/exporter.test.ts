@@ -6,14 +6,12 @@
  * collector="read" at 0.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
-import { repoRoot, sockdoc, sockdocBin } from "../../support/run.js";
+import { repoRoot, sockdoc } from "../../support/run.js";
+import { serveMetrics } from "../../support/metrics-server.js";
 import { parsePrometheusText } from "../../support/prometheus-text.js";
 
 const HOST1 = join(repoRoot, "test", "fixtures", "proc", "host1");
@@ -101,22 +99,15 @@ describe("sockdoc metrics when the read fails", () => {
   });
 
   it("still answers a scrape when serving, with the read collector at 0", async () => {
-    const child = spawn(sockdocBin, ["metrics", "--listen", "127.0.0.1:0", ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const server = await serveMetrics(["127.0.0.1:0", ...args]);
     try {
-      const lines = createInterface({ input: child.stderr! });
-      const [line] = (await once(lines, "line")) as [string];
-      const url = /http:\/\/\S+\/metrics/.exec(line)?.[0];
-      assert.ok(url, line);
-      const res = await fetch(url);
+      const res = await fetch(server.url);
       assert.equal(res.status, 200);
       const values = parsePrometheusText(await res.text());
       assert.equal(values.get('sockdoc_scrape_collector_success{collector="read"}'), 0);
       assert.equal(values.get('sockdoc_tcp_sockets{state="listen"}'), undefined);
     } finally {
-      child.kill();
-      await once(child, "exit");
+      await server.stop();
     }
   });
 });
